@@ -1,0 +1,34 @@
+# Every target creates .venv and installs what it needs by itself.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/activities validate
+	$(BIN)/activities plan
+	$(BIN)/activities apply --yes
+	$(BIN)/activities plan --detailed-exitcode
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+	$(BIN)/ruff check framework tests bench
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check framework tests bench
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(VENV) .activities .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Definition files: the desired state, one YAML file per custom activity type."""

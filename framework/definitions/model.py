@@ -1,0 +1,97 @@
+"""The definition format: pydantic models keyed as in Marketo's API, plus our own keys.
+
+Field names follow Marketo's REST API (`apiName`, `triggerName`, ...) so users recognise them;
+`version`, `protect`, `ensure` and `renamedFrom` are ours. Rules that span fields or files
+(limits, uniqueness, file names) live in `framework.definitions.rules`.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+# Marketo: apiName is alphanumeric with at least one letter, at most 255 characters
+# (custom-activities-api.md §4, source ACT/SPEC).
+API_NAME_PATTERN = r"^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$"
+MAX_API_NAME_LENGTH = 255
+# Marketo: 0 to 20 secondary attributes, the primary not counted (§4, ACT/ERR code 1028).
+MAX_ATTRIBUTES = 20
+# Marketo: 10 custom activity types per subscription by default (§4, ACT/ERR code 1027).
+DEFAULT_MAX_TYPES = 10
+
+
+class DataType(str, Enum):
+    """The 11 attribute data types Marketo accepts (§4, ACT and SPEC enum)."""
+
+    string = "string"
+    boolean = "boolean"
+    integer = "integer"
+    float = "float"
+    link = "link"
+    email = "email"
+    currency = "currency"
+    date = "date"
+    datetime = "datetime"
+    phone = "phone"
+    text = "text"
+
+
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+
+
+class Attribute(BaseModel):
+    """A secondary attribute of a custom activity type."""
+
+    model_config = _STRICT
+
+    apiName: str = Field(pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description="Attribute API name; cannot be renamed.")
+    name: str = Field(min_length=1, description="Display name.")
+    description: str | None = Field(default=None, description="Optional description.")
+    dataType: DataType = Field(description="One of Marketo's 11 data types.")
+    renamedFrom: str | None = Field(
+        default=None,
+        pattern=API_NAME_PATTERN,
+        max_length=MAX_API_NAME_LENGTH,
+        description="The attribute's previous apiName: planned as delete + create (destructive).",
+    )
+
+
+class PrimaryAttribute(BaseModel):
+    """The primary attribute: the main value of every activity record of the type."""
+
+    model_config = _STRICT
+
+    apiName: str = Field(pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description="Primary attribute API name.")
+    name: str = Field(min_length=1, description="Display name.")
+    description: str | None = Field(default=None, description="Optional description.")
+    dataType: DataType = Field(default=DataType.string, validate_default=True, description="Defaults to string, as in Marketo.")
+
+
+class ActivityType(BaseModel):
+    """One custom activity type: the content of one `<apiName>.yaml` file."""
+
+    model_config = _STRICT
+
+    version: int = Field(ge=1, description="Bumped on every change to the file.")
+    apiName: str = Field(pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description="Type API name; the file is named after it.")
+    name: str = Field(min_length=1, description="Display name.")
+    description: str | None = Field(default=None, description="Optional description.")
+    triggerName: str = Field(min_length=1, description="Smart List trigger name, unique across types.")
+    filterName: str = Field(min_length=1, description="Smart List filter name, unique across types.")
+    primaryAttribute: PrimaryAttribute
+    attributes: list[Attribute] = Field(default_factory=list, description="Up to 20 attributes.")
+    protect: bool = Field(default=False, description="Refuse any plan that deletes, replaces or drops.")
+    ensure: Literal["present", "absent"] = Field(
+        default="present", description="`absent` asks for the type's deletion (a tombstone)."
+    )
+
+
+class DefinitionFile(BaseModel):
+    """A loaded definition together with where it came from (for messages)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    definition: ActivityType

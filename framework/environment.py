@@ -1,0 +1,145 @@
+"""Which Marketo instance a command talks to, and opening a client on it.
+
+`local` (the default) is the emulator embedded in the command, its state in `.activities/`.
+`--endpoint URL` is an ad-hoc instance with credentials in MARKETO_CLIENT_ID/SECRET; a named
+environment comes from `[tool.activities.environments.NAME]` in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from framework.client.marketo import MarketoClient, Pacing
+from framework.errors import ConfigError
+from framework.settings import Settings
+
+LOCAL = "local"
+# The embedded instance's credentials: not secrets, it only ever listens on 127.0.0.1.
+LOCAL_CLIENT_ID = "local-client"
+LOCAL_CLIENT_SECRET = "local-secret"
+LOCAL_STATE_FILE = "local-state.json"
+
+
+@dataclass(frozen=True)
+class Target:
+    """A resolved instance: where it is, how to authenticate, and this tool's share of its limits."""
+
+    name: str
+    endpoint: str  # empty for `local` until the embedded emulator has started
+    client_id: str = field(repr=False)
+    client_secret: str = field(repr=False)
+    pacing: Pacing = Pacing()
+
+    @property
+    def embedded(self) -> bool:
+        return self.name == LOCAL and not self.endpoint
+
+    @property
+    def host(self) -> str:
+        """The endpoint's host (never a secret): what plans record."""
+        return urlsplit(self.endpoint).netloc if self.endpoint else "embedded emulator"
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and loopback addresses, where plain http is allowed."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_endpoint(url: str) -> str:
+    """The endpoint without a trailing slash; refuses http:// off the loopback interface."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"endpoint {url!r} is not a URL\n"
+            "  fix: pass the REST base, e.g. --endpoint https://123-ABC-456.mktorest.com"
+        )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"endpoint {url!r} uses plain http off the loopback interface; credentials would travel "
+            "in clear text\n  fix: use https://"
+        )
+    return url.rstrip("/")
+
+
+def _credentials(id_var: str, secret_var: str, environ: Mapping[str, str], where: str) -> tuple[str, str]:
+    client_id, secret = environ.get(id_var, ""), environ.get(secret_var, "")
+    missing = [name for name, value in ((id_var, client_id), (secret_var, secret)) if not value]
+    if missing:
+        raise ConfigError(
+            f"{where} needs credentials: {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not set\n"
+            f"  fix: export {id_var}=... {secret_var}=... (the LaunchPoint custom service's "
+            "client id and secret)"
+        )
+    return client_id, secret
+
+
+def resolve_target(
+    settings: Settings,
+    env: str | None = None,
+    endpoint: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Target:
+    """Turn `-e/--env` and `--endpoint` into a Target, checking everything before any call."""
+    environ = os.environ if environ is None else environ
+    if env and endpoint:
+        raise ConfigError("--env and --endpoint are exclusive\n  fix: pass one of them")
+    if endpoint:
+        url = check_endpoint(endpoint)
+        client_id, secret = _credentials(
+            "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET", environ, f"--endpoint {url}"
+        )
+        return Target("endpoint", url, client_id, secret)
+    if env in (None, LOCAL):
+        return Target(LOCAL, "", LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET)
+    assert env is not None
+    if env not in settings.environments:
+        known = ", ".join([LOCAL, *sorted(settings.environments)])
+        raise ConfigError(
+            f"unknown environment {env!r} (known: {known})\n"
+            f"  fix: add [tool.activities.environments.{env}] to pyproject.toml, or pass one of them"
+        )
+    conf = settings.environments[env]
+    url = check_endpoint(conf.endpoint)
+    client_id, secret = _credentials(
+        conf.client_id_env, conf.client_secret_env, environ, f"environment {env!r}"
+    )
+    pacing = Pacing(calls_per_window=conf.calls_per_20s, max_concurrent=conf.max_concurrent)
+    return Target(env, url, client_id, secret, pacing)
+
+
+@asynccontextmanager
+async def connect(target: Target, settings: Settings) -> AsyncIterator[tuple[Target, MarketoClient]]:
+    """Open a client on the target; for `local`, start the embedded emulator first."""
+    if not target.embedded:
+        async with MarketoClient(
+            target.endpoint, target.client_id, target.client_secret, pacing=target.pacing
+        ) as client:
+            yield target, client
+        return
+    from framework.emulator.config import EmulatorConfig
+    from framework.emulator.server import EmulatorServer
+
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    config = EmulatorConfig(
+        client_id=LOCAL_CLIENT_ID,
+        client_secret=LOCAL_CLIENT_SECRET,
+        max_types=settings.max_types,
+        state_file=settings.state_dir / LOCAL_STATE_FILE,
+    )
+    with EmulatorServer(config) as server:
+        started = Target(LOCAL, server.url, target.client_id, target.client_secret, target.pacing)
+        async with MarketoClient(
+            server.url, started.client_id, started.client_secret, pacing=started.pacing
+        ) as client:
+            yield started, client

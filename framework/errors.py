@@ -1,0 +1,112 @@
+"""The one exception hierarchy of the package.
+
+    ActivitiesError                  every error a user can act on (the CLI prints it, exit 1)
+    ├── ConfigError                  bad settings, environment or credentials
+    ├── DefinitionError              definition files break the format or a rule (carries Problems)
+    ├── PlanError                    a plan cannot be made, read or applied
+    │   ├── RefusedError             the plan would break a rule (protect, destructive, a Marketo limit)
+    │   └── StalePlanError           the live state moved since the plan was made
+    └── MarketoError                 Marketo answered with an error (code, message, endpoint, requestId)
+        ├── AuthenticationError      identity refused the credentials (HTTP 401) or 601/602 persisted
+        ├── QuotaExceededError       607: the daily quota is spent; resets at midnight US Central
+        ├── TransientError           retries exhausted on 502/604/606/608/611/615/713 or network errors
+        └── ResponseLostError        the request may have been executed but no answer arrived
+
+Anything else escaping to the CLI is a bug and is reported as such.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ActivitiesError(Exception):
+    """An error the user can act on; its text says what, where and how to fix it."""
+
+
+class ConfigError(ActivitiesError):
+    """Settings, environments or credentials are missing or wrong."""
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One rule broken in one place of one definition file."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    fix: str = ""
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+        return f"{where}\n  fix: {self.fix}" if self.fix else where
+
+
+class DefinitionError(ActivitiesError):
+    """Definition files are invalid; `problems` lists every one found."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        count = len(self.problems)
+        head = f"{count} problem{'s' if count != 1 else ''} in the definition files"
+        super().__init__("\n".join([head, *map(str, self.problems)]))
+
+
+class PlanError(ActivitiesError):
+    """A plan cannot be made, read or applied."""
+
+
+class RefusedError(PlanError):
+    """The plan would break a rule; nothing was changed."""
+
+
+class StalePlanError(PlanError):
+    """The live instance changed since the plan was made."""
+
+
+class MarketoError(ActivitiesError):
+    """Marketo answered a call with an error."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        endpoint: str = "",
+        request_id: str | None = None,
+        may_have_happened: bool = False,
+    ) -> None:
+        self.code = code
+        self.marketo_message = message
+        self.endpoint = endpoint
+        self.request_id = request_id
+        # True when the call may have been executed although no answer arrived.
+        self.may_have_happened = may_have_happened
+        parts = [f"Marketo error {code}: {message}" if code else message]
+        if endpoint:
+            parts.append(f"endpoint {endpoint}")
+        if request_id:
+            parts.append(f"requestId {request_id}")
+        super().__init__(" (".join([parts[0], ", ".join(parts[1:]) + ")"]) if len(parts) > 1 else parts[0])
+
+
+class AuthenticationError(MarketoError):
+    """The identity service refused the credentials, or tokens kept being rejected."""
+
+
+class QuotaExceededError(MarketoError):
+    """607: the daily quota is spent; it resets at midnight US Central time."""
+
+
+class TransientError(MarketoError):
+    """A retryable failure persisted past the retry budget."""
+
+
+class ResponseLostError(MarketoError):
+    """The request was sent but its answer was lost: it may have been executed."""
+
+    def __init__(self, message: str, **kwargs: object) -> None:
+        kwargs.setdefault("may_have_happened", True)
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Plans: compare the desired state with the live state and describe the change."""

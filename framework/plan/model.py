@@ -1,0 +1,144 @@
+"""The plan vocabulary shared by compare (which makes it), render (which shows it) and apply
+(which runs it). All values are frozen and sort stably, so plans and checksums are deterministic.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from framework.live import TypeVersion
+
+FORMAT_VERSION = 1
+
+Action = Literal["create", "update", "replace", "delete", "approve-draft", "discard-draft", "no-op"]
+Risk = Literal["safe", "breaking", "destructive"]
+AttributeAction = Literal["add", "update", "remove", "rename", "replace"]
+
+# One API call of apply. `op` names the endpoint (custom-activities-api.md §2):
+#   create_type(3) update_type(4) approve(5) discard_draft(6) delete_type(7)
+#   create_attributes(8) update_attributes(9) delete_attributes(10)
+StepOp = Literal[
+    "create_type",
+    "update_type",
+    "create_attributes",
+    "update_attributes",
+    "delete_attributes",
+    "discard_draft",
+    "delete_type",
+    "approve",
+]
+MUTATING_OPS: frozenset[str] = frozenset(StepOp.__args__)  # type: ignore[attr-defined]
+
+
+class Step(BaseModel):
+    """One API call apply will make, with the exact request body it will send."""
+
+    model_config = ConfigDict(frozen=True)
+
+    op: StepOp
+    apiName: str
+    body: dict[str, Any] | None = None
+    destructive: bool = False
+
+
+class AttributeChange(BaseModel):
+    """A change to one attribute of a type."""
+
+    model_config = ConfigDict(frozen=True)
+
+    apiName: str
+    action: AttributeAction
+    risk: Risk
+    reason: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    renamedFrom: str | None = None
+
+
+class TypeChange(BaseModel):
+    """What the plan does to one custom activity type."""
+
+    model_config = ConfigDict(frozen=True)
+
+    apiName: str
+    action: Action
+    risk: Risk
+    reasons: tuple[str, ...]
+    file: str | None = None
+    protected: bool = False
+    before: TypeVersion | None = None  # the live approved version (or the draft of a never-approved type)
+    after: TypeVersion | None = None  # the approved version once applied; None for a delete
+    attributeChanges: tuple[AttributeChange, ...] = ()
+    steps: tuple[Step, ...] = ()
+    liveStatus: str | None = None  # the status read from Marketo, None when the type is absent
+
+    @property
+    def destructive(self) -> bool:
+        return self.risk == "destructive"
+
+
+class Provenance(BaseModel):
+    """Where and when a plan was made. Never holds a secret."""
+
+    model_config = ConfigDict(frozen=True)
+
+    environment: str
+    endpointHost: str
+    toolVersion: str
+    gitCommit: str | None = None
+    gitDirty: bool | None = None
+    createdAt: str
+    definitionsDir: str = "activities"
+    allowDestructive: bool = False
+
+
+class Summary(BaseModel):
+    """Counts by action and risk."""
+
+    model_config = ConfigDict(frozen=True)
+
+    create: int = 0
+    update: int = 0
+    replace: int = 0
+    delete: int = 0
+    approve_draft: int = Field(default=0, alias="approve-draft")
+    discard_draft: int = Field(default=0, alias="discard-draft")
+    no_op: int = Field(default=0, alias="no-op")
+    destructive: int = 0
+    breaking: int = 0
+    unmanaged: int = 0
+
+
+class Plan(BaseModel):
+    """A saved plan: provenance, one change per type, fingerprints, estimate and checksum."""
+
+    model_config = ConfigDict(frozen=True, populate_by_name=True)
+
+    format_version: int = FORMAT_VERSION
+    provenance: Provenance
+    changes: tuple[TypeChange, ...]
+    unmanaged: tuple[str, ...] = ()
+    fingerprints: dict[str, str] = Field(default_factory=dict)  # apiName -> LiveType.fingerprint()
+    summary: Summary = Summary()
+    readCalls: int = 0  # calls made to read the live state (besides the token)
+    estimatedApplyCalls: int = 0
+    checksum: str = ""
+
+    @property
+    def has_changes(self) -> bool:
+        return any(c.action != "no-op" for c in self.changes)
+
+    def body_for_checksum(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True, exclude={"checksum"})
+
+    def compute_checksum(self) -> str:
+        text = json.dumps(self.body_for_checksum(), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+    def sealed(self) -> Plan:
+        """This plan with its checksum filled in."""
+        return self.model_copy(update={"checksum": self.compute_checksum()})

@@ -1,0 +1,86 @@
+"""Project settings from `[tool.activities]` in pyproject.toml, found from the working directory up.
+
+    [tool.activities]
+    max_types = 10                       # custom activity types the subscription allows
+    definitions = "activities"           # the definitions folder
+
+    [tool.activities.environments.production]
+    endpoint = "https://123-ABC-456.mktorest.com"
+    client_id_env = "MARKETO_PROD_CLIENT_ID"
+    client_secret_env = "MARKETO_PROD_CLIENT_SECRET"
+    calls_per_20s = 50                   # this tool's share of the instance's 100 calls per 20 s
+    max_concurrent = 5                   # and of its 10 concurrent calls
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from framework.definitions.model import DEFAULT_MAX_TYPES
+from framework.errors import ConfigError
+
+
+class EnvironmentSettings(BaseModel):
+    """A named Marketo instance and this tool's share of its limits."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    endpoint: str
+    client_id_env: str = "MARKETO_CLIENT_ID"
+    client_secret_env: str = "MARKETO_CLIENT_SECRET"
+    calls_per_20s: int = Field(default=100, ge=1, le=100)
+    max_concurrent: int = Field(default=10, ge=1, le=10)
+
+
+class Settings(BaseModel):
+    """Everything `[tool.activities]` can set, with Marketo's defaults."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    root: Path = Path(".")
+    max_types: int = Field(default=DEFAULT_MAX_TYPES, ge=1)
+    definitions: str = "activities"
+    environments: dict[str, EnvironmentSettings] = Field(default_factory=dict)
+
+    @property
+    def definitions_dir(self) -> Path:
+        return self.root / self.definitions
+
+    @property
+    def state_dir(self) -> Path:
+        """Where the embedded `local` instance keeps its (git-ignored) state."""
+        return self.root / ".activities"
+
+
+def find_pyproject(start: Path) -> Path | None:
+    """The nearest pyproject.toml at or above `start`."""
+    for folder in [start.resolve(), *start.resolve().parents]:
+        candidate = folder / "pyproject.toml"
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def load_settings(start: Path | None = None) -> Settings:
+    """Read `[tool.activities]` from the nearest pyproject.toml; defaults when there is none."""
+    start = start or Path.cwd()
+    pyproject = find_pyproject(start)
+    if pyproject is None:
+        return Settings(root=start.resolve())
+    try:
+        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{pyproject}: cannot read [tool.activities]: {exc}") from exc
+    section = data.get("tool", {}).get("activities", {})
+    try:
+        return Settings(root=pyproject.parent, **section)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(
+            f"{pyproject}: [tool.activities] {where}: {first['msg']}\n"
+            "  fix: see README.md, 'Settings', for the keys and their types"
+        ) from exc
