@@ -7,7 +7,7 @@ Field names follow Marketo's REST API (`apiName`, `triggerName`, ...) so users r
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,9 +20,11 @@ MAX_API_NAME_LENGTH = 255
 MAX_ATTRIBUTES = 20
 # Marketo: 10 custom activity types per subscription by default (§4, ACT/ERR code 1027).
 DEFAULT_MAX_TYPES = 10
+# Display names need one visible character: a blank name shows as nothing in Smart Lists.
+NOT_BLANK_PATTERN = r"\S"
 
 
-class DataType(str, Enum):
+class DataType(StrEnum):
     """The 11 attribute data types Marketo accepts (§4, ACT and SPEC enum)."""
 
     string = "string"
@@ -41,13 +43,25 @@ class DataType(str, Enum):
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
 
+def _api_name(description: str) -> str:
+    return Field(  # type: ignore[no-any-return]
+        pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description=description
+    )
+
+
+def _display_name(description: str) -> str:
+    return Field(  # type: ignore[no-any-return]
+        min_length=1, pattern=NOT_BLANK_PATTERN, description=description
+    )
+
+
 class Attribute(BaseModel):
     """A secondary attribute of a custom activity type."""
 
     model_config = _STRICT
 
-    apiName: str = Field(pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description="Attribute API name; cannot be renamed.")
-    name: str = Field(min_length=1, description="Display name.")
+    apiName: str = _api_name("Attribute API name; cannot be renamed.")
+    name: str = _display_name("Display name.")
     description: str | None = Field(default=None, description="Optional description.")
     dataType: DataType = Field(description="One of Marketo's 11 data types.")
     renamedFrom: str | None = Field(
@@ -63,10 +77,14 @@ class PrimaryAttribute(BaseModel):
 
     model_config = _STRICT
 
-    apiName: str = Field(pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description="Primary attribute API name.")
-    name: str = Field(min_length=1, description="Display name.")
+    apiName: str = _api_name("Primary attribute API name.")
+    name: str = _display_name("Display name.")
     description: str | None = Field(default=None, description="Optional description.")
-    dataType: DataType = Field(default=DataType.string, validate_default=True, description="Defaults to string, as in Marketo.")
+    dataType: DataType = Field(
+        default=DataType.string,
+        validate_default=True,
+        description="Defaults to string, as in Marketo.",
+    )
 
 
 class ActivityType(BaseModel):
@@ -74,15 +92,23 @@ class ActivityType(BaseModel):
 
     model_config = _STRICT
 
-    version: int = Field(ge=1, description="Bumped on every change to the file.")
-    apiName: str = Field(pattern=API_NAME_PATTERN, max_length=MAX_API_NAME_LENGTH, description="Type API name; the file is named after it.")
-    name: str = Field(min_length=1, description="Display name.")
+    # strict: YAML `true` or `3.0` must not silently become a version number.
+    version: int = Field(ge=1, strict=True, description="Bumped on every change to the file.")
+    apiName: str = _api_name("Type API name; the file is named after it.")
+    name: str = _display_name("Display name.")
     description: str | None = Field(default=None, description="Optional description.")
-    triggerName: str = Field(min_length=1, description="Smart List trigger name, unique across types.")
-    filterName: str = Field(min_length=1, description="Smart List filter name, unique across types.")
+    triggerName: str = _display_name("Smart List trigger name, unique across types.")
+    filterName: str = _display_name("Smart List filter name, unique across types.")
     primaryAttribute: PrimaryAttribute
-    attributes: list[Attribute] = Field(default_factory=list, description="Up to 20 attributes.")
-    protect: bool = Field(default=False, description="Refuse any plan that deletes, replaces or drops.")
+    attributes: list[Attribute] = Field(
+        default_factory=list, description="Up to 20 attributes besides the primary."
+    )
+    # strict: pydantic would otherwise read the text "yes" or "no" as a boolean.
+    protect: bool = Field(
+        default=False,
+        strict=True,
+        description="Refuse any plan that deletes, replaces or drops.",
+    )
     ensure: Literal["present", "absent"] = Field(
         default="present", description="`absent` asks for the type's deletion (a tombstone)."
     )

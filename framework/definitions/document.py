@@ -1,0 +1,145 @@
+"""Reading one definition file: bytes → UTF-8 text → YAML with the line and column of every node.
+
+Every way a file can fail before it is even a mapping (not UTF-8, tabs, YAML syntax, duplicate
+keys, empty, a list or a scalar at the top) becomes a Problem here, with a position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+
+from framework.errors import Problem
+
+FILE_FIELD = "(file)"
+FORMAT_HINT = "see README.md, 'The definition format', or activities/attendWebinar.yaml"
+
+
+@dataclass
+class Document:
+    """A parsed file: `data` is the top-level mapping, or None when `problems` says why not."""
+
+    path: str
+    data: CommentedMap | None = None
+    text: str = ""
+    problems: list[Problem] = field(default_factory=list)
+
+
+def new_yaml() -> YAML:
+    """A round-trip YAML instance: keeps comments and the position of every key and item."""
+    yaml = YAML(typ="rt")
+    # Duplicates are found on the node tree instead, so that every one of them is reported.
+    yaml.allow_duplicate_keys = True
+    return yaml
+
+
+def read_document(path: Path, display: str) -> Document:
+    """Read and parse `path`; `display` is how messages name the file."""
+    document = Document(display)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        document.problems.append(
+            Problem(display, 1, 1, FILE_FIELD, f"cannot be read: {exc.strerror}",
+                    "check the file's permissions")
+        )
+        return document
+    text = _decode(raw, document)
+    if text is None:
+        return document
+    document.text = text
+    node = _compose(text, document)
+    if node is None or document.problems:
+        return document
+    _check_duplicate_keys(node, document)
+    data = new_yaml().constructor.construct_document(node)
+    if not isinstance(data, CommentedMap):
+        document.problems.append(_not_a_mapping(display, data, node))
+        return document
+    document.data = data
+    return document
+
+
+def _decode(raw: bytes, document: Document) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        document.problems.append(
+            Problem(
+                document.path, line, column, FILE_FIELD,
+                f"byte 0x{raw[exc.start]:02X} is not valid UTF-8",
+                "save the file with UTF-8 encoding (most editors: 'Save with Encoding' → UTF-8)",
+            )
+        )
+        return None
+
+
+def _compose(text: str, document: Document) -> Node | None:
+    try:
+        node: Node | None = new_yaml().compose(text)
+    except MarkedYAMLError as exc:
+        document.problems.append(_syntax_problem(document.path, text, exc))
+        return None
+    except YAMLError as exc:  # unmarked errors are rare; still a message, never a traceback
+        document.problems.append(
+            Problem(document.path, 1, 1, FILE_FIELD, f"is not valid YAML: {exc}", FORMAT_HINT)
+        )
+        return None
+    if node is None:
+        document.problems.append(
+            Problem(document.path, 1, 1, FILE_FIELD, "is empty: a definition needs at least "
+                    "version, apiName, name, triggerName, filterName and primaryAttribute",
+                    f"write the definition or delete the file; {FORMAT_HINT}")
+        )
+    return node
+
+
+def _syntax_problem(path: str, text: str, exc: MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    problem = exc.problem or exc.context or "is not valid YAML"
+    lines = text.splitlines()
+    at = lines[line - 1][column - 1:column] if 0 < line <= len(lines) else ""
+    if "'\\t'" in problem or at == "\t":
+        return Problem(path, line, column, FILE_FIELD,
+                       "a tab character is used for indentation; YAML allows only spaces",
+                       "replace the tab with spaces (2 per indentation level)")
+    return Problem(path, line, column, FILE_FIELD, f"YAML syntax error: {problem}",
+                   "fix the YAML syntax at this position (check indentation, colons and quotes)")
+
+
+def _check_duplicate_keys(node: Node, document: Document, prefix: str = "") -> None:
+    """Report every key that appears twice in one mapping, at its second appearance."""
+    if isinstance(node, MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name in seen:
+                mark = key.start_mark
+                document.problems.append(
+                    Problem(document.path, mark.line + 1, mark.column + 1, prefix + name,
+                            f"duplicate key: '{name}' is already set on line {seen[name]}",
+                            "keep one of the two and delete the other")
+                )
+            else:
+                seen[name] = key.start_mark.line + 1
+            _check_duplicate_keys(value, document, f"{prefix}{name}.")
+    elif isinstance(node, SequenceNode):
+        for index, item in enumerate(node.value):
+            _check_duplicate_keys(item, document, f"{prefix.removesuffix('.')}[{index}].")
+
+
+def _not_a_mapping(path: str, data: Any, node: Node) -> Problem:
+    kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+    mark = node.start_mark
+    return Problem(path, mark.line + 1, mark.column + 1, FILE_FIELD,
+                   f"holds {kind} at the top; a definition is a mapping of keys",
+                   f"write one activity type per file as `key: value` lines; {FORMAT_HINT}")

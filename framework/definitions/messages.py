@@ -1,0 +1,221 @@
+"""pydantic's validation errors, translated into our Problems: what, where, and how to fix it."""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from collections.abc import Callable
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from framework.definitions.model import (
+    MAX_API_NAME_LENGTH,
+    ActivityType,
+    Attribute,
+    DataType,
+    PrimaryAttribute,
+)
+from framework.definitions.positions import field_path, locate
+from framework.errors import Problem
+
+DATA_TYPES = ", ".join(member.value for member in DataType)
+API_NAME_RULE = "letters and digits only, with at least one letter"
+
+# What a good value looks like, per key: used in "add ..." and "write ..." fixes.
+EXAMPLES = {
+    "version": "version: 1",
+    "apiName": "apiName: attendWebinar",
+    "name": "name: Attend Webinar",
+    "description": "description: A person attended one of our webinars",
+    "triggerName": "triggerName: Attends Webinar",
+    "filterName": "filterName: Attended Webinar",
+    "primaryAttribute": "primaryAttribute: with apiName, name and dataType indented below it",
+    "attributes": "attributes: followed by items like `- apiName: minutesWatched`",
+    "dataType": "dataType: string",
+    "renamedFrom": "renamedFrom: replayUrl",
+    "protect": "protect: true",
+    "ensure": "ensure: present",
+}
+
+
+def translate(error: ValidationError, path: str, data: Any) -> list[Problem]:
+    """One Problem per pydantic error, positioned with the line and column of the YAML node."""
+    return [_problem(detail, path, data) for detail in error.errors()]
+
+
+def _problem(detail: ErrorDetails, path: str, data: Any) -> Problem:
+    loc = detail["loc"]
+    kind = detail["type"]
+    line, column = locate(data, loc, key=kind == "extra_forbidden")
+    key = str(loc[-1]) if loc else ""
+    message, fix = _TRANSLATIONS.get(kind, _fallback)(detail, key)
+    return Problem(path, line, column, field_path(loc), message, fix)
+
+
+def describe(value: Any) -> str:
+    """How a YAML value reads to a person: `the number 3`, `a list`, `the text 'x'`."""
+    if value is None:
+        return "nothing (an empty value)"
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, datetime.date):
+        return f"the date {value}"
+    if isinstance(value, str):
+        return f"the text {_quote(value)}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping of keys"
+    return f"a {type(value).__name__}"
+
+
+def _quote(value: str, limit: int = 40) -> str:
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def _example(key: str) -> str:
+    return f"`{EXAMPLES[key]}`" if key in EXAMPLES else "a value"
+
+
+def _missing(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    return f"required key '{key}' is missing", f"add {_example(key)}"
+
+
+def _extra(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    allowed = _allowed_keys(detail["loc"][:-1])
+    by_case = {name.lower(): name for name in allowed}
+    close = difflib.get_close_matches(key.lower(), list(by_case), n=1, cutoff=0.6)
+    if close:
+        suggestion = by_case[close[0]]
+        return (f"unknown key '{key}'; did you mean '{suggestion}'?",
+                f"rename '{key}' to '{suggestion}'")
+    return (f"unknown key '{key}'",
+            f"remove it; the keys allowed here are: {', '.join(allowed)}")
+
+
+def _allowed_keys(parent: tuple[int | str, ...]) -> list[str]:
+    if not parent:
+        model: type[ActivityType | PrimaryAttribute | Attribute] = ActivityType
+    elif parent[0] == "primaryAttribute":
+        model = PrimaryAttribute
+    else:
+        model = Attribute
+    return list(model.model_fields)
+
+
+def _text_expected(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    value = detail["input"]
+    message = f"expected text, got {describe(value)}"
+    if isinstance(value, bool | int | float | datetime.date):
+        return message, f"put the value in quotes: `{key}: \"{_yaml_scalar(value)}\"`"
+    return message, f"write text on the same line, e.g. {_example(key)}"
+
+
+def _yaml_scalar(value: Any) -> str:
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
+def _pattern(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    value = str(detail["input"])
+    if key in ("apiName", "renamedFrom"):
+        message = f"{_quote(value)} is not a valid API name: use {API_NAME_RULE}"
+        suggestion = suggest_api_name(value)
+        if suggestion:
+            return message, f"write `{key}: {suggestion}`"
+        return message, f"write an API name such as {_example(key)}"
+    return _blank(detail, key)
+
+
+def suggest_api_name(value: str) -> str:
+    """`attend-webinar 2` → `attendWebinar2`: lowerCamelCase from the letters and digits."""
+    words = [word for word in re.split(r"[^A-Za-z0-9]+", value) if word]
+    if not words:
+        return ""
+    camel = words[0][0].lower() + words[0][1:] + "".join(w[0].upper() + w[1:] for w in words[1:])
+    return camel if re.search(r"[A-Za-z]", camel) else ""
+
+
+def _blank(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    return "must not be empty or blank", f"write a display name, e.g. {_example(key)}"
+
+
+def _too_long(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    value = str(detail["input"])
+    return (f"is {len(value)} characters long; the limit is {MAX_API_NAME_LENGTH}",
+            f"shorten it to {MAX_API_NAME_LENGTH} characters or fewer")
+
+
+def _data_type(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    value = detail["input"]
+    if not isinstance(value, str):
+        return (f"expected a data type, got {describe(value)}",
+                f"use one of the 11 data types: {DATA_TYPES}")
+    close = difflib.get_close_matches(value.lower(), [m.value for m in DataType], n=1)
+    hint = f"; did you mean '{close[0]}'?" if close else ""
+    return (f"{_quote(value)} is not one of Marketo's 11 data types{hint}",
+            f"use one of: {DATA_TYPES}")
+
+
+def _literal(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    return (f"expected present or absent, got {describe(detail['input'])}",
+            "write `ensure: present` to keep the type, or `ensure: absent` to delete it")
+
+
+def _integer(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    return (f"expected a whole number, got {describe(detail['input'])}",
+            f"write a whole number without quotes, e.g. {_example(key)}")
+
+
+def _at_least(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    limit = detail.get("ctx", {}).get("ge", 1)
+    return (f"must be {limit} or more, got {describe(detail['input'])}",
+            f"write a whole number of {limit} or more, e.g. {_example(key)}")
+
+
+def _boolean(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    return (f"expected true or false, got {describe(detail['input'])}",
+            f"write `{key}: true` or `{key}: false` (without quotes)")
+
+
+def _mapping(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    what = "an attribute" if isinstance(detail["loc"][-1], int) else f"'{key}'"
+    return (f"expected {what} as a mapping of keys, got {describe(detail['input'])}",
+            "indent apiName, name and dataType below it, one `key: value` per line")
+
+
+def _list(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    return (f"expected a list, got {describe(detail['input'])}",
+            "write each attribute as a list item starting with `- apiName:`, "
+            "or `attributes: []` for none")
+
+
+def _fallback(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    text = detail["msg"]
+    return text[0].lower() + text[1:], "see README.md, 'The definition format'"
+
+
+_TRANSLATIONS: dict[str, Callable[[ErrorDetails, str], tuple[str, str]]] = {
+    "missing": _missing,
+    "extra_forbidden": _extra,
+    "string_type": _text_expected,
+    "string_pattern_mismatch": _pattern,
+    "string_too_short": _blank,
+    "string_too_long": _too_long,
+    "enum": _data_type,
+    "literal_error": _literal,
+    "int_type": _integer,
+    "int_parsing": _integer,
+    "int_from_float": _integer,
+    "greater_than_equal": _at_least,
+    "bool_type": _boolean,
+    "bool_parsing": _boolean,
+    "model_type": _mapping,
+    "model_attributes_type": _mapping,
+    "dict_type": _mapping,
+    "list_type": _list,
+}

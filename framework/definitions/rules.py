@@ -1,0 +1,174 @@
+"""Marketo's rules that span fields or files, checked on the parsed YAML.
+
+They read the raw mapping rather than the validated model, so that a file with a schema error
+elsewhere still gets its uniqueness and limit checks in the same run. A value of the wrong type
+is skipped here: the schema check already reports it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import PurePath
+from typing import Any
+
+from framework.definitions.document import Document
+from framework.definitions.model import API_NAME_PATTERN, MAX_ATTRIBUTES
+from framework.definitions.positions import key_line, locate
+from framework.errors import Problem
+
+_API_NAME = re.compile(API_NAME_PATTERN)
+
+
+def _text(mapping: Any, key: str) -> str | None:
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return value if isinstance(value, str) else None
+
+
+def _attributes(data: Any) -> list[Any]:
+    value = data.get("attributes")
+    return list(value) if isinstance(value, list) else []
+
+
+def file_rules(document: Document) -> Iterator[Problem]:
+    """Rules inside one file: its name, the attribute limit, attribute apiNames, renamedFrom."""
+    yield from _file_name(document)
+    yield from _attribute_limit(document)
+    yield from _unique_attribute_names(document)
+    yield from _renamed_from(document)
+
+
+def _problem(document: Document, loc: tuple[str | int, ...], field: str, message: str,
+             fix: str) -> Problem:
+    line, column = locate(document.data, loc)
+    return Problem(document.path, line, column, field, message, fix)
+
+
+def _file_name(document: Document) -> Iterator[Problem]:
+    api_name = _text(document.data, "apiName")
+    if api_name is None or not _API_NAME.match(api_name):
+        return
+    file = PurePath(document.path)
+    if file.stem != api_name:
+        yield _problem(
+            document, ("apiName",), "apiName",
+            f"'{api_name}' does not match the file name '{file.name}'",
+            f"rename the file to {api_name}{file.suffix}, or set `apiName: {file.stem}` "
+            "if that is the type's API name",
+        )
+
+
+def _attribute_limit(document: Document) -> Iterator[Problem]:
+    count = len(_attributes(document.data))
+    if count > MAX_ATTRIBUTES:
+        line, column = locate(document.data, ("attributes",), key=True)
+        yield Problem(
+            document.path, line, column, "attributes",
+            f"has {count} attributes; Marketo allows at most {MAX_ATTRIBUTES} besides the primary",
+            f"remove {count - MAX_ATTRIBUTES}, or split the activity into two types",
+        )
+
+
+def _unique_attribute_names(document: Document) -> Iterator[Problem]:
+    data = document.data
+    seen: dict[str, str] = {}
+    primary = data.get("primaryAttribute") if data is not None else None
+    primary_name = _text(primary, "apiName")
+    if primary_name is not None:
+        seen[primary_name] = f"the primary attribute (line {key_line(primary, 'apiName')})"
+    for index, attribute in enumerate(_attributes(data)):
+        name = _text(attribute, "apiName")
+        if name is None:
+            continue
+        if name in seen:
+            yield _problem(
+                document, ("attributes", index, "apiName"), f"attributes[{index}].apiName",
+                f"'{name}' is already the apiName of {seen[name]}",
+                "give every attribute of a type, the primary included, its own apiName",
+            )
+        else:
+            seen[name] = f"attributes[{index}] (line {key_line(attribute, 'apiName')})"
+
+
+def _renamed_from(document: Document) -> Iterator[Problem]:
+    data = document.data
+    attributes = _attributes(data)
+    present = {_text(a, "apiName"): f"attributes[{i}]" for i, a in enumerate(attributes)}
+    primary_name = _text(data.get("primaryAttribute") if data is not None else None, "apiName")
+    present.setdefault(primary_name, "the primary attribute")
+    claimed: dict[str, int] = {}
+    for index, attribute in enumerate(attributes):
+        old = _text(attribute, "renamedFrom")
+        if old is None or not _API_NAME.match(old):
+            continue
+        loc = ("attributes", index, "renamedFrom")
+        field = f"attributes[{index}].renamedFrom"
+        if old == _text(attribute, "apiName"):
+            yield _problem(document, loc, field, f"'{old}' is this attribute's own apiName",
+                           "remove renamedFrom, or set it to the attribute's previous apiName")
+        elif old in present:
+            yield _problem(
+                document, loc, field, f"'{old}' is still the apiName of {present[old]}",
+                "renamedFrom names an attribute that no longer exists: remove renamedFrom, "
+                "or remove the old attribute",
+            )
+        elif old in claimed:
+            yield _problem(
+                document, loc, field,
+                f"'{old}' is already the renamedFrom of attributes[{claimed[old]}]",
+                "an old attribute can be renamed to one new attribute only",
+            )
+        else:
+            claimed[old] = index
+
+
+def across_files(documents: Sequence[Document], max_types: int) -> Iterator[Problem]:
+    """Rules across files: unique apiName, triggerName and filterName; the type limit."""
+    parsed = [document for document in documents if document.data is not None]
+    yield from _unique(parsed, "apiName", "type apiName", str)
+    yield from _unique(parsed, "triggerName", "triggerName", _normalized)
+    yield from _unique(parsed, "filterName", "filterName", _normalized)
+    yield from _type_limit(parsed, max_types)
+
+
+def _normalized(name: str) -> str:
+    # Smart List names are read by people: "Attends Webinar" and "attends  webinar" clash.
+    return " ".join(name.split()).casefold()
+
+
+def _unique(documents: Sequence[Document], key: str, what: str,
+            normalize: Any) -> Iterator[Problem]:
+    seen: dict[str, Document] = {}
+    for document in documents:
+        value = _text(document.data, key)
+        if value is None or not value.strip():
+            continue
+        first = seen.setdefault(normalize(value), document)
+        if first is not document:
+            line = key_line(first.data, key)
+            yield _problem(
+                document, (key,), key,
+                f"{_quote_name(value)} is already the {what} of {first.path} (line {line})",
+                f"give every type its own {key}" + (
+                    "; Marketo requires it to be unique across all custom activity types"
+                    if key != "apiName" else ""),
+            )
+
+
+def _quote_name(value: str) -> str:
+    return repr(value)
+
+
+def _type_limit(documents: Sequence[Document], max_types: int) -> Iterator[Problem]:
+    # A tombstone (`ensure: absent`) does not count: after apply the type no longer exists.
+    present = [d for d in documents if d.data is not None and d.data.get("ensure") != "absent"]
+    if len(present) <= max_types:
+        return
+    extra = present[max_types]
+    yield _problem(
+        extra, ("apiName",), "apiName",
+        f"{len(present)} types have `ensure: present`, more than max_types = {max_types} "
+        f"(the limit is first exceeded by this file)",
+        "remove a definition or mark it `ensure: absent`; if your subscription allows more "
+        "types, raise max_types under [tool.activities] in pyproject.toml",
+    )
