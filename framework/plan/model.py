@@ -57,6 +57,7 @@ class AttributeChange(BaseModel):
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     renamedFrom: str | None = None
+    primary: bool = False  # the change is to the primary attribute
 
 
 class TypeChange(BaseModel):
@@ -70,7 +71,8 @@ class TypeChange(BaseModel):
     reasons: tuple[str, ...]
     file: str | None = None
     protected: bool = False
-    before: TypeVersion | None = None  # the live approved version (or the draft of a never-approved type)
+    # The live approved version (or the draft of a never-approved type).
+    before: TypeVersion | None = None
     after: TypeVersion | None = None  # the approved version once applied; None for a delete
     attributeChanges: tuple[AttributeChange, ...] = ()
     steps: tuple[Step, ...] = ()

@@ -1,0 +1,85 @@
+"""`activities plan`: compare the definitions with the live instance and print the change."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from framework.commands.common import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    dir_option,
+    handle_errors,
+    target_options,
+)
+from framework.definitions.loader import load_definitions
+from framework.definitions.model import DefinitionFile
+from framework.environment import Target, connect, resolve_target
+from framework.plan.model import Plan
+from framework.plan.pipeline import make_plan
+from framework.plan.planfile import save_plan
+from framework.plan.render import FORMATS, Format, render, use_color
+from framework.settings import Settings, load_settings
+
+
+@click.command("plan")
+@dir_option
+@target_options
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Save the plan as JSON to FILE (for review and `activities apply FILE`).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text for terminals, markdown for pull-request comments, json for machines.",
+)
+@click.option(
+    "--detailed-exitcode", is_flag=True,
+    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+)
+@click.option(
+    "--allow-destructive", is_flag=True,
+    help="Let apply run this plan's destructive changes (deletes, replaces, dropped attributes).",
+)
+@handle_errors
+def command(
+    directory: Path | None,
+    env: str | None,
+    endpoint: str | None,
+    out: Path | None,
+    fmt: Format,
+    detailed_exitcode: bool,
+    allow_destructive: bool,
+) -> int:
+    """Show what apply would change on the live instance, and why."""
+    settings = load_settings()
+    directory = directory or settings.definitions_dir
+    definitions = load_definitions(directory, settings)  # definition errors stop us offline
+    target = resolve_target(settings, env, endpoint)
+    plan = asyncio.run(_plan(settings, target, directory, definitions, allow_destructive))
+    color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
+    click.echo(render(plan, fmt, color=color), nl=False)
+    if out is not None:
+        save_plan(plan, out)
+        click.echo(f"Saved the plan to {out}; apply it with `activities apply {out}`.", err=True)
+    return EXIT_CHANGES if detailed_exitcode and plan.has_changes else EXIT_OK
+
+
+async def _plan(
+    settings: Settings,
+    target: Target,
+    directory: Path,
+    definitions: Sequence[DefinitionFile],
+    allow: bool,
+) -> Plan:
+    async with connect(target, settings) as (started, client):
+        return await make_plan(
+            settings, started, client, directory, allow_destructive=allow, definitions=definitions
+        )

@@ -1,0 +1,28 @@
+"""`activities show`: render a saved plan, without any connection."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from framework.commands.common import EXIT_OK, handle_errors
+from framework.plan.planfile import load_plan
+from framework.plan.render import FORMATS, Format, render, use_color
+
+
+@click.command("show")
+@click.argument("plan_file", metavar="PLAN", type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    help="text for terminals, markdown for pull-request comments, json for machines.",
+)
+@handle_errors
+def command(plan_file: Path, fmt: Format) -> int:
+    """Render a saved plan (refusing one edited after it was made)."""
+    plan = load_plan(plan_file)
+    color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
+    click.echo(render(plan, fmt, color=color), nl=False)
+    return EXIT_OK

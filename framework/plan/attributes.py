@@ -1,0 +1,164 @@
+"""Attribute-level changes between a type's live version and its desired version.
+
+Risks follow Marketo's rules (framework.plan.rules): on a type that was never approved nothing
+is published yet, so every attribute change is safe; after approval a display-name change is
+breaking and a removal or rename is destructive.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from framework.live import LiveAttribute, TypeVersion
+from framework.plan.model import AttributeChange, Risk
+from framework.plan.rules import (
+    NEVER_APPROVED,
+    attribute_name_reason,
+    attribute_removal_reason,
+    attribute_rename_reason,
+    data_type_reason,
+    primary_edit_reason,
+)
+
+RISK_ORDER: dict[Risk, int] = {"safe": 0, "breaking": 1, "destructive": 2}
+
+
+def worst(risks: list[Risk]) -> Risk:
+    """The highest of several risks (safe when there are none)."""
+    return max(risks, key=RISK_ORDER.__getitem__, default="safe")
+
+
+def _dump(attribute: LiveAttribute) -> dict[str, Any]:
+    return attribute.model_dump(mode="json")
+
+
+def attribute_changes(
+    before: TypeVersion,
+    target: TypeVersion,
+    renamed_from: Mapping[str, str],
+    *,
+    ever_approved: bool,
+) -> list[AttributeChange]:
+    """What happens to each attribute (the primary first), in a stable order."""
+    changes = _primary_change(before.primaryAttribute, target.primaryAttribute, ever_approved)
+    renames = {
+        new: old
+        for new, old in renamed_from.items()
+        if before.attribute(new) is None
+        and before.attribute(old) is not None
+        and target.attribute(old) is None
+    }
+    for attribute in target.attributes:
+        change = _secondary_change(before, attribute, renames.get(attribute.apiName), ever_approved)
+        if change is not None:
+            changes.append(change)
+    gone = set(renames.values())
+    for attribute in before.attributes:
+        if target.attribute(attribute.apiName) is None and attribute.apiName not in gone:
+            changes.append(
+                AttributeChange(
+                    apiName=attribute.apiName,
+                    action="remove",
+                    risk="destructive" if ever_approved else "safe",
+                    reason=attribute_removal_reason(attribute.apiName, ever_approved),
+                    before=_dump(attribute),
+                )
+            )
+    return changes
+
+
+def _primary_change(
+    before: LiveAttribute, after: LiveAttribute, ever_approved: bool
+) -> list[AttributeChange]:
+    if before == after:
+        return []
+    risk: Risk
+    if before.apiName != after.apiName or before.dataType != after.dataType:
+        action, risk = "replace", "destructive" if ever_approved else "safe"
+        reason = (
+            f"primary attribute {before.apiName} ({before.dataType}) becomes "
+            f"{after.apiName} ({after.dataType})"
+        )
+        reason += (
+            "; Marketo allows this only by replacing the type (§3)"
+            if ever_approved
+            else f" in the draft; {NEVER_APPROVED}"
+        )
+    elif before.name != after.name and ever_approved:
+        action, risk, reason = "update", "breaking", primary_edit_reason(before, after)
+    else:
+        action, risk = "update", "safe"
+        reason = f"primary attribute {after.apiName}: {_edited(before, after)}"
+    return [
+        AttributeChange(
+            apiName=after.apiName,
+            action=action,
+            risk=risk,
+            reason=reason,
+            before=_dump(before),
+            after=_dump(after),
+            primary=True,
+        )
+    ]
+
+
+def _secondary_change(
+    before: TypeVersion, attribute: LiveAttribute, old_name: str | None, ever_approved: bool
+) -> AttributeChange | None:
+    old = before.attribute(attribute.apiName)
+    if old_name is not None:
+        previous = before.attribute(old_name)
+        return AttributeChange(
+            apiName=attribute.apiName,
+            action="rename",
+            risk="destructive" if ever_approved else "safe",
+            reason=attribute_rename_reason(old_name, attribute.apiName, ever_approved),
+            before=_dump(previous) if previous else None,
+            after=_dump(attribute),
+            renamedFrom=old_name,
+        )
+    if old is None:
+        return AttributeChange(
+            apiName=attribute.apiName,
+            action="add",
+            risk="safe",
+            reason=f"attribute {attribute.apiName} ({attribute.dataType}) is added",
+            after=_dump(attribute),
+        )
+    if old == attribute:
+        return None
+    if old.dataType != attribute.dataType:
+        return AttributeChange(
+            apiName=attribute.apiName,
+            action="replace",
+            risk="destructive" if ever_approved else "safe",
+            reason=data_type_reason(
+                attribute.apiName, old.dataType, attribute.dataType, ever_approved
+            ),
+            before=_dump(old),
+            after=_dump(attribute),
+        )
+    risk: Risk = "breaking" if ever_approved and old.name != attribute.name else "safe"
+    reason = (
+        f"attribute {attribute.apiName}: {attribute_name_reason(old, attribute)}"
+        if risk == "breaking"
+        else f"attribute {attribute.apiName}: {_edited(old, attribute)}"
+    )
+    return AttributeChange(
+        apiName=attribute.apiName,
+        action="update",
+        risk=risk,
+        reason=reason,
+        before=_dump(old),
+        after=_dump(attribute),
+    )
+
+
+def _edited(before: LiveAttribute, after: LiveAttribute) -> str:
+    parts = []
+    if before.name != after.name:
+        parts.append(f"display name changes from {before.name!r} to {after.name!r}")
+    if before.description != after.description:
+        parts.append(f"description changes from {before.description!r} to {after.description!r}")
+    return "; ".join(parts)

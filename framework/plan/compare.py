@@ -1,0 +1,268 @@
+"""Compare the desired state with the live state: a pure function, no I/O.
+
+For each definition file the live type is in one of four shapes: absent, a draft never
+approved, approved, or approved with a pending draft. The change is decided against the live
+*approved* version (what users see) and its steps against the *working* version (the pending
+draft if any, which every edit lands in; custom-activities-api.md §3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from framework.definitions.model import DefinitionFile
+from framework.errors import PlanError
+from framework.live import LiveState, LiveType, TypeVersion
+from framework.plan.attributes import attribute_changes, worst
+from framework.plan.model import Action, Risk, Step, TypeChange
+from framework.plan.refusals import check_refusals
+from framework.plan.rules import (
+    FROZEN_WHEN_IN_USE,
+    TYPE_FIELDS,
+    can_discard_draft,
+    frozen_field_reason,
+    replacing_differences,
+    type_deletion_reason,
+)
+from framework.plan.steps import approve_step, create_steps, delete_step, discard_step, draft_steps
+
+
+def compare(
+    desired: Sequence[DefinitionFile],
+    live: LiveState,
+    *,
+    max_types: int,
+    allow_destructive: bool = False,
+) -> tuple[list[TypeChange], list[str]]:
+    """The change for every definition file, and the live types no file manages.
+
+    Raises RefusedError when the plan would touch a protected type destructively or break a
+    Marketo limit.
+    """
+    managed = {d.definition.apiName for d in desired}
+    changes = sorted(
+        (_note_destructive(_change_for(d, present(live, d.definition.apiName)), allow_destructive)
+         for d in desired),
+        key=lambda c: c.apiName,
+    )
+    unmanaged = sorted(
+        name for name in live.types if name not in managed and present(live, name) is not None
+    )
+    check_refusals(desired, changes, live, max_types=max_types)
+    return changes, unmanaged
+
+
+def present(live: LiveState, api_name: str) -> LiveType | None:
+    """The live type, or None when it is absent (or only listed as deleted)."""
+    found = live.types.get(api_name)
+    return found if found is not None and found.status != "deleted" else None
+
+
+def _change_for(file: DefinitionFile, live: LiveType | None) -> TypeChange:
+    definition = file.definition
+    if definition.ensure == "absent":
+        return _tombstone(file, live)
+    target = TypeVersion.from_definition(definition)
+    if live is None:
+        return _create(file, target)
+    renamed = {a.apiName: a.renamedFrom for a in definition.attributes if a.renamedFrom}
+    return _existing(file, target, live, renamed)
+
+
+def _base(file: DefinitionFile, live: LiveType | None) -> dict[str, object]:
+    return {
+        "apiName": file.definition.apiName,
+        "file": file.path,
+        "protected": file.definition.protect,
+        "liveStatus": live.status if live else None,
+    }
+
+
+def _create(file: DefinitionFile, target: TypeVersion) -> TypeChange:
+    count = len(target.attributes)
+    reason = (
+        f"type {target.apiName} does not exist; it is created as a draft with "
+        f"{count} attribute{'s' if count != 1 else ''} besides the primary, then approved"
+    )
+    changes = attribute_changes(
+        target.model_copy(update={"attributes": ()}), target, {}, ever_approved=False
+    )
+    return TypeChange(
+        **_base(file, None),
+        action="create",
+        risk="safe",
+        reasons=(reason,),
+        after=target,
+        attributeChanges=tuple(changes),
+        steps=tuple(create_steps(target)),
+    )
+
+
+def _tombstone(file: DefinitionFile, live: LiveType | None) -> TypeChange:
+    name = file.definition.apiName
+    if live is None:
+        return TypeChange(
+            **_base(file, live),
+            action="no-op",
+            risk="safe",
+            reasons=(f"type {name} is already absent (ensure: absent)",),
+        )
+    return TypeChange(
+        **_base(file, live),
+        action="delete",
+        risk="destructive",
+        reasons=(f"ensure: absent; {type_deletion_reason(name, live.ever_approved)}",),
+        before=_reference(live),
+        steps=(delete_step(name),),
+    )
+
+
+def _reference(live: LiveType) -> TypeVersion:
+    """The version users see: the approved one, or the draft of a type never approved."""
+    version = live.approved if live.ever_approved else live.draft
+    if version is None:
+        raise PlanError(
+            f"type {live.apiName} is listed as {live.status!r} but its version was not read\n"
+            "  fix: run the plan again; if it persists, report it as a bug"
+        )
+    return version
+
+
+def _existing(
+    file: DefinitionFile, target: TypeVersion, live: LiveType, renamed: Mapping[str, str]
+) -> TypeChange:
+    reference = _reference(live)
+    draft = live.draft if live.status in ("draft", "approved with draft") else None
+    working = draft or reference
+    ever = live.ever_approved
+    if ever and (why := replacing_differences(reference, target)):
+        return _replace(file, target, live, reference, renamed, why)
+    attributes = attribute_changes(reference, target, renamed, ever_approved=ever)
+    field_risks, field_reasons = _field_changes(reference, target, ever)
+    risk = worst([*field_risks, *(a.risk for a in attributes)])
+    action: Action
+    steps: list[Step]
+    draft_note: list[str] = []
+    if working == target and draft is None:
+        action, steps, risk = "no-op", [], "safe"
+        field_reasons = [f"type {target.apiName} already matches {file.path}"]
+    elif draft is not None and working == target:
+        action, steps = "approve-draft", [approve_step(target.apiName)]
+        draft_note = ["a pending draft already equals the desired state; approving it publishes it"]
+        if ever and reference == target:
+            # Same content as the approved version: discarding is cheaper and republishes nothing.
+            action, steps, risk = "discard-draft", [discard_step(target.apiName)], "safe"
+            draft_note = ["a pending draft equals the approved version; it is discarded"]
+    elif draft is not None and reference == target and can_discard_draft(live.status):
+        action, steps, risk = "discard-draft", [discard_step(target.apiName)], "safe"
+        draft_note = [
+            f"a pending draft nobody in the repository made differs in "
+            f"{_differences(draft, target)}; the approved version already matches the desired "
+            "state, so the draft is discarded"
+        ]
+    else:
+        action = "update"
+        approved_names = {a.apiName for a in reference.attributes} if ever else set()
+        steps = draft_steps(working, target, approved_names)
+        if draft is not None:
+            draft_note = [_overwrite_note(draft, target, ever)]
+    return TypeChange(
+        **_base(file, live),
+        action=action,
+        risk=risk,
+        reasons=tuple([*field_reasons, *draft_note]),
+        before=reference,
+        after=target,
+        attributeChanges=tuple(attributes) if action != "discard-draft" else (),
+        steps=tuple(steps),
+    )
+
+
+def _overwrite_note(draft: TypeVersion, target: TypeVersion, ever: bool) -> str:
+    if not ever:
+        return (
+            f"the type is a draft never approved; it differs from the desired state in "
+            f"{_differences(draft, target)}; the draft is updated, then approved"
+        )
+    return (
+        f"a pending draft nobody in the repository made differs in {_differences(draft, target)}; "
+        "it is overwritten with the desired state, then approved"
+    )
+
+
+def _replace(
+    file: DefinitionFile,
+    target: TypeVersion,
+    live: LiveType,
+    reference: TypeVersion,
+    renamed: Mapping[str, str],
+    why: list[str],
+) -> TypeChange:
+    reasons = [
+        *why,
+        f"type {target.apiName} is deleted and created again: its history and Smart List use "
+        "are lost (§3, §7)",
+    ]
+    if live.status == "approved with draft":
+        reasons.append("its pending draft is lost with it")
+    return TypeChange(
+        **_base(file, live),
+        action="replace",
+        risk="destructive",
+        reasons=tuple(reasons),
+        before=reference,
+        after=target,
+        attributeChanges=tuple(
+            attribute_changes(reference, target, renamed, ever_approved=True)
+        ),
+        steps=(delete_step(target.apiName), *create_steps(target)),
+    )
+
+
+def _field_changes(
+    before: TypeVersion, after: TypeVersion, ever_approved: bool
+) -> tuple[list[Risk], list[str]]:
+    risks: list[Risk] = []
+    reasons: list[str] = []
+    for field in TYPE_FIELDS:
+        old, new = getattr(before, field), getattr(after, field)
+        if old == new:
+            continue
+        if ever_approved and field in FROZEN_WHEN_IN_USE:
+            risks.append("breaking")
+            reasons.append(frozen_field_reason(field, old, new))
+        else:
+            risks.append("safe")
+            reasons.append(f"{field} changes from {old!r} to {new!r}")
+    return risks, reasons
+
+
+def _differences(a: TypeVersion, b: TypeVersion) -> str:
+    """Where version `a` differs from `b`, in words (for pending drafts)."""
+    fields = (*TYPE_FIELDS, "primaryAttribute")
+    parts = [field for field in fields if getattr(a, field) != getattr(b, field)]
+    for attribute in a.attributes:
+        other = b.attribute(attribute.apiName)
+        if other is None:
+            parts.append(f"attribute {attribute.apiName} (only in the draft)")
+        elif other != attribute:
+            parts.append(f"attribute {attribute.apiName}")
+    parts.extend(
+        f"attribute {x.apiName} (missing from the draft)"
+        for x in b.attributes
+        if a.attribute(x.apiName) is None
+    )
+    return ", ".join(parts)
+
+
+def _note_destructive(change: TypeChange, allowed: bool) -> TypeChange:
+    """Say on each destructive change whether apply will run it."""
+    if change.risk != "destructive":
+        return change
+    note = (
+        "destructive: allowed because the plan was made with --allow-destructive"
+        if allowed
+        else "destructive: apply refuses it unless the plan is made with --allow-destructive"
+    )
+    return change.model_copy(update={"reasons": (*change.reasons, note)})
+

@@ -1,0 +1,104 @@
+"""Make a plan: load the definitions, read the live state, compare, and seal the result."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from framework import __version__
+from framework.definitions.loader import load_definitions
+from framework.definitions.model import DefinitionFile
+from framework.environment import Target
+from framework.live import LiveState
+from framework.plan.compare import compare
+from framework.plan.model import Plan, Provenance, Summary, TypeChange
+from framework.plan.read import TypeReader, read_live
+from framework.settings import Settings
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def make_plan(
+    settings: Settings,
+    target: Target,
+    client: TypeReader,
+    directory: Path,
+    *,
+    allow_destructive: bool,
+    definitions: Sequence[DefinitionFile] | None = None,
+    clock: Callable[[], datetime] = utc_now,
+) -> Plan:
+    """The sealed plan that brings the target in line with the definitions in `directory`.
+
+    `definitions` skips loading when the caller already loaded them (the CLI does, so that
+    definition errors stop it before any connection).
+    """
+    if definitions is None:
+        definitions = load_definitions(directory, settings)
+    live = await read_live(client)
+    changes, unmanaged = compare(
+        definitions, live, max_types=settings.max_types, allow_destructive=allow_destructive
+    )
+    provenance = Provenance(
+        environment=target.name,
+        endpointHost=target.host,
+        toolVersion=__version__,
+        **git_state(settings.root),
+        createdAt=clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        definitionsDir=_relative(directory, settings.root),
+        allowDestructive=allow_destructive,
+    )
+    return assemble(provenance, changes, unmanaged, live)
+
+
+def assemble(
+    provenance: Provenance, changes: Sequence[TypeChange], unmanaged: Sequence[str], live: LiveState
+) -> Plan:
+    """The sealed Plan of compared changes (also used by tests to build plans from literals)."""
+    return Plan(
+        provenance=provenance,
+        changes=tuple(changes),
+        unmanaged=tuple(unmanaged),
+        fingerprints={
+            c.apiName: live.fingerprint_of(c.apiName) for c in changes if c.action != "no-op"
+        },
+        summary=summarize(changes, unmanaged),
+        readCalls=live.calls,
+        estimatedApplyCalls=sum(len(c.steps) for c in changes),
+    ).sealed()
+
+
+def summarize(changes: Sequence[TypeChange], unmanaged: Sequence[str]) -> Summary:
+    """Counts of changes by action and by risk."""
+    counts: dict[str, int] = {}
+    for change in changes:
+        counts[change.action] = counts.get(change.action, 0) + 1
+        if change.action != "no-op" and change.risk != "safe":
+            counts[change.risk] = counts.get(change.risk, 0) + 1
+    return Summary.model_validate({**counts, "unmanaged": len(unmanaged)})
+
+
+def git_state(root: Path) -> dict[str, object]:
+    """The commit checked out at `root` and whether the tree is dirty; None outside git."""
+    try:
+        # Imported here: gitpython is slow to import, and fails when no git executable exists.
+        import git
+    except ImportError:
+        return {"gitCommit": None, "gitDirty": None}
+    try:
+        repo = git.Repo(root, search_parent_directories=True)
+        commit = repo.head.commit.hexsha
+        dirty = repo.is_dirty(untracked_files=True)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError, ValueError, git.GitCommandError):
+        return {"gitCommit": None, "gitDirty": None}
+    return {"gitCommit": commit, "gitDirty": dirty}
+
+
+def _relative(directory: Path, root: Path) -> str:
+    try:
+        return directory.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return directory.as_posix()

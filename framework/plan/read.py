@@ -1,0 +1,60 @@
+"""Read the live state with the fewest calls: the type list, then only the describes needed.
+
+For N listed types of which D have a pending draft this makes 1 + N + D calls (besides the
+token), the describes concurrently: the client's limiter keeps them within Marketo's 10
+concurrent calls and 100 calls per 20 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Collection
+from typing import Any, Protocol
+
+from framework.live import LiveState, LiveType, Status, TypeVersion
+from framework.plan.rules import describes_for
+
+
+class _Stats(Protocol):
+    calls: int
+
+
+class TypeReader(Protocol):
+    """The part of MarketoClient reading needs."""
+
+    @property
+    def stats(self) -> _Stats: ...
+
+    async def list_types(self) -> list[dict[str, Any]]: ...
+
+    async def describe_type(self, api_name: str, draft: bool = False) -> dict[str, Any]: ...
+
+
+async def read_live(client: TypeReader, api_names: Collection[str] | None = None) -> LiveState:
+    """Everything (None) or only the types named in `api_names` (apply's re-read)."""
+    calls_before = client.stats.calls
+    listed = await client.list_types()
+    wanted = [
+        item
+        for item in sorted(listed, key=lambda i: str(i.get("apiName", "")))
+        if api_names is None or item.get("apiName") in api_names
+    ]
+    types = await asyncio.gather(*(_read_type(client, item) for item in wanted))
+    return LiveState(
+        types={t.apiName: t for t in types}, calls=client.stats.calls - calls_before
+    )
+
+
+async def _read_type(client: TypeReader, item: dict[str, Any]) -> LiveType:
+    api_name = str(item["apiName"])
+    status: Status = item.get("status", "approved")
+    flags = describes_for(status)
+    versions = await asyncio.gather(*(client.describe_type(api_name, draft=f) for f in flags))
+    read = dict(zip(flags, versions, strict=True))
+    return LiveType(
+        apiName=api_name,
+        id=item.get("id"),
+        status=status,
+        approved=TypeVersion.from_marketo(read[False]) if False in read else None,
+        draft=TypeVersion.from_marketo(read[True]) if True in read else None,
+    )

@@ -1,0 +1,118 @@
+"""Plans that are refused outright: `protect` violations and Marketo limits.
+
+A refusal names the definition file and what to do; every violation is reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from framework.definitions.model import DefinitionFile
+from framework.errors import RefusedError
+from framework.live import LiveState, TypeVersion
+from framework.plan.model import TypeChange
+from framework.plan.rules import MAX_ATTRIBUTES
+
+PROTECT_FIX = (
+    "  fix: revert this change, or first merge a reviewed change that sets `protect: false` "
+    "in {file}"
+)
+
+
+def check_refusals(
+    desired: Sequence[DefinitionFile],
+    changes: Sequence[TypeChange],
+    live: LiveState,
+    *,
+    max_types: int,
+) -> None:
+    """Raise RefusedError listing every protect violation and broken limit."""
+    problems = [*_protect_violations(changes), *_attribute_limits(changes)]
+    problems += _type_limit(changes, live, max_types)
+    problems += _name_clashes(desired, changes, live)
+    if problems:
+        count = len(problems)
+        head = f"plan refused: {count} problem{'s' if count != 1 else ''}"
+        raise RefusedError("\n".join([head, *problems]))
+
+
+def _protect_violations(changes: Sequence[TypeChange]) -> list[str]:
+    problems: list[str] = []
+    for change in changes:
+        if not change.protected:
+            continue
+        what: list[str] = []
+        if change.action in ("delete", "replace"):
+            what.append(f"{change.action} the type")
+        dropped = [
+            a.renamedFrom or a.apiName
+            for a in change.attributeChanges
+            if a.action in ("remove", "rename") and not a.primary
+        ]
+        if dropped and change.action != "delete":
+            what.append("drop attribute" + ("s " if len(dropped) > 1 else " ") + ", ".join(dropped))
+        if what:
+            problems.append(
+                f"{change.file}: type {change.apiName} is protected (protect: true) and the plan "
+                f"would {' and '.join(what)}\n" + PROTECT_FIX.format(file=change.file)
+            )
+    return problems
+
+
+def _attribute_limits(changes: Sequence[TypeChange]) -> list[str]:
+    # Marketo: 0 to 20 secondary attributes per type, error 1028 (§4).
+    return [
+        f"{change.file}: type {change.apiName} has {len(change.after.attributes)} attributes, "
+        f"over Marketo's limit of {MAX_ATTRIBUTES} besides the primary (error 1028, §4)\n"
+        "  fix: remove attributes until there are at most 20"
+        for change in changes
+        if change.after is not None and len(change.after.attributes) > MAX_ATTRIBUTES
+    ]
+
+
+def _type_limit(changes: Sequence[TypeChange], live: LiveState, max_types: int) -> list[str]:
+    # Marketo: a subscription holds max_types custom activity types, error 1027 (§4).
+    existing = sum(1 for t in live.types.values() if t.status != "deleted")
+    created = [c for c in changes if c.action == "create"]
+    deleted = sum(1 for c in changes if c.action == "delete")
+    total = existing + len(created) - deleted
+    if total <= max_types:
+        return []
+    files = ", ".join(str(c.file) for c in created)
+    return [
+        f"{files}: the plan would leave {total} custom activity types on the instance, over the "
+        f"limit of {max_types} (max_types; Marketo error 1027, §4)\n"
+        "  fix: delete types with `ensure: absent` tombstones first, or raise max_types in "
+        "[tool.activities] of pyproject.toml if the subscription allows more"
+    ]
+
+
+def _name_clashes(
+    desired: Sequence[DefinitionFile], changes: Sequence[TypeChange], live: LiveState
+) -> list[str]:
+    # Marketo: triggerName and filterName are each unique across types (§4; 709 on clash).
+    final: dict[str, TypeVersion] = {}
+    for name, live_type in live.types.items():
+        version = live_type.approved or live_type.draft
+        if version is not None and live_type.status != "deleted":
+            final[name] = version
+    for change in changes:
+        if change.action == "delete":
+            final.pop(change.apiName, None)
+        elif change.after is not None:
+            final[change.apiName] = change.after
+    files = {d.definition.apiName: d.path for d in desired}
+    problems: list[str] = []
+    for field in ("triggerName", "filterName"):
+        owners: dict[str, list[str]] = {}
+        for name in sorted(final):
+            owners.setdefault(getattr(final[name], field), []).append(name)
+        for value, names in sorted(owners.items()):
+            if len(names) > 1 and any(n in files for n in names):
+                where = ", ".join(files.get(n, f"{n} (unmanaged)") for n in names)
+                problems.append(
+                    f"{where}: {field} {value!r} would be used by types {', '.join(names)}; "
+                    f"Marketo requires each {field} to be unique (§4)\n"
+                    f"  fix: give each type its own {field}"
+                )
+    return problems

@@ -1,0 +1,87 @@
+"""Render one Plan as terminal text, a pull-request comment (Markdown) or JSON.
+
+Text and Markdown come from the jinja2 templates beside this module; JSON is the saved plan
+document itself (framework.plan.planfile), so `show --format json` of a saved plan is the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Literal
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from framework.plan.model import Plan, TypeChange
+from framework.plan.planfile import dumps
+from framework.plan.render.painting import ACTION_SYMBOLS, markdown_text, painter
+
+Format = Literal["text", "markdown", "json"]
+FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
+
+# GitHub refuses a pull-request comment longer than this many characters.
+MARKDOWN_LIMIT = 65_536
+
+_ENV = Environment(
+    loader=PackageLoader("framework.plan.render", "templates"),
+    undefined=StrictUndefined,
+    keep_trailing_newline=True,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    autoescape=False,  # noqa: S701 - text and Markdown, not HTML; Markdown escapes with `md`
+)
+_ENV.filters["md"] = markdown_text
+_ENV.globals["symbols"] = ACTION_SYMBOLS
+
+
+def use_color(isatty: bool, environ: Mapping[str, str]) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return isatty and not environ.get("NO_COLOR")
+
+
+def render(plan: Plan, fmt: Format, *, color: bool = False) -> str:
+    """The plan in one format; `color` adds ANSI colours to the text format only."""
+    if fmt == "json":
+        return dumps(plan)
+    if fmt == "text":
+        return _ENV.get_template("text.j2").render(**_context(plan), paint=painter(color))
+    if fmt == "markdown":
+        return render_markdown(plan)
+    raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
+
+
+def _context(plan: Plan) -> dict[str, object]:
+    shown = [c for c in plan.changes if c.action != "no-op"]
+    risky = [c for c in shown if c.risk != "safe"]
+    return {
+        "plan": plan,
+        "shown": shown,
+        "risky": risky,
+        "unchanged": len(plan.changes) - len(shown),
+        "refused_destructive": plan.summary.destructive and not plan.provenance.allowDestructive,
+    }
+
+
+def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
+    """The pull-request comment: summary and risks always, details folded and trimmed to fit."""
+    context = _context(plan)
+    detail = _ENV.get_template("markdown_change.j2")
+    blocks = [detail.render(change=c) for c in context["shown"]]  # type: ignore[attr-defined]
+    page = _ENV.get_template("markdown.j2")
+    kept = list(blocks)
+    while True:
+        omitted = len(blocks) - len(kept)
+        text = page.render(**context, details=kept, omitted=omitted)
+        if len(text) <= limit or not kept:
+            return text
+        # Drop the details from the end: the summary and risks above them are never trimmed.
+        overflow = len(text) - limit
+        while kept and overflow > 0:
+            overflow -= len(kept.pop())
+
+
+def change_title(change: TypeChange) -> str:
+    """`+ create attendWebinar`: how a change is headed in every format."""
+    return f"{ACTION_SYMBOLS[change.action]} {change.action} {change.apiName}"
+
+
+_ENV.globals["change_title"] = change_title

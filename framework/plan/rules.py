@@ -1,0 +1,145 @@
+"""Marketo's rules that shape a plan, each written once and citing its source.
+
+Sections (§) refer to /work/shared/marketo/custom-activities-api.md. Compare and read use these
+functions and constants; nothing else in the package restates them.
+"""
+
+from __future__ import annotations
+
+from framework.definitions.model import MAX_ATTRIBUTES
+from framework.live import LiveAttribute, Status, TypeVersion
+
+__all__ = [
+    "MAX_ATTRIBUTES",
+    "FROZEN_WHEN_IN_USE",
+    "TYPE_FIELDS",
+    "describes_for",
+    "replacing_differences",
+    "frozen_field_reason",
+    "attribute_name_reason",
+    "attribute_removal_reason",
+    "type_deletion_reason",
+    "can_discard_draft",
+]
+
+# The type fields update_type (endpoint 4) can change in place, in Marketo's own names (§2.5).
+TYPE_FIELDS: tuple[str, ...] = ("name", "description", "triggerName", "filterName")
+
+# §3 "Immutability": once a type is "approved and in use", its display name, trigger name,
+# filter name and primary attribute can no longer be changed. "In use" is undefined, so an
+# edit of these on an ever-approved type is *breaking*: Smart Lists refer to the trigger and
+# filter by name, and Marketo may refuse the approve.
+FROZEN_WHEN_IN_USE: frozenset[str] = frozenset({"name", "triggerName", "filterName"})
+
+
+def describes_for(status: Status) -> tuple[bool, ...]:
+    """The describe calls (draft flag of each) a type's listed status needs (§2.2, §2.3).
+
+    `approved` needs the approved version, `draft` only the draft (nothing was ever approved),
+    `approved with draft` both; a `deleted` type has nothing left to read.
+    """
+    if status == "approved":
+        return (False,)
+    if status == "draft":
+        return (True,)
+    if status == "approved with draft":
+        return (False, True)
+    return ()
+
+
+def replacing_differences(approved: TypeVersion, target: TypeVersion) -> list[str]:
+    """Why `target` cannot be reached in place from an approved version; empty when it can.
+
+    §3: the primary attribute cannot change after approval (709 in practice, the UI forbids
+    it), and an attribute's dataType change after the first approval is replace-only.
+    """
+    reasons: list[str] = []
+    before, after = approved.primaryAttribute, target.primaryAttribute
+    if before.apiName != after.apiName:
+        reasons.append(
+            f"the primary attribute changes from {before.apiName} to {after.apiName}, which "
+            "Marketo does not allow once a type was approved (custom-activities-api.md §3)"
+        )
+    elif before.dataType != after.dataType:
+        reasons.append(
+            f"the primary attribute {after.apiName} changes data type from {before.dataType} to "
+            f"{after.dataType}, which Marketo does not allow once a type was approved (§3)"
+        )
+    for attribute in target.attributes:
+        old = approved.attribute(attribute.apiName)
+        if old is not None and old.dataType != attribute.dataType:
+            reasons.append(
+                data_type_reason(attribute.apiName, old.dataType, attribute.dataType, True)
+            )
+    return reasons
+
+
+def frozen_field_reason(field: str, before: str | None, after: str | None) -> str:
+    """The reason an edit of a field frozen once in use is breaking (§3 Immutability)."""
+    what = {"name": "display name", "triggerName": "trigger name", "filterName": "filter name"}
+    text = f"{what.get(field, field)} changes from {before!r} to {after!r}"
+    if field in ("triggerName", "filterName"):
+        text += "; Smart Lists and campaigns that use it by its old name must be checked"
+    return text + "; Marketo freezes it once the type is approved and in use (§3)"
+
+
+def primary_edit_reason(before: LiveAttribute, after: LiveAttribute) -> str:
+    """The reason an edit of the primary attribute's name on an approved type is breaking (§3)."""
+    return (
+        f"primary attribute {after.apiName} display name changes from {before.name!r} to "
+        f"{after.name!r}; Marketo freezes the primary attribute once the type is approved and in "
+        "use (§3)"
+    )
+
+
+def attribute_name_reason(before: LiveAttribute, after: LiveAttribute) -> str:
+    """Why renaming an attribute's display name on an approved type is breaking (§2.9)."""
+    return (
+        f"display name changes from {before.name!r} to {after.name!r}; senders that refer to "
+        "the attribute by its display name instead of its apiName must change (§2.9)"
+    )
+
+
+NEVER_APPROVED = "the type was never approved, so nothing published is lost"
+
+
+def attribute_removal_reason(api_name: str, ever_approved: bool) -> str:
+    """Why removing an attribute is destructive once approved (§3)."""
+    if not ever_approved:
+        return f"attribute {api_name} is removed; {NEVER_APPROVED}"
+    return (
+        f"attribute {api_name} is removed; Marketo removes it from the type's filters and "
+        "records sent from now on cannot carry it (§3)"
+    )
+
+
+def attribute_rename_reason(old: str, new: str, ever_approved: bool) -> str:
+    """Why `renamedFrom` is a delete and a create (§3: attribute apiNames cannot change)."""
+    text = (
+        f"attribute {old} is renamed to {new}; Marketo cannot rename an attribute's apiName, so "
+        f"{old} is deleted and {new} is created (§3)"
+    )
+    return f"{text}; {NEVER_APPROVED}" if not ever_approved else text + "; filters using it break"
+
+
+def data_type_reason(api_name: str, before: str, after: str, ever_approved: bool) -> str:
+    """A dataType change: replace-only after approval, delete and re-create in a draft (§3)."""
+    text = f"attribute {api_name} changes data type from {before} to {after}"
+    if ever_approved:
+        return text + ", which is replace-only once a type was approved (§3)"
+    return text + f"; it is deleted and created again in the draft; {NEVER_APPROVED}"
+
+
+def type_deletion_reason(api_name: str, ever_approved: bool) -> str:
+    """Why deleting a type is destructive (§2.6, §3)."""
+    if not ever_approved:
+        return f"type {api_name} (a draft never approved) is deleted"
+    return (
+        f"type {api_name} is deleted with its Smart List trigger and filter; Marketo refuses "
+        "(1022) while a smart list or campaign still uses it, and its history is lost (§2.6, §6)"
+    )
+
+
+def can_discard_draft(status: Status) -> bool:
+    """discardDraft only works on a type that has an approved version to fall back to (§3)."""
+    return status == "approved with draft"
