@@ -1,0 +1,10 @@
+"""A faithful emulator of Marketo's REST API for custom activity types, served over real HTTP.
+
+The embedded `local` instance, the test bed and the benchmark target. Behaviour follows
+custom-activities-api.md; every choice the reference leaves open is written down in BEHAVIOUR.md.
+"""
+
+from framework.emulator.config import EmulatorConfig
+from framework.emulator.server import EmulatorServer
+
+__all__ = ["EmulatorConfig", "EmulatorServer"]

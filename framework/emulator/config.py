@@ -1,0 +1,37 @@
+"""What an emulated instance looks like: credentials, limits, faults and where state lives."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class EmulatorConfig:
+    """One emulated Marketo instance. Defaults are Marketo's own limits, with no faults."""
+
+    client_id: str = "local-client"
+    client_secret: str = "local-secret"
+    token_ttl: int = 3600  # seconds
+    latency_ms: float = 0.0
+    fault_rate: float = 0.0
+    seed: int | None = None
+    rate_limit_calls: int = 100
+    rate_limit_seconds: float = 20.0
+    max_concurrent: int = 10
+    daily_quota: int = 50_000
+    max_types: int = 10
+    leads: int = 1000  # known lead ids are 1..leads
+    reject_query_token: bool = False
+    state_file: Path | None = None
+
+    def __repr__(self) -> str:
+        # The client id and secret never appear in reprs, logs or errors.
+        return (
+            f"EmulatorConfig(token_ttl={self.token_ttl}, latency_ms={self.latency_ms}, "
+            f"fault_rate={self.fault_rate}, seed={self.seed}, "
+            f"rate_limit={self.rate_limit_calls}/{self.rate_limit_seconds}s, "
+            f"max_concurrent={self.max_concurrent}, daily_quota={self.daily_quota}, "
+            f"max_types={self.max_types}, leads={self.leads}, "
+            f"reject_query_token={self.reject_query_token}, state_file={self.state_file})"
+        )

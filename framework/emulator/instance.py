@@ -1,0 +1,29 @@
+"""One emulated Marketo instance's data: its types (with their records) and the record ids."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from framework.emulator.catalog import Catalog
+from framework.emulator.records import RecordLog
+
+
+class Instance:
+    """The data behind the REST endpoints, saved and restored as one JSON document."""
+
+    def __init__(self, max_types: int, leads: int, now: Callable[[], str]) -> None:
+        self.leads = leads
+        self.catalog = Catalog(max_types, now)
+        self.records = RecordLog()
+
+    def clear(self) -> None:
+        self.catalog = Catalog(self.catalog.max_types, self.catalog.now)
+        self.records = RecordLog()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"catalog": self.catalog.to_json(), "nextRecordId": self.records.next_id}
+
+    def load_json(self, data: dict[str, Any]) -> None:
+        self.catalog.load_json(data["catalog"])
+        self.records.next_id = int(data["nextRecordId"])

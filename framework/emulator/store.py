@@ -1,0 +1,74 @@
+"""The instance's state on disk: written atomically, so a crash mid-write never corrupts it."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from framework.errors import ConfigError
+
+FORMAT = 1
+
+
+def save_state(path: Path, state: dict[str, Any]) -> None:
+    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"format": FORMAT, **state}, indent=1, sort_keys=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with_suppressed_unlink(temporary)
+        raise
+    _sync_folder(path.parent)
+
+
+def load_state(path: Path) -> dict[str, Any] | None:
+    """The saved state, or None when the file does not exist yet."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read emulator state {path}: {exc.strerror}\n"
+                          "  fix: check the file's permissions, or pass another --state") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(
+            f"emulator state {path} is not valid JSON (line {exc.lineno}): it was not written by "
+            "this emulator\n  fix: delete the file to start from an empty instance"
+        ) from exc
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ConfigError(
+            f"emulator state {path} has an unknown format\n"
+            "  fix: delete the file to start from an empty instance"
+        )
+    return data
+
+
+def with_suppressed_unlink(path: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
