@@ -106,6 +106,7 @@ def _syntax_problem(path: str, text: str, exc: MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or exc.context or "is not valid YAML"
+    problem = problem.replace("'<stream end>'", "the end of the file")
     lines = text.splitlines()
     at = lines[line - 1][column - 1:column] if 0 < line <= len(lines) else ""
     if "'\\t'" in problem or at == "\t":
