@@ -7,13 +7,15 @@ environment comes from `[tool.activities.environments.NAME]` in pyproject.toml.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+# Re-exported: they lived here first and callers still import them from this module.
+from framework.client.endpoint import check_endpoint as check_endpoint
+from framework.client.endpoint import is_loopback as is_loopback
 from framework.client.marketo import MarketoClient, Pacing
 from framework.errors import ConfigError
 from framework.settings import Settings
@@ -43,32 +45,6 @@ class Target:
     def host(self) -> str:
         """The endpoint's host (never a secret): what plans record."""
         return urlsplit(self.endpoint).netloc if self.endpoint else "embedded emulator"
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and loopback addresses, where plain http is allowed."""
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_endpoint(url: str) -> str:
-    """The endpoint without a trailing slash; refuses http:// off the loopback interface."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(
-            f"endpoint {url!r} is not a URL\n"
-            "  fix: pass the REST base, e.g. --endpoint https://123-ABC-456.mktorest.com"
-        )
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ConfigError(
-            f"endpoint {url!r} uses plain http off the loopback interface; credentials would travel "
-            "in clear text\n  fix: use https://"
-        )
-    return url.rstrip("/")
 
 
 def _credentials(id_var: str, secret_var: str, environ: Mapping[str, str], where: str) -> tuple[str, str]:

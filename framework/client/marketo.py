@@ -1,0 +1,175 @@
+"""The Marketo client: one async object per instance, safe to share between concurrent tasks.
+
+    async with MarketoClient(endpoint, client_id, client_secret, pacing=Pacing(50, 20.0, 5)) as c:
+        types = await c.list_types()
+
+Policy lives here and in its helpers (auth, pacing, retry, calls); I/O is the httpx transport,
+which tests replace. Every method returns Marketo's `result` (list methods) or its first item
+(type methods) and raises framework.errors.MarketoError subclasses.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from framework.client import operations as ops
+from framework.client.auth import TokenProvider
+from framework.client.calls import Call, CallRunner
+from framework.client.endpoint import check_endpoint
+from framework.client.pacing import Limiter, Pacing, limiter_for
+from framework.client.redact import install_log_redaction
+from framework.client.retry import RetryPolicy
+from framework.client.stats import ClientStats
+from framework.errors import MarketoError
+
+__all__ = ["ClientStats", "MarketoClient", "Pacing"]
+
+
+class MarketoClient:
+    """Calls the custom activity type endpoints of one Marketo instance."""
+
+    def __init__(
+        self,
+        endpoint: str,
+        client_id: str,
+        client_secret: str,
+        *,
+        pacing: Pacing = Pacing(),  # noqa: B008 - frozen, so one shared default is safe
+        retry_budget_seconds: float = 120.0,
+        timeout_seconds: float = 30.0,
+        transport: httpx.AsyncBaseTransport | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        seed: int | None = None,
+    ) -> None:
+        self.endpoint = check_endpoint(endpoint)
+        self.pacing = pacing
+        self.stats = ClientStats()
+        self._clock = clock
+        self._sleep = sleep
+        install_log_redaction()
+        self._http = httpx.AsyncClient(
+            base_url=self.endpoint,
+            transport=transport,
+            timeout=timeout_seconds,
+            follow_redirects=False,
+            headers={"Accept": "application/json"},
+        )
+        policy = RetryPolicy(retry_budget_seconds, pacing.window_seconds, clock, seed)
+        self._auth = TokenProvider(
+            self._http, client_id, client_secret,
+            clock=clock, policy=policy, stats=self.stats, sleep=sleep,
+        )
+        self._runner = CallRunner(
+            self._http, self._auth, self._limiter, policy, self.stats,
+            timeout_seconds=timeout_seconds, clock=clock, sleep=sleep,
+        )
+
+    def __repr__(self) -> str:
+        return f"MarketoClient(endpoint={self.endpoint!r}, pacing={self.pacing!r})"
+
+    async def __aenter__(self) -> MarketoClient:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connections (the client cannot be used afterwards)."""
+        await self._http.aclose()
+
+    def _limiter(self) -> Limiter:
+        # Looked up per call: the limiter belongs to the running event loop.
+        return limiter_for(self.endpoint, self.pacing, self._clock, self._sleep)
+
+    async def _items(self, call: Call) -> list[dict[str, Any]]:
+        return await self._runner.run(call)
+
+    async def _first(self, call: Call) -> dict[str, Any]:
+        items = await self._runner.run(call)
+        if not items:
+            raise MarketoError(
+                f"Marketo answered success with an empty result{call.where}",
+                endpoint=call.op.endpoint,
+            )
+        return items[0]
+
+    # Endpoints 1-12 of custom-activities-api.md §2, in order.
+
+    async def list_types(self) -> list[dict[str, Any]]:
+        """Every custom activity type, draft-only ones included (endpoint 1)."""
+        return await self._items(Call(ops.LIST_TYPES))
+
+    async def describe_type(self, api_name: str, draft: bool = False) -> dict[str, Any]:
+        """The approved version of a type, or its draft with `draft=True` (endpoint 2)."""
+        params = {"draft": "true"} if draft else None
+        return await self._first(Call(ops.DESCRIBE_TYPE, api_name, params))
+
+    async def create_type(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Create a type as a draft (endpoint 3)."""
+        return await self._first(Call(ops.CREATE_TYPE, _api_name(body), body=body))
+
+    async def update_type(self, api_name: str, body: dict[str, Any]) -> dict[str, Any]:
+        """Change a type's draft: name, description, trigger/filter names, primary (endpoint 4)."""
+        return await self._first(Call(ops.UPDATE_TYPE, api_name, body=body))
+
+    async def approve_type(self, api_name: str) -> dict[str, Any]:
+        """Make the draft the live version (endpoint 5)."""
+        return await self._first(Call(ops.APPROVE_TYPE, api_name))
+
+    async def discard_draft(self, api_name: str) -> dict[str, Any]:
+        """Throw the draft away (endpoint 6)."""
+        return await self._first(Call(ops.DISCARD_DRAFT, api_name))
+
+    async def delete_type(self, api_name: str) -> dict[str, Any]:
+        """Delete a type that no trigger or filter uses (endpoint 7)."""
+        return await self._first(Call(ops.DELETE_TYPE, api_name))
+
+    async def create_attributes(
+        self, api_name: str, attributes: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Add secondary attributes to the type's draft (endpoint 8)."""
+        body = {"attributes": attributes}
+        return await self._first(Call(ops.CREATE_ATTRIBUTES, api_name, body=body))
+
+    async def update_attributes(
+        self, api_name: str, attributes: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        """Change attributes of the type's draft, keyed by attribute apiName (endpoint 9)."""
+        body = {"attributes": attributes}
+        return await self._first(Call(ops.UPDATE_ATTRIBUTES, api_name, body=body))
+
+    async def delete_attributes(
+        self, api_name: str, attribute_api_names: list[str]
+    ) -> dict[str, Any]:
+        """Remove attributes from the type's draft (endpoint 10)."""
+        body = {"attributes": [{"apiName": name} for name in attribute_api_names]}
+        return await self._first(Call(ops.DELETE_ATTRIBUTES, api_name, body=body))
+
+    async def list_activity_types(self) -> list[dict[str, Any]]:
+        """Every activity type, standard and custom (endpoint 11)."""
+        return await self._items(Call(ops.LIST_ACTIVITY_TYPES))
+
+    async def add_activities(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Add activity records in batches of 300; one result per record, in order (endpoint 12)."""
+        results: list[dict[str, Any]] = []
+        for start in range(0, len(records), ops.MAX_RECORDS_PER_CALL):
+            batch = records[start : start + ops.MAX_RECORDS_PER_CALL]
+            results.extend(await self._items(Call(ops.ADD_ACTIVITIES, body={"input": batch})))
+        return results
+
+
+def _api_name(body: dict[str, Any]) -> str | None:
+    name = body.get("apiName")
+    return name if isinstance(name, str) else None

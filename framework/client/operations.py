@@ -1,0 +1,58 @@
+"""The Marketo endpoints the client calls (custom-activities-api.md §2), one value each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import quote
+
+# Marketo's documented timeouts are 30 s per call and 90 s for Add Custom Activities (§1):
+# that call gets three times the client's timeout.
+ADD_ACTIVITIES_TIMEOUT_FACTOR = 3.0
+MAX_RECORDS_PER_CALL = 300
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One endpoint: the client method's name, its HTTP method and its path template."""
+
+    name: str
+    method: str
+    template: str
+    # Mutating calls must not be retried blindly when their answer is lost.
+    mutating: bool
+    timeout_factor: float = 1.0
+
+    @property
+    def endpoint(self) -> str:
+        """`METHOD /path/{apiName}/...`: how errors and the emulator's stats name the endpoint."""
+        return f"{self.method} {self.template}"
+
+    def path(self, api_name: str | None = None) -> str:
+        if "{apiName}" not in self.template:
+            return self.template
+        if api_name is None:
+            raise ValueError(f"{self.endpoint} needs a type apiName")
+        return self.template.replace("{apiName}", quote(api_name, safe=""))
+
+
+_TYPE = "/rest/v1/activities/external/type/{apiName}"
+
+LIST_TYPES = Operation("list_types", "GET", "/rest/v1/activities/external/types.json", False)
+DESCRIBE_TYPE = Operation("describe_type", "GET", f"{_TYPE}/describe.json", False)
+CREATE_TYPE = Operation("create_type", "POST", "/rest/v1/activities/external/type.json", True)
+UPDATE_TYPE = Operation("update_type", "POST", f"{_TYPE}.json", True)
+APPROVE_TYPE = Operation("approve_type", "POST", f"{_TYPE}/approve.json", True)
+DISCARD_DRAFT = Operation("discard_draft", "POST", f"{_TYPE}/discardDraft.json", True)
+DELETE_TYPE = Operation("delete_type", "POST", f"{_TYPE}/delete.json", True)
+CREATE_ATTRIBUTES = Operation("create_attributes", "POST", f"{_TYPE}/attributes/create.json", True)
+UPDATE_ATTRIBUTES = Operation("update_attributes", "POST", f"{_TYPE}/attributes/update.json", True)
+DELETE_ATTRIBUTES = Operation("delete_attributes", "POST", f"{_TYPE}/attributes/delete.json", True)
+LIST_ACTIVITY_TYPES = Operation(
+    "list_activity_types", "GET", "/rest/v1/activities/types.json", False
+)
+ADD_ACTIVITIES = Operation(
+    "add_activities", "POST", "/rest/v1/activities/external.json", True,
+    ADD_ACTIVITIES_TIMEOUT_FACTOR,
+)
+
+IDENTITY_PATH = "/identity/oauth/token"

@@ -1,0 +1,78 @@
+"""Which failures are worth another attempt, and how long to wait before it.
+
+Marketo says a 6xx error means nothing was executed (§1), so 604/606/608/611/615 are safe to
+retry on any call; 502 and 713 come from the gateway or the backend and are retried too, but
+on a mutating call they leave the outcome uncertain (see calls.py).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from framework.client.pacing import WINDOW_MARGIN_SECONDS
+
+RETRYABLE_CODES = frozenset({"604", "606", "608", "611", "615", "713"})
+RETRYABLE_HTTP = frozenset({502, 503, 504})
+TOKEN_CODES = frozenset({"600", "601", "602"})
+RATE_LIMIT_CODE = "606"
+QUOTA_CODE = "607"
+# How many fresh tokens in a row Marketo may reject before the client gives up.
+MAX_TOKEN_REJECTIONS = 3
+
+
+class RetryPolicy:
+    """Jittered exponential backoff inside a total time budget, from one seeded RNG."""
+
+    def __init__(
+        self,
+        budget_seconds: float,
+        window_seconds: float,
+        clock: Callable[[], float],
+        seed: int | None = None,
+        base_seconds: float = 0.5,
+        cap_seconds: float = 30.0,
+    ) -> None:
+        self.budget_seconds = budget_seconds
+        self.window_seconds = window_seconds
+        self.base_seconds = base_seconds
+        self.cap_seconds = cap_seconds
+        self.clock = clock
+        self._rng = random.Random(seed)
+
+    def start(self) -> Backoff:
+        """The backoff of one call, its budget counted from now."""
+        return Backoff(self, self.clock())
+
+    def delay(self, attempt: int, code: str) -> float:
+        """Seconds to wait before retry number `attempt` (1-based) after failure `code`."""
+        ceiling = min(self.cap_seconds, self.base_seconds * 2.0 ** (attempt - 1))
+        # "Equal jitter": half fixed so waits grow, half random so tasks spread out.
+        delay = ceiling / 2 + self._rng.uniform(0, ceiling / 2)
+        if code == RATE_LIMIT_CODE:
+            # The server's window is full: only waiting a whole window guarantees it has moved;
+            # the jitter spreads the refused calls over the start of the next window.
+            delay = self.window_seconds + WINDOW_MARGIN_SECONDS + self._rng.uniform(0, ceiling / 2)
+        return delay
+
+
+@dataclass
+class Backoff:
+    """The retry state of one call."""
+
+    policy: RetryPolicy
+    started: float
+    attempts: int = 0
+
+    def next_delay(self, code: str) -> float | None:
+        """The wait before the next attempt, or None when it would overrun the budget."""
+        self.attempts += 1
+        delay = self.policy.delay(self.attempts, code)
+        elapsed = self.policy.clock() - self.started
+        if elapsed + delay > self.policy.budget_seconds:
+            return None
+        return delay
+
+    def elapsed(self) -> float:
+        return self.policy.clock() - self.started
