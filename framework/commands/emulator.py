@@ -1,0 +1,88 @@
+"""`activities emulator`: serve the Marketo emulator in the foreground until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from framework.commands.common import EXIT_OK, handle_errors
+from framework.emulator.config import EmulatorConfig
+from framework.emulator.foreground import serve_until_signalled
+from framework.emulator.server import EmulatorServer
+from framework.environment import is_loopback
+
+
+class RateLimit(click.ParamType[tuple[int, float]]):
+    """`CALLS/SECONDS`, e.g. 100/20."""
+
+    name = "CALLS/SECONDS"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[int, float]:
+        if isinstance(value, tuple):
+            return value
+        calls, _, seconds = str(value).partition("/")
+        try:
+            parsed = int(calls), float(seconds)
+        except ValueError:
+            parsed = (0, 0.0)
+        if parsed[0] < 1 or parsed[1] <= 0:
+            self.fail(f"{value!r} is not CALLS/SECONDS with both positive, e.g. 100/20", param, ctx)
+        return parsed
+
+
+@click.command("emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0 picks a free one).")
+@click.option("--state", "state_file", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, help="Keep the instance in this JSON file (written atomically).")
+@click.option("--client-id", default="local-client", show_default=True,
+              envvar="ACTIVITIES_EMULATOR_CLIENT_ID", help="The client id it accepts.")
+@click.option("--client-secret", default="local-secret", envvar="ACTIVITIES_EMULATOR_CLIENT_SECRET",
+              help="The client secret it accepts (default: local-secret).")
+@click.option("--token-ttl", default=3600, show_default=True, type=click.IntRange(1),
+              help="Access token lifetime in seconds.")
+@click.option("--latency-ms", default=0.0, show_default=True, type=click.FloatRange(0),
+              help="Delay added to every REST call.")
+@click.option("--fault-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Probability of a fault per REST call (transient error, dropped connection, "
+                   "lost response).")
+@click.option("--seed", default=None, type=int, help="Seed for reproducible faults.")
+@click.option("--rate-limit", default="100/20", show_default=True, type=RateLimit(),
+              help="Calls allowed per sliding window, then 606.")
+@click.option("--max-concurrent", default=10, show_default=True, type=click.IntRange(1),
+              help="Calls in flight at once, then 615.")
+@click.option("--daily-quota", default=50_000, show_default=True, type=click.IntRange(1),
+              help="Calls per day (US Central), then 607.")
+@click.option("--max-types", default=10, show_default=True, type=click.IntRange(1),
+              help="Custom activity types the subscription allows, then 1027.")
+@click.option("--leads", default=1000, show_default=True, type=click.IntRange(0),
+              help="Known lead ids are 1..N; records for others are skipped with 1004.")
+@click.option("--reject-query-token", is_flag=True,
+              help="Accept the token only in the Authorization header, as after August 2026.")
+@handle_errors
+def command(host: str, port: int, state_file: Path | None, client_id: str, client_secret: str,
+            token_ttl: int, latency_ms: float, fault_rate: float, seed: int | None,
+            rate_limit: tuple[int, float], max_concurrent: int, daily_quota: int,
+            max_types: int, leads: int, reject_query_token: bool) -> int:
+    """Serve an emulated Marketo instance; the first line printed is its URL."""
+    config = EmulatorConfig(
+        client_id=client_id, client_secret=client_secret, token_ttl=token_ttl,
+        latency_ms=latency_ms, fault_rate=fault_rate, seed=seed,
+        rate_limit_calls=rate_limit[0], rate_limit_seconds=rate_limit[1],
+        max_concurrent=max_concurrent, daily_quota=daily_quota, max_types=max_types,
+        leads=leads, reject_query_token=reject_query_token, state_file=state_file,
+    )
+
+    def ready(url: str) -> None:
+        click.echo(url)
+        if not is_loopback(host):
+            click.echo(f"Warning: listening on {host} over plain http", err=True)
+        click.echo("Serving the Marketo emulator; stop with Ctrl+C.", err=True)
+
+    serve_until_signalled(EmulatorServer(config, host, port), ready)
+    where = f"; state saved to {state_file}" if state_file else ""
+    click.echo(f"Stopped{where}.", err=True)
+    return EXIT_OK
