@@ -1,0 +1,267 @@
+"""Apply a plan: refuse early, re-read, run the waves, verify, and say what happened."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from framework.apply.guard import check_destructive
+from framework.apply.journal import Journal, JournalState
+from framework.apply.model import (
+    ApplyEvent,
+    ApplyResult,
+    Listener,
+    Notice,
+    StepEvent,
+    TypeOutcome,
+    TypeState,
+)
+from framework.apply.preflight import TypeCheck, changes_to_apply, check_plan
+from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner, attribute_names
+from framework.apply.schedule import Wave, plan_waves, split_phases
+from framework.apply.verify import mismatches
+from framework.client.marketo import MarketoClient
+from framework.plan.model import Plan, Step
+from framework.plan.read import read_live
+
+
+@dataclass
+class _Tally:
+    """Progress of one type during the run."""
+
+    check: TypeCheck
+    done: int = 0
+    skipped: int = 0
+    failed: str = ""
+    blocked: str = ""
+    staged: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def outcome(self) -> TypeOutcome:
+        change = self.check.change
+        state: TypeState
+        if self.failed:
+            state, detail = "failed", self.failed
+        elif self.blocked:
+            state, detail = "not-run", self.blocked
+        elif self.check.standing == "done" or self.done == 0:
+            state, detail = "already-live", ""
+        else:
+            state, detail = "applied", ""
+        return TypeOutcome(
+            change.apiName,
+            change.action,
+            state,
+            self.done,
+            self.skipped,
+            len(change.steps),
+            detail,
+        )
+
+
+def _mutating_calls(client: MarketoClient) -> int:
+    return sum(n for op, n in client.stats.calls_by_op.items() if op in MUTATING_CLIENT_OPS)
+
+
+async def apply_plan(
+    plan: Plan,
+    client: MarketoClient,
+    *,
+    journal: Journal | None = None,
+    listeners: Sequence[Listener] = (),
+    plan_name: str = "the plan",
+    clock: Callable[[], float] = time.perf_counter,
+) -> ApplyResult:
+    """Apply `plan` with `client`; the journal must be open (it holds the plan's lock).
+
+    Raises RefusedError (destructive, name swaps) or StalePlanError before any mutating call.
+    """
+    started, calls, mutating = clock(), client.stats.calls, _mutating_calls(client)
+    sinks: list[Listener] = [*([journal] if journal else []), *listeners]
+
+    def emit(event: ApplyEvent) -> None:
+        for sink in sinks:
+            sink(event)
+
+    def result(outcome: str, tallies: list[_Tally], found: Sequence[str] = ()) -> ApplyResult:
+        done = ApplyResult(
+            outcome,  # type: ignore[arg-type]
+            tuple(t.outcome() for t in tallies),
+            client.stats.calls - calls,
+            _mutating_calls(client) - mutating,
+            clock() - started,
+            tuple(found),
+            journal.path if journal else None,
+        )
+        if journal:
+            journal.end(done)
+        return done
+
+    check_destructive(plan)
+    changes = changes_to_apply(plan)
+    if not changes:
+        return result("nothing-to-do", [])
+    waves = plan_waves(changes)
+    names = sorted(c.apiName for c in changes)
+    live = await read_live(client, set(names))
+    # Read after the live state: a step that moved it was journaled before it was sent.
+    state = journal.read() if journal else JournalState()
+    checks = check_plan(plan, live, state, plan_name)
+    tallies = {c.change.apiName: _Tally(c, skipped=len(c.already_live)) for c in checks}
+    emit(_preflight_notice(list(tallies.values())))
+    if all(t.check.standing == "done" for t in tallies.values()):
+        return result("already-applied", list(tallies.values()))
+    if journal:
+        journal.begin({"types": names})
+    runner = StepRunner(client, emit)
+    for number, wave in enumerate(waves, start=1):
+        if not await _run_wave(number, wave, tallies, runner, emit):
+            _block_rest(waves[number:], number + 1, tallies, emit)
+            return result("failed", list(tallies.values()))
+    emit(Notice("verify", f"verifying {len(names)} type(s)", {"types": names}))
+    found = mismatches(changes, await read_live(client, set(names)))
+    return result("verify-failed" if found else "applied", list(tallies.values()), found)
+
+
+async def _run_wave(
+    number: int, wave: Wave, tallies: dict[str, _Tally], runner: StepRunner, emit: Listener
+) -> bool:
+    """Stage every type of the wave, then approve; False when a step failed."""
+    members = [tallies[c.apiName] for c in wave.changes]
+    for tally in members:
+        if tally.check.standing == "done":
+            tally.staged.set()
+        for index in tally.check.already_live:
+            step = tally.check.change.steps[index]
+            why = "its effect is already live"
+            emit(StepEvent(step.apiName, index, step.op, "already-live", 0, number, (), why))
+    active = [t for t in members if t.check.standing != "done"]
+    if not active:
+        return True
+    staging = [(t, split_phases_indexed(t.check.todo)[0]) for t in active]
+    emit(
+        Notice(
+            "phase",
+            f"wave {number}, phase 1: staging drafts of {len(active)} type(s)",
+            {"wave": number, "phase": 1},
+        )
+    )
+    await asyncio.gather(
+        *(_stage(t, steps, wave, tallies, runner, number, emit) for t, steps in staging)
+    )
+    if any(t.failed or t.blocked for t in members):
+        reason = "a step of this wave failed before the approves"
+        for tally in active:
+            if not tally.failed and not tally.blocked:
+                tally.blocked = reason
+                _not_run(tally, split_phases_indexed(tally.check.todo)[1], 2, number, reason, emit)
+        return False
+    approving = [(t, split_phases_indexed(t.check.todo)[1]) for t in active]
+    emit(
+        Notice(
+            "phase",
+            f"wave {number}, phase 2: approving {len(active)} type(s)",
+            {"wave": number, "phase": 2},
+        )
+    )
+    await asyncio.gather(*(_steps(t, steps, runner, 2, number, emit) for t, steps in approving))
+    return not any(t.failed for t in members)
+
+
+def split_phases_indexed(
+    todo: tuple[tuple[int, Step], ...],
+) -> tuple[list[tuple[int, Step]], list[tuple[int, Step]]]:
+    staging, _ = split_phases(tuple(step for _, step in todo))
+    return list(todo[: len(staging)]), list(todo[len(staging) :])
+
+
+async def _stage(
+    tally: _Tally,
+    steps: list[tuple[int, Step]],
+    wave: Wave,
+    tallies: dict[str, _Tally],
+    runner: StepRunner,
+    number: int,
+    emit: Listener,
+) -> None:
+    try:
+        for other in sorted(wave.waits.get(tally.check.change.apiName, ())):
+            await tallies[other].staged.wait()
+            if tallies[other].failed or tallies[other].blocked:
+                tally.blocked = f"waits for {other}, which did not finish staging"
+                _not_run(
+                    tally,
+                    [*split_phases_indexed(tally.check.todo)[0]],
+                    1,
+                    number,
+                    tally.blocked,
+                    emit,
+                )
+                return
+        await _steps(tally, steps, runner, 1, number, emit)
+    finally:
+        tally.staged.set()
+
+
+async def _steps(
+    tally: _Tally,
+    steps: list[tuple[int, Step]],
+    runner: StepRunner,
+    phase: int,
+    wave: int,
+    emit: Listener,
+) -> None:
+    change = tally.check.change
+    for position, (index, step) in enumerate(steps):
+        try:
+            await runner.run(change, index, step, phase, wave)
+        except StepFailed as exc:
+            tally.failed = f"step {index + 1} ({step.op}) failed: {exc.reason}"
+            _not_run(
+                tally,
+                steps[position + 1 :],
+                phase,
+                wave,
+                "an earlier step of the type failed",
+                emit,
+            )
+            return
+        tally.done += 1
+
+
+def _not_run(
+    tally: _Tally, steps: list[tuple[int, Step]], phase: int, wave: int, why: str, emit: Listener
+) -> None:
+    for index, step in steps:
+        emit(
+            StepEvent(
+                step.apiName, index, step.op, "not-run", phase, wave, attribute_names(step), why
+            )
+        )
+
+
+def _block_rest(waves: list[Wave], first: int, tallies: dict[str, _Tally], emit: Listener) -> None:
+    why = "waits for the approves of an earlier wave, which did not all happen"
+    for number, wave in enumerate(waves, start=first):
+        for change in wave.changes:
+            tally = tallies[change.apiName]
+            if tally.check.standing != "done":
+                tally.blocked = why
+                _not_run(tally, list(tally.check.todo), 0, number, why, emit)
+
+
+def _preflight_notice(tallies: list[_Tally]) -> Notice:
+    counts = {
+        s: sum(t.check.standing == s for t in tallies) for s in ("pending", "resuming", "done")
+    }
+    skipped = {
+        t.check.change.apiName: list(t.check.already_live) for t in tallies if t.check.already_live
+    }
+    steps = sum(len(t.check.todo) for t in tallies)
+    message = (
+        f"re-read {len(tallies)} type(s): {counts['pending']} as planned, "
+        f"{counts['resuming']} resuming an earlier run, {counts['done']} already at the target; "
+        f"{steps} step(s) to run"
+    )
+    return Notice("preflight", message, {**counts, "steps": steps, "alreadyLive": skipped})

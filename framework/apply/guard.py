@@ -1,0 +1,81 @@
+"""Refusals apply makes before it opens a connection or sends any call. Pure: no I/O."""
+
+from __future__ import annotations
+
+from framework.environment import LOCAL, Target
+from framework.errors import RefusedError
+from framework.plan.model import Plan, TypeChange
+
+# `--endpoint URL` targets carry this name; they are matched by host alone.
+AD_HOC = "endpoint"
+
+
+def is_destructive(change: TypeChange) -> bool:
+    """Deletes, replaces and attribute drops throw history away."""
+    return change.risk == "destructive" or any(step.destructive for step in change.steps)
+
+
+def check_destructive(plan: Plan) -> None:
+    """Refuse a plan whose destructive changes were not allowed, or that touch protected types."""
+    lines: list[str] = []
+    allowed = plan.provenance.allowDestructive
+    for change in plan.changes:
+        if change.action == "no-op" or not is_destructive(change):
+            continue
+        # compare's own note on destructiveness would only repeat the refusal.
+        why = "; ".join(r for r in change.reasons if not r.startswith("destructive:"))
+        why = why or change.action
+        where = f" ({change.file})" if change.file else ""
+        if change.protected:
+            lines.append(
+                f"  - {change.apiName}{where}: {change.action}, but the type is protected: {why}"
+            )
+        elif not allowed:
+            lines.append(f"  - {change.apiName}{where}: {change.action}: {why}")
+    if not lines:
+        return
+    fixes = []
+    if any("protected" in line for line in lines):
+        fixes.append(
+            "remove `protect: true` from the definition of a protected type if you really mean it"
+        )
+    if not allowed:
+        fixes.append(
+            "review the destructive changes, then make the plan again with "
+            "`activities plan --allow-destructive` (or `activities apply --allow-destructive`)"
+        )
+    raise RefusedError(
+        "refusing to apply: the plan has destructive changes (deletes, replaces or attribute "
+        "drops lose activity history) that are not allowed; nothing was changed\n"
+        + "\n".join(lines)
+        + "".join(f"\n  fix: {fix}" for fix in fixes)
+    )
+
+
+def check_target(plan: Plan, target: Target, plan_name: str) -> None:
+    """Refuse to apply a plan to another instance than the one it was made for."""
+    made = plan.provenance
+    if made.environment == LOCAL or target.name == LOCAL:
+        same = made.environment == target.name
+    else:
+        names_agree = AD_HOC in (made.environment, target.name) or made.environment == target.name
+        same = names_agree and made.endpointHost == target.host
+    if same:
+        return
+    where = f"environment {made.environment!r}"
+    if made.environment != LOCAL:
+        where += f" (host {made.endpointHost})"
+    here = f"environment {target.name!r}"
+    if target.name != LOCAL:
+        here += f" (host {target.host})"
+    how = (
+        f"-e {made.environment}"
+        if made.environment not in (AD_HOC,)
+        else (f"--endpoint https://{made.endpointHost}")
+    )
+    raise RefusedError(
+        f"refusing to apply {plan_name}: it was made for {where}, but this apply targets {here}; "
+        "nothing was changed\n"
+        f"  fix: apply it to the instance it was reviewed for ({how}), or make a plan for this "
+        "one with `activities plan`"
+    )

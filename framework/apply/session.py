@@ -1,0 +1,94 @@
+"""The two ways into apply: a saved plan, or a fresh plan confirmed by a person.
+
+Both refuse what they can before connecting (wrong target, destructive changes not allowed),
+hold the journal's lock for the whole apply, and leave the plan and its journal under plans/.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from framework.apply.executor import apply_plan
+from framework.apply.guard import check_destructive, check_target
+from framework.apply.journal import Journal, journal_path, utc_now
+from framework.apply.model import ApplyResult, Listener
+from framework.definitions.model import DefinitionFile
+from framework.environment import Target, connect
+from framework.plan.model import Plan
+from framework.plan.pipeline import make_plan
+from framework.plan.planfile import save_plan
+from framework.settings import Settings
+
+PLANS_DIR = "plans"
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """A plan made, shown and accepted (or not), and the apply of it when it ran."""
+
+    plan: Plan
+    plan_path: Path | None
+    result: ApplyResult | None
+
+
+async def apply_saved(
+    settings: Settings,
+    target: Target,
+    plan: Plan,
+    plan_path: Path,
+    *,
+    listeners: Sequence[Listener] = (),
+) -> ApplyResult:
+    """Apply a reviewed, saved plan to `target`; its journal goes next to it."""
+    check_target(plan, target, str(plan_path))
+    check_destructive(plan)
+    journal = Journal(journal_path(plan_path), plan.checksum)
+    async with journal, connect(target, settings) as (_, client):
+        return await apply_plan(
+            plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path)
+        )
+
+
+def interactive_plan_path(root: Path, now: datetime) -> Path:
+    """`plans/apply-20261128T123000Z.json`: where an interactive apply saves its plan."""
+    return root / PLANS_DIR / f"apply-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+
+
+async def plan_and_apply(
+    settings: Settings,
+    target: Target,
+    directory: Path,
+    definitions: Sequence[DefinitionFile],
+    *,
+    allow_destructive: bool,
+    show: Callable[[Plan], None],
+    confirm: Callable[[Plan], bool],
+    listeners: Sequence[Listener] = (),
+    now: Callable[[], datetime] = utc_now,
+) -> Confirmed:
+    """Plan, `show` it, refuse what is not allowed, ask `confirm`, save under plans/, apply."""
+    async with connect(target, settings) as (started, client):
+        plan = await make_plan(
+            settings,
+            started,
+            client,
+            directory,
+            allow_destructive=allow_destructive,
+            definitions=definitions,
+        )
+        show(plan)
+        if not plan.has_changes:
+            return Confirmed(plan, None, None)
+        check_destructive(plan)
+        if not confirm(plan):
+            return Confirmed(plan, None, None)
+        plan_path = interactive_plan_path(settings.root, now())
+        save_plan(plan, plan_path)
+        async with Journal(journal_path(plan_path), plan.checksum) as journal:
+            result = await apply_plan(
+                plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path)
+            )
+        return Confirmed(plan, plan_path, result)

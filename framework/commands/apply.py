@@ -1,0 +1,129 @@
+"""`activities apply`: apply a saved plan, or plan, confirm and apply."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from framework.apply.model import ApplyResult, Listener
+from framework.apply.progress import JsonProgress, LogProgress, TerminalProgress
+from framework.apply.session import apply_saved, plan_and_apply
+from framework.apply.summary import summary_text
+from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors, target_options
+from framework.definitions.loader import load_definitions
+from framework.environment import LOCAL, resolve_target
+from framework.errors import ConfigError, RefusedError
+from framework.plan.model import Plan
+from framework.plan.planfile import load_plan
+from framework.plan.render import render, use_color
+from framework.settings import load_settings
+
+
+@click.command("apply")
+@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@dir_option
+@target_options
+@click.option(
+    "--allow-destructive",
+    is_flag=True,
+    help="Without PLAN: let the new plan delete, replace and drop attributes.",
+)
+@click.option("--yes", is_flag=True, help="Without PLAN: apply without asking for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Progress and summary as JSON lines.")
+@handle_errors
+def command(
+    plan_file: Path | None,
+    directory: Path | None,
+    env: str | None,
+    endpoint: str | None,
+    allow_destructive: bool,
+    yes: bool,
+    as_json: bool,
+) -> int:
+    """Apply PLAN (a saved, reviewed plan) without asking; or, without PLAN, make a plan, show
+    it and apply it once confirmed."""
+    settings = load_settings()
+    progress = _progress(as_json)
+    try:
+        if plan_file is not None:
+            if allow_destructive or directory is not None:
+                raise ConfigError(
+                    "--allow-destructive and --dir only apply when making a new plan\n"
+                    "  fix: a saved plan carries them: make it with `activities plan "
+                    "--allow-destructive --out FILE`"
+                )
+            plan = load_plan(plan_file)
+            made_for = plan.provenance.environment
+            if env is None and endpoint is None and made_for != "endpoint":
+                env = made_for  # apply where the plan was reviewed for; the guard checks the host
+            target = resolve_target(settings, env, endpoint)
+            result = asyncio.run(
+                apply_saved(settings, target, plan, plan_file, listeners=[progress])
+            )
+            rerun = f"activities apply {plan_file}" + (
+                f" --endpoint {endpoint}" if endpoint else ""
+            )
+        else:
+            directory = directory or settings.definitions_dir
+            definitions = load_definitions(directory, settings)
+            target = resolve_target(settings, env, endpoint)
+            if not yes and not sys.stdin.isatty():
+                raise RefusedError(
+                    "refusing to apply without confirmation: there is no terminal to ask on; "
+                    "nothing was changed\n  fix: pass --yes, or save a plan with `activities plan "
+                    "--out plans/NAME.json`, review it, and run `activities apply plans/NAME.json`"
+                )
+            confirmed = asyncio.run(
+                plan_and_apply(
+                    settings,
+                    target,
+                    directory,
+                    definitions,
+                    allow_destructive=allow_destructive,
+                    show=lambda plan: _show(plan, as_json),
+                    confirm=lambda plan: yes or click.confirm("Apply this plan?", err=True),
+                )
+            )
+            if confirmed.result is None:
+                changes = confirmed.plan.has_changes
+                click.echo(
+                    "Not applied; nothing was changed." if changes else "No changes.", err=True
+                )
+                return EXIT_ERROR if changes else EXIT_OK
+            result = confirmed.result
+            rerun = f"activities apply {confirmed.plan_path}" + (
+                f" -e {target.name}" if target.name not in (LOCAL, "endpoint") else ""
+            )
+    finally:
+        if isinstance(progress, TerminalProgress):
+            progress.close()
+    _report(result, rerun, as_json)
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
+def _progress(as_json: bool) -> Listener:
+    """JSON lines on stdout; else a live display on a terminal, plain lines otherwise (stderr)."""
+    if as_json:
+        return JsonProgress(lambda text: click.echo(text, nl=False))
+
+    def write(text: str) -> None:
+        click.echo(text, nl=False, err=True)
+
+    return TerminalProgress(write) if sys.stderr.isatty() else LogProgress(write)
+
+
+def _show(plan: Plan, as_json: bool) -> None:
+    color = not as_json and use_color(sys.stdout.isatty(), os.environ)
+    click.echo(render(plan, "text", color=color), nl=False, err=as_json)
+
+
+def _report(result: ApplyResult, rerun: str, as_json: bool) -> None:
+    if as_json:
+        click.echo(json.dumps(result.to_json(), separators=(",", ":")))
+    else:
+        click.echo(summary_text(result, rerun))
