@@ -25,25 +25,52 @@ DATA_TYPES = ", ".join(member.value for member in DataType)
 API_NAME_RULE = "letters and digits only, with at least one letter"
 
 # What a good value looks like, per key: used in "add ..." and "write ..." fixes.
-EXAMPLES = {
+TYPE_EXAMPLES = {
     "version": "version: 1",
     "apiName": "apiName: attendWebinar",
     "name": "name: Attend Webinar",
     "description": "description: A person attended one of our webinars",
     "triggerName": "triggerName: Attends Webinar",
     "filterName": "filterName: Attended Webinar",
-    "primaryAttribute": "primaryAttribute: with apiName, name and dataType indented below it",
-    "attributes": "attributes: followed by items like `- apiName: minutesWatched`",
-    "dataType": "dataType: string",
-    "renamedFrom": "renamedFrom: replayUrl",
     "protect": "protect: true",
     "ensure": "ensure: present",
+}
+ATTRIBUTE_EXAMPLES = {
+    "apiName": "apiName: minutesWatched",
+    "name": "name: Minutes Watched",
+    "description": "description: How long the person watched",
+    "dataType": "dataType: integer",
+    "renamedFrom": "renamedFrom: watchedMinutes",
+}
+# Keys whose value is a block: "add" them with what goes below.
+BLOCK_FIXES = {
+    "primaryAttribute": "add `primaryAttribute:` with apiName, name and dataType indented below it",
+    "attributes": "add `attributes:` with items like `- apiName: minutesWatched` below it",
+}
+# Names people reach for that mean one of Marketo's data types.
+DATA_TYPE_ALIASES = {
+    "str": "string", "int": "integer", "number": "integer", "bool": "boolean",
+    "decimal": "float", "double": "float", "money": "currency", "url": "link",
+    "timestamp": "datetime", "textarea": "text", "telephone": "phone",
 }
 
 
 def translate(error: ValidationError, path: str, data: Any) -> list[Problem]:
     """One Problem per pydantic error, positioned with the line and column of the YAML node."""
-    return [_problem(detail, path, data) for detail in error.errors()]
+    details = error.errors()
+    # A misspelt key is reported once, as "did you mean", not again as a missing key.
+    misspelt = {_misspelt_key(d) for d in details if d["type"] == "extra_forbidden"}
+    return [
+        _problem(detail, path, data)
+        for detail in details
+        if not (detail["type"] == "missing" and tuple(detail["loc"]) in misspelt)
+    ]
+
+
+def _misspelt_key(detail: ErrorDetails) -> tuple[int | str, ...]:
+    loc = tuple(detail["loc"])
+    suggestion = _did_you_mean(str(loc[-1]), _allowed_keys(loc[:-1]))
+    return (*loc[:-1], suggestion) if suggestion else ()
 
 
 def _problem(detail: ErrorDetails, path: str, data: Any) -> Problem:
@@ -53,6 +80,12 @@ def _problem(detail: ErrorDetails, path: str, data: Any) -> Problem:
     key = str(loc[-1]) if loc else ""
     message, fix = _TRANSLATIONS.get(kind, _fallback)(detail, key)
     return Problem(path, line, column, field_path(loc), message, fix)
+
+
+def _did_you_mean(key: str, allowed: list[str]) -> str | None:
+    by_case = {name.lower(): name for name in allowed}
+    close = difflib.get_close_matches(key.lower(), list(by_case), n=1, cutoff=0.7)
+    return by_case[close[0]] if close else None
 
 
 def describe(value: Any) -> str:
@@ -78,20 +111,20 @@ def _quote(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
-def _example(key: str) -> str:
-    return f"`{EXAMPLES[key]}`" if key in EXAMPLES else "a value"
+def _example(detail: ErrorDetails, key: str) -> str:
+    examples = ATTRIBUTE_EXAMPLES if len(detail["loc"]) > 1 else TYPE_EXAMPLES
+    return f"`{examples[key]}`" if key in examples else "a value"
 
 
 def _missing(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    return f"required key '{key}' is missing", f"add {_example(key)}"
+    fix = BLOCK_FIXES.get(key) if len(detail["loc"]) == 1 else None
+    return f"required key '{key}' is missing", fix or f"add {_example(detail, key)}"
 
 
 def _extra(detail: ErrorDetails, key: str) -> tuple[str, str]:
     allowed = _allowed_keys(detail["loc"][:-1])
-    by_case = {name.lower(): name for name in allowed}
-    close = difflib.get_close_matches(key.lower(), list(by_case), n=1, cutoff=0.6)
-    if close:
-        suggestion = by_case[close[0]]
+    suggestion = _did_you_mean(key, allowed)
+    if suggestion:
         return (f"unknown key '{key}'; did you mean '{suggestion}'?",
                 f"rename '{key}' to '{suggestion}'")
     return (f"unknown key '{key}'",
@@ -110,10 +143,13 @@ def _allowed_keys(parent: tuple[int | str, ...]) -> list[str]:
 
 def _text_expected(detail: ErrorDetails, key: str) -> tuple[str, str]:
     value = detail["input"]
+    if key in ("apiName", "renamedFrom"):
+        return (f"expected an API name ({API_NAME_RULE}), got {describe(value)}",
+                f"write an API name such as {_example(detail, key)}")
     message = f"expected text, got {describe(value)}"
     if isinstance(value, bool | int | float | datetime.date):
         return message, f"put the value in quotes: `{key}: \"{_yaml_scalar(value)}\"`"
-    return message, f"write text on the same line, e.g. {_example(key)}"
+    return message, f"write text on the same line, e.g. {_example(detail, key)}"
 
 
 def _yaml_scalar(value: Any) -> str:
@@ -127,7 +163,7 @@ def _pattern(detail: ErrorDetails, key: str) -> tuple[str, str]:
         suggestion = suggest_api_name(value)
         if suggestion:
             return message, f"write `{key}: {suggestion}`"
-        return message, f"write an API name such as {_example(key)}"
+        return message, f"write an API name such as {_example(detail, key)}"
     return _blank(detail, key)
 
 
@@ -141,7 +177,7 @@ def suggest_api_name(value: str) -> str:
 
 
 def _blank(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    return "must not be empty or blank", f"write a display name, e.g. {_example(key)}"
+    return "must not be empty or blank", f"write a display name, e.g. {_example(detail, key)}"
 
 
 def _too_long(detail: ErrorDetails, key: str) -> tuple[str, str]:
@@ -155,8 +191,9 @@ def _data_type(detail: ErrorDetails, key: str) -> tuple[str, str]:
     if not isinstance(value, str):
         return (f"expected a data type, got {describe(value)}",
                 f"use one of the 11 data types: {DATA_TYPES}")
-    close = difflib.get_close_matches(value.lower(), [m.value for m in DataType], n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    close = difflib.get_close_matches(value.lower(), [m.value for m in DataType], n=1, cutoff=0.7)
+    suggestion = DATA_TYPE_ALIASES.get(value.lower()) or (close[0] if close else None)
+    hint = f"; did you mean '{suggestion}'?" if suggestion else ""
     return (f"{_quote(value)} is not one of Marketo's 11 data types{hint}",
             f"use one of: {DATA_TYPES}")
 
@@ -168,13 +205,13 @@ def _literal(detail: ErrorDetails, key: str) -> tuple[str, str]:
 
 def _integer(detail: ErrorDetails, key: str) -> tuple[str, str]:
     return (f"expected a whole number, got {describe(detail['input'])}",
-            f"write a whole number without quotes, e.g. {_example(key)}")
+            f"write a whole number without quotes, e.g. {_example(detail, key)}")
 
 
 def _at_least(detail: ErrorDetails, key: str) -> tuple[str, str]:
     limit = detail.get("ctx", {}).get("ge", 1)
     return (f"must be {limit} or more, got {describe(detail['input'])}",
-            f"write a whole number of {limit} or more, e.g. {_example(key)}")
+            f"write a whole number of {limit} or more, e.g. {_example(detail, key)}")
 
 
 def _boolean(detail: ErrorDetails, key: str) -> tuple[str, str]:

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from typing import Any
 
 from framework.definitions.document import Document
-from framework.definitions.model import API_NAME_PATTERN, MAX_ATTRIBUTES
+from framework.definitions.model import API_NAME_PATTERN, MAX_API_NAME_LENGTH, MAX_ATTRIBUTES
 from framework.definitions.positions import key_line, locate
 from framework.errors import Problem
 
@@ -46,7 +46,7 @@ def _problem(document: Document, loc: tuple[str | int, ...], field: str, message
 
 def _file_name(document: Document) -> Iterator[Problem]:
     api_name = _text(document.data, "apiName")
-    if api_name is None or not _API_NAME.match(api_name):
+    if api_name is None or not _API_NAME.match(api_name) or len(api_name) > MAX_API_NAME_LENGTH:
         return
     file = PurePath(document.path)
     if file.stem != api_name:
@@ -125,7 +125,7 @@ def _renamed_from(document: Document) -> Iterator[Problem]:
 def across_files(documents: Sequence[Document], max_types: int) -> Iterator[Problem]:
     """Rules across files: unique apiName, triggerName and filterName; the type limit."""
     parsed = [document for document in documents if document.data is not None]
-    yield from _unique(parsed, "apiName", "type apiName", str)
+    yield from _unique(parsed, "apiName", "apiName", str)
     yield from _unique(parsed, "triggerName", "triggerName", _normalized)
     yield from _unique(parsed, "filterName", "filterName", _normalized)
     yield from _type_limit(parsed, max_types)
