@@ -53,7 +53,8 @@ def attribute_changes(
         change = _secondary_change(before, attribute, renames.get(attribute.apiName), ever_approved)
         if change is not None:
             changes.append(change)
-    gone = set(renames.values())
+    # An attribute promoted to primary is shown by the primary's change, not as a removal.
+    gone = {*renames.values(), target.primaryAttribute.apiName}
     for attribute in before.attributes:
         if target.attribute(attribute.apiName) is None and attribute.apiName not in gone:
             changes.append(

@@ -19,6 +19,7 @@ from framework.plan.refusals import check_refusals
 from framework.plan.rules import (
     FROZEN_WHEN_IN_USE,
     TYPE_FIELDS,
+    UPDATE_THROUGH_DRAFT,
     can_discard_draft,
     frozen_field_reason,
     replacing_differences,
@@ -164,6 +165,8 @@ def _existing(
         action = "update"
         approved_names = {a.apiName for a in reference.attributes} if ever else set()
         steps = draft_steps(working, target, approved_names)
+        if ever:
+            field_reasons.insert(0, UPDATE_THROUGH_DRAFT)
         if draft is not None:
             draft_note = [_overwrite_note(draft, target, ever)]
     return TypeChange(

@@ -8,6 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from framework.definitions.model import DefinitionFile
+
+# The definitions' own uniqueness key for Smart List names (case and spacing do not count), so
+# that the offline check and the plan's check against live types agree.
+from framework.definitions.rules import _normalized as smart_list_key
 from framework.errors import RefusedError
 from framework.live import LiveState, TypeVersion
 from framework.plan.model import TypeChange
@@ -106,10 +110,11 @@ def _name_clashes(
     for field in ("triggerName", "filterName"):
         owners: dict[str, list[str]] = {}
         for name in sorted(final):
-            owners.setdefault(getattr(final[name], field), []).append(name)
-        for value, names in sorted(owners.items()):
+            owners.setdefault(smart_list_key(getattr(final[name], field)), []).append(name)
+        for names in owners.values():
             if len(names) > 1 and any(n in files for n in names):
                 where = ", ".join(files.get(n, f"{n} (unmanaged)") for n in names)
+                value = getattr(final[names[0]], field)
                 problems.append(
                     f"{where}: {field} {value!r} would be used by types {', '.join(names)}; "
                     f"Marketo requires each {field} to be unique (§4)\n"

@@ -74,6 +74,14 @@ def replacing_differences(approved: TypeVersion, target: TypeVersion) -> list[st
     return reasons
 
 
+# §3: edits land in a draft; the live version changes at the approve, and attribute changes
+# affect only activities created after it.
+UPDATE_THROUGH_DRAFT = (
+    "edited in a draft and published by the approve; records sent before it keep their "
+    "old attributes (§3)"
+)
+
+
 def frozen_field_reason(field: str, before: str | None, after: str | None) -> str:
     """The reason an edit of a field frozen once in use is breaking (§3 Immutability)."""
     what = {"name": "display name", "triggerName": "trigger name", "filterName": "filter name"}

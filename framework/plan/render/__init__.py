@@ -56,9 +56,22 @@ def _context(plan: Plan) -> dict[str, object]:
         "plan": plan,
         "shown": shown,
         "risky": risky,
-        "unchanged": len(plan.changes) - len(shown),
         "refused_destructive": plan.summary.destructive and not plan.provenance.allowDestructive,
+        "counts": counts(plan),
     }
+
+
+def counts(plan: Plan) -> str:
+    """`1 to create, 0 to update, 0 to replace, 0 to delete, 3 unchanged` (drafts when any)."""
+    s = plan.summary
+    parts = [f"{s.create} to create", f"{s.update} to update", f"{s.replace} to replace",
+             f"{s.delete} to delete"]
+    if s.approve_draft:
+        parts.append(f"{s.approve_draft} draft{'s' if s.approve_draft != 1 else ''} to approve")
+    if s.discard_draft:
+        parts.append(f"{s.discard_draft} draft{'s' if s.discard_draft != 1 else ''} to discard")
+    parts.append(f"{s.no_op} unchanged")
+    return ", ".join(parts)
 
 
 def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:

@@ -1,0 +1,142 @@
+"""Rendering: golden files for text, Markdown and JSON; colour; the Markdown size limit.
+
+Refresh the golden files on purpose with `UPDATE_GOLDEN=1 pytest tests/plan`, then review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from plan_literals import ATTRIBUTES, definition, live, live_type, version
+
+from framework.live import LiveState
+from framework.plan.compare import compare
+from framework.plan.model import Plan, Provenance
+from framework.plan.pipeline import assemble
+from framework.plan.render import MARKDOWN_LIMIT, render, render_markdown, use_color
+
+GOLDEN = Path(__file__).parent / "golden"
+PROVENANCE = Provenance(
+    environment="local",
+    endpointHost="127.0.0.1:8080",
+    toolVersion="0.1.0",
+    gitCommit="0123456789abcdef0123456789abcdef01234567",
+    gitDirty=True,
+    createdAt="2026-11-28T12:00:00Z",
+)
+
+
+def every_kind_of_change() -> Plan:
+    """One change of each action, an unmanaged type, and read/apply call counts."""
+    desired = [
+        definition("newType"),
+        definition("renamedTrigger"),
+        definition("droppedAttribute", attributes=[ATTRIBUTES[0]]),
+        definition("newPrimary"),
+        definition("goneType", ensure="absent"),
+        definition("readyDraft"),
+        definition("strayDraft"),
+        definition("sameType"),
+    ]
+    state: LiveState = live(
+        live_type("approved", version("renamedTrigger", triggerName="Attends Old")),
+        live_type("approved", version(
+            "newPrimary", primaryAttribute={"apiName": "title", "name": "Title"})),
+        live_type("approved", version("droppedAttribute")),
+        live_type("approved", version("goneType")),
+        live_type("draft", draft=version("readyDraft")),
+        live_type("approved with draft", version("strayDraft"),
+                  version("strayDraft", name="Stray Edit")),
+        live_type("approved", version("sameType")),
+        live_type("approved", version("someoneElses")),
+        calls=8,
+    )
+    changes, unmanaged = compare(desired, state, max_types=10)
+    return assemble(PROVENANCE, changes, unmanaged, state)
+
+
+def no_changes() -> Plan:
+    state = live(live_type("approved", version()), calls=2)
+    changes, unmanaged = compare([definition()], state, max_types=10)
+    return assemble(PROVENANCE, changes, unmanaged, state)
+
+
+def check_golden(name: str, text: str) -> None:
+    path = GOLDEN / name
+    if os.environ.get("UPDATE_GOLDEN"):
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: UPDATE_GOLDEN=1 to accept"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "color", "name"),
+    [
+        ("text", False, "plan.txt"),
+        ("text", True, "plan.color.txt"),
+        ("markdown", False, "plan.md"),
+        ("json", False, "plan.json"),
+    ],
+)
+def test_golden(fmt: str, color: bool, name: str) -> None:
+    check_golden(name, render(every_kind_of_change(), fmt, color=color))  # type: ignore[arg-type]
+
+
+def test_golden_no_changes() -> None:
+    check_golden("no-changes.txt", render(no_changes(), "text"))
+    check_golden("no-changes.md", render(no_changes(), "markdown"))
+
+
+def test_json_is_the_saved_plan_document_with_stable_key_order() -> None:
+    text = render(every_kind_of_change(), "json")
+    document = json.loads(text)
+    assert list(document) == [
+        "format_version", "provenance", "changes", "unmanaged", "fingerprints", "summary",
+        "readCalls", "estimatedApplyCalls", "checksum",
+    ]
+    assert document["format_version"] == 1
+    assert Plan.model_validate(document) == every_kind_of_change()
+
+
+def test_colour_only_on_a_terminal_without_no_color() -> None:
+    assert use_color(True, {}) is True
+    assert use_color(False, {}) is False
+    assert use_color(True, {"NO_COLOR": "1"}) is False
+    assert "\x1b[" not in render(every_kind_of_change(), "text")
+    assert "\x1b[32m+ create newType\x1b[0m" in render(every_kind_of_change(), "text", color=True)
+
+
+def big_plan(count: int) -> Plan:
+    many = [{"apiName": f"attribute{i}", "name": f"Attribute {i}", "description": "d" * 200,
+             "dataType": "string"} for i in range(20)]
+    desired = [definition(f"type{i:04}", attributes=many) for i in range(count)]
+    state = live()
+    changes, unmanaged = compare(desired, state, max_types=count)
+    return assemble(PROVENANCE, changes, unmanaged, state)
+
+
+def test_markdown_trims_details_never_the_summary_to_fit_a_comment() -> None:
+    plan = big_plan(60)
+    full = render_markdown(plan, limit=10**9)
+    assert len(full) > MARKDOWN_LIMIT
+    text = render(plan, "markdown")
+    assert len(text) <= MARKDOWN_LIMIT
+    summary = full.split("#### Details")[0]
+    assert text.startswith(summary)
+    kept = text.count("<details>")
+    assert 0 < kept < 60
+    assert (
+        f"_Details of {60 - kept} changes omitted to keep this comment within 65,536 "
+        "characters; run `activities show PLAN` for the whole plan._"
+    ) in text
+    assert text.count("| `+` | `type") == 60
+
+
+def test_markdown_with_a_summary_too_long_keeps_the_whole_summary() -> None:
+    plan = big_plan(3)
+    text = render_markdown(plan, limit=100)
+    assert "<details>" not in text
+    assert text.count("| `+` | `type") == 3
+    assert "_Details of 3 changes omitted" in text
