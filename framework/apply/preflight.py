@@ -87,21 +87,24 @@ def check_plan(
 
 
 def describe_move(change: TypeChange, now: LiveType | None) -> str:
-    """How a type differs now from when the plan was made, in words."""
+    """How a type differs now from when the plan was made (and from its target), in words."""
     was = change.liveStatus
-    if was is None and now is None:
-        return "absent when planned and absent now, but its fingerprint differs"
-    if was is None:
-        assert now is not None
-        return f"absent when planned; now exists ({now.status})"
     if now is None:
-        return f"{was} when planned; now absent (deleted)"
-    parts = [] if was == now.status else [f"{was} when planned; now {now.status}"]
+        return f"{was} when planned; now absent (deleted)" if was else "absent, as planned"
     current = now.approved or now.draft
-    if change.before is not None and current is not None:
-        parts.extend(version_differences(change.before, current))
-    if not parts:
-        parts.append(f"{now.status}; its draft changed since the plan was made")
+    assert current is not None
+    if was is None:
+        parts = [f"absent when planned; now exists ({now.status})"]
+    else:
+        parts = [] if was == now.status else [f"{was} when planned; now {now.status}"]
+        if change.before is not None:
+            parts.extend(version_differences(change.before, current))
+        if not parts:
+            parts.append(f"{now.status}; its draft changed since the plan was made")
+    if change.after is not None:
+        missed = version_differences(change.after, current, target=True)
+        if missed:
+            parts.append("differs from the plan's target: " + ", ".join(missed))
     return "; ".join(parts)
 
 

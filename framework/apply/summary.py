@@ -15,7 +15,6 @@ _LABELS = {
 def summary_text(result: ApplyResult, rerun: str) -> str:
     """Plain words for a person; `rerun` is the command that resumes this apply."""
     cost = f"{result.calls} call(s), {result.mutatingCalls} of them changing something"
-    cost += f", {result.seconds:.2f} s"
     journal = f"Journal: {result.journal}" if result.journal else ""
     if result.outcome == "nothing-to-do":
         return "The plan has no changes; nothing was sent."

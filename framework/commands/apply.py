@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -87,6 +88,7 @@ def command(
                     allow_destructive=allow_destructive,
                     show=lambda plan: _show(plan, as_json),
                     confirm=lambda plan: yes or click.confirm("Apply this plan?", err=True),
+                    listeners=[progress],
                 )
             )
             if confirmed.result is None:
@@ -96,12 +98,14 @@ def command(
                 )
                 return EXIT_ERROR if changes else EXIT_OK
             result = confirmed.result
-            rerun = f"activities apply {confirmed.plan_path}" + (
+            rerun = f"activities apply {_shown(confirmed.plan_path)}" + (
                 f" -e {target.name}" if target.name not in (LOCAL, "endpoint") else ""
             )
     finally:
         if isinstance(progress, TerminalProgress):
             progress.close()
+    if result.journal is not None:
+        result = replace(result, journal=_shown(result.journal))
     _report(result, rerun, as_json)
     return EXIT_OK if result.ok else EXIT_ERROR
 
@@ -115,6 +119,15 @@ def _progress(as_json: bool) -> Listener:
         click.echo(text, nl=False, err=True)
 
     return TerminalProgress(write) if sys.stderr.isatty() else LogProgress(write)
+
+
+def _shown(path: Path | None) -> Path:
+    """A path relative to the working folder when it is inside it, as a user would type it."""
+    assert path is not None
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve())
+    except ValueError:
+        return path
 
 
 def _show(plan: Plan, as_json: bool) -> None:
