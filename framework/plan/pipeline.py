@@ -9,12 +9,14 @@ from pathlib import Path
 from framework import __version__
 from framework.definitions.loader import load_definitions
 from framework.definitions.model import DefinitionFile
-from framework.environment import Target
+from framework.environment import LOCAL, Target
 from framework.live import LiveState
 from framework.plan.compare import compare
 from framework.plan.model import Plan, Provenance, Summary, TypeChange
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings
+
+EMBEDDED_HOST = "embedded emulator"
 
 
 def utc_now() -> datetime:
@@ -44,7 +46,8 @@ async def make_plan(
     )
     provenance = Provenance(
         environment=target.name,
-        endpointHost=target.host,
+        # The embedded instance listens on a new port each run: record what it is, not where.
+        endpointHost=EMBEDDED_HOST if target.name == LOCAL else target.host,
         toolVersion=__version__,
         **git_state(settings.root),
         createdAt=clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -6,6 +6,9 @@ from typing import Any
 
 from framework.definitions.model import ActivityType, DefinitionFile
 from framework.live import LiveState, LiveType, Status, TypeVersion
+from framework.plan.compare import compare
+from framework.plan.model import Plan, Provenance
+from framework.plan.pipeline import assemble
 
 PRIMARY = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string"}
 ATTRIBUTES = [
@@ -53,3 +56,48 @@ def live_type(
 ) -> LiveType:
     name = (approved or draft).apiName  # type: ignore[union-attr]
     return LiveType(apiName=name, id=type_id, status=status, approved=approved, draft=draft)
+
+
+PROVENANCE = Provenance(
+    environment="local",
+    endpointHost="127.0.0.1:8080",
+    toolVersion="0.1.0",
+    gitCommit="0123456789abcdef0123456789abcdef01234567",
+    gitDirty=True,
+    createdAt="2026-11-28T12:00:00Z",
+)
+
+
+def every_kind_of_change() -> Plan:
+    """One change of each action, an unmanaged type, and read/apply call counts."""
+    desired = [
+        definition("newType"),
+        definition("renamedTrigger"),
+        definition("droppedAttribute", attributes=[ATTRIBUTES[0]]),
+        definition("newPrimary"),
+        definition("goneType", ensure="absent"),
+        definition("readyDraft"),
+        definition("strayDraft"),
+        definition("sameType"),
+    ]
+    state: LiveState = live(
+        live_type("approved", version("renamedTrigger", triggerName="Attends Old")),
+        live_type("approved", version(
+            "newPrimary", primaryAttribute={"apiName": "title", "name": "Title"})),
+        live_type("approved", version("droppedAttribute")),
+        live_type("approved", version("goneType")),
+        live_type("draft", draft=version("readyDraft")),
+        live_type("approved with draft", version("strayDraft"),
+                  version("strayDraft", name="Stray Edit")),
+        live_type("approved", version("sameType")),
+        live_type("approved", version("someoneElses")),
+        calls=8,
+    )
+    changes, unmanaged = compare(desired, state, max_types=10)
+    return assemble(PROVENANCE, changes, unmanaged, state)
+
+
+def no_changes() -> Plan:
+    state = live(live_type("approved", version()), calls=2)
+    changes, unmanaged = compare([definition()], state, max_types=10)
+    return assemble(PROVENANCE, changes, unmanaged, state)

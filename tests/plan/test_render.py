@@ -10,60 +10,14 @@ import os
 from pathlib import Path
 
 import pytest
-from plan_literals import ATTRIBUTES, definition, live, live_type, version
+from plan_literals import PROVENANCE, definition, every_kind_of_change, live, no_changes
 
-from framework.live import LiveState
 from framework.plan.compare import compare
-from framework.plan.model import Plan, Provenance
+from framework.plan.model import Plan
 from framework.plan.pipeline import assemble
 from framework.plan.render import MARKDOWN_LIMIT, render, render_markdown, use_color
 
 GOLDEN = Path(__file__).parent / "golden"
-PROVENANCE = Provenance(
-    environment="local",
-    endpointHost="127.0.0.1:8080",
-    toolVersion="0.1.0",
-    gitCommit="0123456789abcdef0123456789abcdef01234567",
-    gitDirty=True,
-    createdAt="2026-11-28T12:00:00Z",
-)
-
-
-def every_kind_of_change() -> Plan:
-    """One change of each action, an unmanaged type, and read/apply call counts."""
-    desired = [
-        definition("newType"),
-        definition("renamedTrigger"),
-        definition("droppedAttribute", attributes=[ATTRIBUTES[0]]),
-        definition("newPrimary"),
-        definition("goneType", ensure="absent"),
-        definition("readyDraft"),
-        definition("strayDraft"),
-        definition("sameType"),
-    ]
-    state: LiveState = live(
-        live_type("approved", version("renamedTrigger", triggerName="Attends Old")),
-        live_type("approved", version(
-            "newPrimary", primaryAttribute={"apiName": "title", "name": "Title"})),
-        live_type("approved", version("droppedAttribute")),
-        live_type("approved", version("goneType")),
-        live_type("draft", draft=version("readyDraft")),
-        live_type("approved with draft", version("strayDraft"),
-                  version("strayDraft", name="Stray Edit")),
-        live_type("approved", version("sameType")),
-        live_type("approved", version("someoneElses")),
-        calls=8,
-    )
-    changes, unmanaged = compare(desired, state, max_types=10)
-    return assemble(PROVENANCE, changes, unmanaged, state)
-
-
-def no_changes() -> Plan:
-    state = live(live_type("approved", version()), calls=2)
-    changes, unmanaged = compare([definition()], state, max_types=10)
-    return assemble(PROVENANCE, changes, unmanaged, state)
-
-
 def check_golden(name: str, text: str) -> None:
     path = GOLDEN / name
     if os.environ.get("UPDATE_GOLDEN"):

@@ -1,0 +1,89 @@
+"""Saved plans: round trip, checksum, format version and unreadable files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from plan_literals import every_kind_of_change
+
+from framework.errors import PlanError
+from framework.plan.planfile import dumps, load_plan, save_plan
+
+FIX = "  fix: make the plan again with `activities plan --out {path}`"
+
+
+def test_a_saved_plan_loads_back_equal_and_sealed(tmp_path: Path) -> None:
+    plan = every_kind_of_change()
+    path = tmp_path / "plans" / "p.json"
+    save_plan(plan, path)
+    assert path.read_text() == dumps(plan)
+    loaded = load_plan(path)
+    assert loaded == plan
+    assert loaded.checksum == plan.compute_checksum()
+
+
+def test_save_plan_seals_an_unsealed_plan(tmp_path: Path) -> None:
+    plan = every_kind_of_change().model_copy(update={"checksum": ""})
+    save_plan(plan, tmp_path / "p.json")
+    assert load_plan(tmp_path / "p.json").checksum == plan.compute_checksum()
+
+
+def edited(tmp_path: Path, change: dict[str, object]) -> Path:
+    path = tmp_path / "p.json"
+    save_plan(every_kind_of_change(), path)
+    document = json.loads(path.read_text())
+    document.update(change)
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.mark.parametrize(
+    "change", [{"estimatedApplyCalls": 1}, {"extra": True}, {"checksum": "sha256:0"}, {}],
+)
+def test_any_edit_is_refused(tmp_path: Path, change: dict[str, object]) -> None:
+    path = edited(tmp_path, change)
+    if not change:
+        path.write_text(path.read_text().replace('"apiName": "newType"', '"apiName": "other"'))
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert str(raised.value) == (
+        f"{path}: the plan's checksum does not match its content: it was edited after it was "
+        "made, or is truncated; a plan is applied only as it was reviewed\n" + FIX.format(path=path)
+    )
+
+
+def test_another_format_version_is_refused(tmp_path: Path) -> None:
+    path = edited(tmp_path, {"format_version": 2})
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert str(raised.value) == (
+        f"{path}: plan format_version 2 is not supported (this tool reads 1)\n"
+        + FIX.format(path=path)
+    )
+
+
+def test_unreadable_files_say_what_to_do(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.json"
+    with pytest.raises(PlanError) as raised:
+        load_plan(missing)
+    assert str(raised.value) == (
+        f"{missing}: no such plan file\n"
+        f"  fix: check the path, or make one with `activities plan --out {missing}`"
+    )
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"format_version": 1,\n oops}')
+    with pytest.raises(PlanError) as raised:
+        load_plan(broken)
+    assert str(raised.value) == (
+        f"{broken}:2:2: not valid JSON: Expecting property name enclosed in double quotes\n"
+        + FIX.format(path=broken)
+    )
+    listed = tmp_path / "list.json"
+    listed.write_text("[]")
+    with pytest.raises(PlanError) as raised:
+        load_plan(listed)
+    assert str(raised.value) == (
+        f"{listed}: not a plan (expected a JSON object)\n" + FIX.format(path=listed)
+    )
