@@ -6,6 +6,8 @@ keys, empty, a list or a scalar at the top) becomes a Problem here, with a posit
 
 from __future__ import annotations
 
+import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,9 +17,11 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from framework.definitions.messages import describe
 from framework.errors import Problem
 
 FILE_FIELD = "(file)"
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMAT_HINT = "see README.md, 'The definition format', or activities/attendWebinar.yaml"
 
 
@@ -54,6 +58,8 @@ def read_document(path: Path, display: str) -> Document:
     if text is None:
         return document
     document.text = text
+    if _has_control_character(text, document):
+        return document
     node = _compose(text, document)
     if node is None or document.problems:
         return document
@@ -82,6 +88,22 @@ def _decode(raw: bytes, document: Document) -> str | None:
         return None
 
 
+def _has_control_character(text: str, document: Document) -> bool:
+    # The YAML reader stops at a NUL byte as if the file ended there: say so instead.
+    found = _CONTROL.search(text)
+    if found is None:
+        return False
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    document.problems.append(
+        Problem(document.path, line, column, FILE_FIELD,
+                f"contains the control character U+{ord(found.group()):04X}, "
+                "which YAML does not allow",
+                "remove it; if the file is binary or saved as UTF-16, save it as UTF-8 text")
+    )
+    return True
+
+
 def _compose(text: str, document: Document) -> Node | None:
     try:
         node: Node | None = new_yaml().compose(text)
@@ -107,6 +129,10 @@ def _syntax_problem(path: str, text: str, exc: MarkedYAMLError) -> Problem:
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = exc.problem or exc.context or "is not valid YAML"
     problem = problem.replace("'<stream end>'", "the end of the file")
+    if "another document" in problem:
+        return Problem(path, line, column, FILE_FIELD,
+                       "holds a second YAML document (after a `---` line)",
+                       "keep one definition per file: move the second one to its own file")
     lines = text.splitlines()
     at = lines[line - 1][column - 1:column] if 0 < line <= len(lines) else ""
     if "'\\t'" in problem or at == "\t":
@@ -139,7 +165,8 @@ def _check_duplicate_keys(node: Node, document: Document, prefix: str = "") -> N
 
 
 def _not_a_mapping(path: str, data: Any, node: Node) -> Problem:
-    kind = "a list" if isinstance(data, list) else f"a single value ({data!r})"
+    several = isinstance(data, list | AbstractSet)
+    kind = describe(data) if several else f"a single value, {describe(data)}"
     mark = node.start_mark
     return Problem(path, mark.line + 1, mark.column + 1, FILE_FIELD,
                    f"holds {kind} at the top; a definition is a mapping of keys",

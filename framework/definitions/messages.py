@@ -6,6 +6,7 @@ import datetime
 import difflib
 import re
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from pydantic import ValidationError
@@ -76,10 +77,23 @@ def _misspelt_key(detail: ErrorDetails) -> tuple[int | str, ...]:
 def _problem(detail: ErrorDetails, path: str, data: Any) -> Problem:
     loc = detail["loc"]
     kind = detail["type"]
+    if kind == "invalid_key":
+        return _key_not_text(detail, path, data)
     line, column = locate(data, loc, key=kind == "extra_forbidden")
     key = str(loc[-1]) if loc else ""
     message, fix = _TRANSLATIONS.get(kind, _fallback)(detail, key)
     return Problem(path, line, column, field_path(loc), message, fix)
+
+
+def _key_not_text(detail: ErrorDetails, path: str, data: Any) -> Problem:
+    # pydantic's loc holds a text version of the key; the mapping holds the key itself.
+    parent, key = tuple(detail["loc"][:-1]), detail["input"]
+    line, column = locate(data, (*parent, key), key=True)
+    written = _yaml_scalar(key) if key is not None else "null"
+    field = f"{field_path(parent)}.{written}" if parent else written
+    return Problem(path, line, column, field,
+                   f"the key {written} is {describe(key)}, not a name",
+                   "remove it, or write the intended key name (keys are text such as apiName)")
 
 
 def _did_you_mean(key: str, allowed: list[str]) -> str | None:
@@ -90,6 +104,8 @@ def _did_you_mean(key: str, allowed: list[str]) -> str | None:
 
 def describe(value: Any) -> str:
     """How a YAML value reads to a person: `the number 3`, `a list`, `the text 'x'`."""
+    if isinstance(value, AbstractSet):
+        return "a set"
     if value is None:
         return "nothing (an empty value)"
     if isinstance(value, bool):
@@ -100,7 +116,7 @@ def describe(value: Any) -> str:
         return f"the date {value}"
     if isinstance(value, str):
         return f"the text {_quote(value)}"
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return "a list"
     if isinstance(value, dict):
         return "a mapping of keys"

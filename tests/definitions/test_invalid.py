@@ -75,8 +75,8 @@ CASES = [
         {"buyCar.yaml": "buyCar\n"},
         10,
         (
-            "activities/buyCar.yaml:1:1: (file): holds a single value"
-            " ('buyCar') at the top; a definition is a mapping of keys\n"
+            "activities/buyCar.yaml:1:1: (file): holds a single value, the"
+            " text 'buyCar' at the top; a definition is a mapping of keys\n"
             "  fix: write one activity type per file as `key: value` lines;"
             " see README.md, 'The definition format', or activities/attendWebinar.yaml\n"
         ),
@@ -614,6 +614,38 @@ CASES = [
             "  fix: rename 'nmae' to 'name'\n"
         ),
         id="many-problems-one-run",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("Buy Car", "Buy\x07Car")},
+        10,
+        (
+            "activities/buyCar.yaml:3:10: (file): contains the control"
+            " character U+0007, which YAML does not allow\n"
+            "  fix: remove it; if the file is binary or saved as UTF-16, save"
+            " it as UTF-8 text\n"
+        ),
+        id="control-character",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D + "---\n" + D},
+        10,
+        (
+            "activities/buyCar.yaml:14:1: (file): holds a second YAML document"
+            " (after a `---` line)\n"
+            "  fix: keep one definition per file: move the second one to its own file\n"
+        ),
+        id="two-documents",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D + "2024: launch year\n"},
+        10,
+        (
+            "activities/buyCar.yaml:14:1: 2024: the key 2024 is the number"
+            " 2024, not a name\n"
+            "  fix: remove it, or write the intended key name (keys are text"
+            " such as apiName)\n"
+        ),
+        id="key-not-text",
     ),
 ]
 
