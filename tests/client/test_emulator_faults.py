@@ -1,0 +1,175 @@
+"""The client against a misbehaving emulator (seeded faults, tight limits), over a real socket.
+
+Each test asserts the outcome and the exact number of calls, on both sides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from framework.client import MarketoClient, Pacing
+from framework.emulator.faults import FaultPlan
+from framework.errors import MarketoError, ResponseLostError, TransientError
+from tests.client.scripted import FakeTime, fault_seed, run, type_body
+from tests.conftest import RunningEmulator
+
+CREATE = "POST /rest/v1/activities/external/type.json"
+# What httpx raises when the server closes the connection instead of answering.
+CLOSED = "RemoteProtocolError"
+
+
+def client_of(emulator: RunningEmulator, fake_time: FakeTime | None = None,
+              **options: Any) -> MarketoClient:
+    if fake_time is not None:
+        options.update(clock=fake_time.clock, sleep=fake_time.sleep)
+    return MarketoClient(emulator.url, emulator.config.client_id, emulator.config.client_secret,
+                         seed=3, **options)
+
+
+def test_a_606_storm_backs_off_a_whole_window_and_recovers(
+    emulator_factory: Callable[..., RunningEmulator],
+) -> None:
+    # The instance allows 5 calls a second, the client was told 20: 10 calls at once get 5
+    # answers and 5 refusals, and the 5 retries fit in the next window.
+    emulator = emulator_factory(rate_limit_calls=5, rate_limit_seconds=1.0)
+    pacing = Pacing(calls_per_window=20, window_seconds=1.0, max_concurrent=10)
+
+    async def scenario() -> dict[str, Any]:
+        async with client_of(emulator, pacing=pacing) as client:
+            listed = await asyncio.gather(*(client.list_types() for _ in range(10)))
+            assert listed == [[]] * 10
+            return client.stats.snapshot()
+
+    stats = run(scenario())
+    assert (stats["calls"], stats["retries"], stats["errors_by_code"]) == (15, 5, {"606": 5})
+    server = emulator.stats()
+    assert (server["total_calls"], server["quota_calls"], server["rate_limited_calls"]) == (
+        15, 10, 5)
+
+
+def test_a_615_storm_backs_off_and_recovers(
+    emulator_factory: Callable[..., RunningEmulator],
+) -> None:
+    # 3 calls in flight at most on the instance, the client allows 6: three refusals, whose
+    # retries (after 0.25-0.5 s, when the first three have long answered) all get in.
+    emulator = emulator_factory(max_concurrent=3, latency_ms=100)
+    pacing = Pacing(calls_per_window=100, window_seconds=20.0, max_concurrent=6)
+
+    async def scenario() -> dict[str, Any]:
+        async with client_of(emulator, pacing=pacing) as client:
+            await asyncio.gather(*(client.list_types() for _ in range(6)))
+            return client.stats.snapshot()
+
+    stats = run(scenario())
+    assert (stats["calls"], stats["retries"], stats["errors_by_code"]) == (9, 3, {"615": 3})
+    server = emulator.stats()
+    assert (server["total_calls"], server["concurrency_limited_calls"],
+            server["max_in_flight"]) == (9, 3, 3)
+
+
+@pytest.mark.parametrize(("fault", "happened"), [("lose", True), ("drop", False)])
+def test_a_lost_answer_to_a_create_raises_may_have_happened(
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime, fault: str,
+    happened: bool,
+) -> None:
+    # "lose": the emulator created the type and closed the connection; "drop": it closed the
+    # connection without doing anything. The client cannot tell them apart, so both say "may".
+    emulator = emulator_factory(fault_rate=0.5, seed=fault_seed(0.5, [fault, None]))
+
+    async def scenario() -> list[dict[str, Any]]:
+        async with client_of(emulator, fake_time) as client:
+            with pytest.raises(ResponseLostError) as caught:
+                await client.create_type(type_body("buyCar"))
+            assert str(caught.value) == (
+                f"no answer to {CREATE} on type 'buyCar': the connection closed before the "
+                f"answer ({CLOSED}); Marketo may have executed it\n  fix: read the live state "
+                f"(activities plan) before trying again (endpoint {CREATE})"
+            )
+            assert caught.value.may_have_happened is True
+            assert client.stats.snapshot()["lost_responses"] == 1
+            return await client.list_types()  # what apply does next: read, then reconcile
+
+    listed = run(scenario())
+    assert [t["apiName"] for t in listed] == (["buyCar"] if happened else [])
+    server = emulator.stats()
+    assert (server["total_calls"], server["faults"][fault]) == (2, 1)
+    assert fake_time.sleeps == []
+
+
+def test_lost_answers_and_resets_on_reads_are_retried(
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
+) -> None:
+    emulator = emulator_factory(fault_rate=0.5, seed=fault_seed(0.5, ["lose", "drop", None]))
+
+    async def scenario() -> dict[str, Any]:
+        async with client_of(emulator, fake_time) as client:
+            assert await client.list_types() == []
+            return client.stats.snapshot()
+
+    stats = run(scenario())
+    assert (stats["calls"], stats["retries"], stats["lost_responses"]) == (3, 2, 0)
+    assert stats["errors_by_code"] == {CLOSED: 2}
+    assert emulator.stats()["total_calls"] == 3
+    assert len(fake_time.sleeps) == 2
+
+
+def expected_faults(rate: float, seed: int, successes: int) -> list[str]:
+    """The failure codes the client sees before `successes` reads succeed (all are retried)."""
+    plan, seen, done = FaultPlan(rate, seed), [], 0
+    while done < successes:
+        fault = plan.draw()
+        if fault is None:
+            done += 1
+        else:
+            seen.append(fault.code if fault.kind == "error" else CLOSED)
+    return seen
+
+
+def test_thirty_reads_through_30_percent_seeded_faults(
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
+) -> None:
+    emulator = emulator_factory(fault_rate=0.3, seed=4)
+    faults = expected_faults(0.3, 4, 30)
+    # The seed gives a real storm: 17 failures of every kind the emulator injects.
+    assert (len(faults), len(set(faults))) == (17, 7)
+
+    async def scenario() -> dict[str, Any]:
+        async with client_of(emulator, fake_time) as client:
+            for _ in range(30):
+                await client.list_types()
+            return client.stats.snapshot()
+
+    stats = run(scenario())
+    by_code: dict[str, int] = {}
+    for code in faults:
+        by_code[code] = by_code.get(code, 0) + 1
+    assert stats["calls"] == 30 + len(faults)
+    assert stats["retries"] == len(faults)
+    assert stats["errors_by_code"] == dict(sorted(by_code.items()))
+    assert emulator.stats()["total_calls"] == 30 + len(faults)
+
+
+def test_a_server_that_went_away_exhausts_the_budget_without_sending(
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
+) -> None:
+    emulator = emulator_factory()
+
+    async def scenario() -> dict[str, Any]:
+        async with client_of(emulator, fake_time, retry_budget_seconds=5.0) as client:
+            await client.list_types()
+            emulator.server.stop()
+            with pytest.raises(TransientError) as caught:
+                await client.create_type(type_body("buyCar"))
+            error = caught.value
+            assert (error.code, error.may_have_happened) == ("ConnectError", False)
+            assert isinstance(error, MarketoError)
+            return client.stats.snapshot()
+
+    stats = run(scenario())
+    # Waits of ~0.5, 1 and 2 s fit in 5 s, the fourth (~4 s) would not: 4 attempts, none sent.
+    assert stats["calls_by_op"] == {"create_type": 4, "list_types": 1}
+    assert stats["errors_by_code"] == {"ConnectError": 4}

@@ -1,0 +1,107 @@
+"""The limiter: a sliding window of calls and a cap on calls in flight, per instance."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import pytest
+
+from framework.client import MarketoClient, Pacing
+from framework.client.pacing import WINDOW_MARGIN_SECONDS
+from framework.errors import ConfigError
+from tests.client.scripted import CLIENT_ID, ENDPOINT, SECRET, envelope, run
+
+
+class Recorder:
+    """An in-process server that records when each REST call arrived and left, in real time."""
+
+    def __init__(self, latency: float) -> None:
+        self.latency = latency
+        self.spans: list[tuple[float, float]] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+
+    async def handle(self, request: httpx.Request) -> httpx.Response:
+        if request.url.path.startswith("/identity"):
+            return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
+        arrived = time.monotonic()
+        self.in_flight += 1
+        self.max_in_flight = max(self.max_in_flight, self.in_flight)
+        await asyncio.sleep(self.latency)
+        self.in_flight -= 1
+        self.spans.append((arrived, time.monotonic()))
+        return httpx.Response(200, json=envelope([{"apiName": "t"}]))
+
+    def most_in_any_window(self, seconds: float) -> int:
+        arrivals = sorted(start for start, _ in self.spans)
+        return max(
+            sum(1 for other in arrivals if first <= other < first + seconds) for first in arrivals
+        )
+
+
+def test_calls_stay_inside_the_window_and_the_concurrency_cap() -> None:
+    recorder = Recorder(latency=0.01)
+    pacing = Pacing(calls_per_window=5, window_seconds=0.2, max_concurrent=2)
+
+    async def scenario() -> float:
+        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing,
+                                 transport=httpx.MockTransport(recorder.handle)) as client:
+            started = time.monotonic()
+            await asyncio.gather(*(client.list_types() for _ in range(12)))
+            return time.monotonic() - started
+
+    elapsed = run(scenario())
+    assert len(recorder.spans) == 12
+    assert recorder.max_in_flight == 2
+    assert recorder.most_in_any_window(0.2) == 5
+    # 12 calls in windows of 5: the third window opens after two full windows.
+    assert elapsed >= 2 * (0.2 + WINDOW_MARGIN_SECONDS)
+
+
+def test_two_clients_of_one_instance_share_its_limiter() -> None:
+    recorder = Recorder(latency=0.0)
+    pacing = Pacing(calls_per_window=4, window_seconds=0.2, max_concurrent=4)
+
+    async def scenario() -> None:
+        transport = httpx.MockTransport(recorder.handle)
+        async with (
+            MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing, transport=transport) as one,
+            MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing, transport=transport) as two,
+        ):
+            await asyncio.gather(*(c.list_types() for c in (one, two) for _ in range(4)))
+
+    run(scenario())
+    assert len(recorder.spans) == 8
+    assert recorder.most_in_any_window(0.2) == 4
+
+
+def test_a_slot_is_held_from_sending_until_a_window_after_the_answer() -> None:
+    # Slow answers: the server counts a call when it arrives, somewhere in the call's span, so
+    # the next window may only open a window after the answer came back.
+    recorder = Recorder(latency=0.1)
+    pacing = Pacing(calls_per_window=2, window_seconds=0.2, max_concurrent=2)
+
+    async def scenario() -> None:
+        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing,
+                                 transport=httpx.MockTransport(recorder.handle)) as client:
+            await asyncio.gather(*(client.list_types() for _ in range(4)))
+
+    run(scenario())
+    spans = sorted(recorder.spans)
+    first_answers = max(end for _, end in spans[:2])
+    assert min(start for start, _ in spans[2:]) >= first_answers + 0.2
+
+
+@pytest.mark.parametrize(
+    "pacing_args",
+    [{"calls_per_window": 0}, {"max_concurrent": 0}, {"window_seconds": 0.0}],
+)
+def test_unusable_pacing_is_refused(pacing_args: dict[str, float]) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Pacing(**pacing_args)  # type: ignore[arg-type]
+    assert str(caught.value).endswith(
+        "calls_per_window and max_concurrent must be at least 1 and window_seconds positive\n"
+        "  fix: set calls_per_20s and max_concurrent to 1..100 and 1..10"
+    )
