@@ -1,0 +1,62 @@
+"""A Marketo client that is not ours (marketorestpython, PyPI) completes a whole type lifecycle
+against `activities emulator` run as a subprocess."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from marketorestpython.client import MarketoClient
+
+ATT = "attendConference"
+
+
+def test_marketorestpython_runs_a_whole_lifecycle(emulator_process: Any) -> None:
+    running = emulator_process("--client-id", "mrp-id", "--client-secret", "mrp-secret")
+    client = MarketoClient("000-EMU-000", client_id="mrp-id", client_secret="mrp-secret",
+                           max_retry_time=10, requests_timeout=10)
+    client.host = running.url  # the library builds https://{munchkin}.mktorest.com otherwise
+
+    def call(method: str, **kwargs: Any) -> Any:
+        return client.execute(method=method, **kwargs)
+
+    [created] = call("create_custom_activity_type", apiName=ATT, name="Attend Conference",
+                     triggerName="Attends Conference", filterName="Attended Conference",
+                     primaryAttributeApiName="conferenceName",
+                     primaryAttributeName="Conference Name", description="A conference")
+    assert (created["id"], created["status"]) == (100001, "draft")
+    assert client.token and client.expires_in == 3600  # the token call went through too
+    [with_attributes] = call("create_custom_activity_type_attribute", apiName=ATT, attributes=[
+        {"apiName": "conferenceDate", "name": "Conference Date", "dataType": "datetime"},
+        {"apiName": "room", "name": "Room", "dataType": "string"}])
+    assert [a["apiName"] for a in with_attributes["attributes"]] == ["conferenceDate", "room"]
+    assert call("approve_custom_activity_type", apiName=ATT)[0]["status"] == "approved"
+    [live] = call("describe_custom_activity_type", apiName=ATT)
+    assert call("describe_custom_activity_type", apiName=ATT, draft=True) == [live]
+    [updated] = call("update_custom_activity_type", apiName=ATT, name="Attend Big Conference")
+    assert updated["status"] == "approved with draft"
+    [draft] = call("describe_custom_activity_type", apiName=ATT, draft=True)
+    assert draft["name"] == "Attend Big Conference"
+    assert call("describe_custom_activity_type", apiName=ATT)[0]["name"] == "Attend Conference"
+    [discarded] = call("discard_custom_activity_type_draft", apiName=ATT)
+    assert (discarded["status"], discarded["name"]) == ("approved", "Attend Conference")
+    records = call("add_custom_activities", input=[
+        {"leadId": 1, "activityDate": "2026-11-28T10:00:00+01:00", "activityTypeId": 100001,
+         "primaryAttributeValue": "PyCon", "attributes": [
+             {"apiName": "conferenceDate", "value": "2026-11-28T09:00:00+01:00"},
+             {"name": "Room", "value": "A1"}]},
+        {"leadId": 4242, "activityDate": "2026-11-28T10:00:00+01:00", "activityTypeId": 100001,
+         "primaryAttributeValue": "PyCon", "attributes": []}])
+    assert [r["status"] for r in records] == ["added", "skipped"]
+    [trimmed] = call("delete_custom_activity_type_attribute", apiName=ATT,
+                     attributes=[{"apiName": "room"}])
+    assert (trimmed["status"], [a["apiName"] for a in trimmed["attributes"]]) == (
+        "approved with draft", ["conferenceDate"])
+    assert call("approve_custom_activity_type", apiName=ATT)[0]["status"] == "approved"
+    assert ATT in [t.get("apiName") for t in call("get_activity_types")]
+    assert call("delete_custom_activity_type", apiName=ATT)[0]["status"] == "deleted"
+    assert call("get_custom_activity_types") == []
+
+    stats = httpx.get(f"{running.url}/_emulator/stats").json()
+    assert (stats["token_calls"], stats["total_calls"], stats["errors_by_code"]) == (1, 15, {})
+    assert running.stop()[0] == 0
