@@ -32,12 +32,22 @@ def main(selected: list[str]) -> int:
         print(f"running {path.stem} ...", file=sys.stderr, flush=True)
         rows.extend(_load(path).run())
         print(f"  done in {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
-    widths = [max(len(h), *(len(r[h]) for r in rows)) if rows else len(h) for h in ("benchmark", "case", "result")]
-    line = " | ".join(h.ljust(w) for h, w in zip(("benchmark", "case", "result"), widths, strict=True))
+    widths = [
+        max(len(h), *(len(r[h]) for r in rows)) if rows else len(h)
+        for h in ("benchmark", "case", "result")
+    ]
+    line = " | ".join(
+        h.ljust(w) for h, w in zip(("benchmark", "case", "result"), widths, strict=True)
+    )
     print(line)
     print("-+-".join("-" * w for w in widths))
     for row in rows:
-        print(" | ".join(row[h].ljust(w) for h, w in zip(("benchmark", "case", "result"), widths, strict=True)))
+        print(
+            " | ".join(
+                row[h].ljust(w)
+                for h, w in zip(("benchmark", "case", "result"), widths, strict=True)
+            )
+        )
     return 0
 
 

@@ -89,7 +89,9 @@ class MarketoError(ActivitiesError):
             parts.append(f"endpoint {endpoint}")
         if request_id:
             parts.append(f"requestId {request_id}")
-        super().__init__(" (".join([parts[0], ", ".join(parts[1:]) + ")"]) if len(parts) > 1 else parts[0])
+        super().__init__(
+            " (".join([parts[0], ", ".join(parts[1:]) + ")"]) if len(parts) > 1 else parts[0]
+        )
 
 
 class AuthenticationError(MarketoError):

@@ -54,7 +54,9 @@ class TypeVersion(BaseModel):
             filterName=item.get("filterName", ""),
             primaryAttribute=_attribute(primary),
             attributes=tuple(
-                sorted((_attribute(a) for a in item.get("attributes") or []), key=lambda a: a.apiName)
+                sorted(
+                    (_attribute(a) for a in item.get("attributes") or []), key=lambda a: a.apiName
+                )
             ),
         )
 

@@ -1,15 +1,15 @@
 """Project settings from `[tool.activities]` in pyproject.toml, found from the working directory up.
 
-    [tool.activities]
-    max_types = 10                       # custom activity types the subscription allows
-    definitions = "activities"           # the definitions folder
+[tool.activities]
+max_types = 10                       # custom activity types the subscription allows
+definitions = "activities"           # the definitions folder
 
-    [tool.activities.environments.production]
-    endpoint = "https://123-ABC-456.mktorest.com"
-    client_id_env = "MARKETO_PROD_CLIENT_ID"
-    client_secret_env = "MARKETO_PROD_CLIENT_SECRET"
-    calls_per_20s = 50                   # this tool's share of the instance's 100 calls per 20 s
-    max_concurrent = 5                   # and of its 10 concurrent calls
+[tool.activities.environments.production]
+endpoint = "https://123-ABC-456.mktorest.com"
+client_id_env = "MARKETO_PROD_CLIENT_ID"
+client_secret_env = "MARKETO_PROD_CLIENT_SECRET"
+calls_per_20s = 50                   # this tool's share of the instance's 100 calls per 20 s
+max_concurrent = 5                   # and of its 10 concurrent calls
 """
 
 from __future__ import annotations

@@ -39,7 +39,10 @@ class RunningEmulator:
     @property
     def env(self) -> dict[str, str]:
         """Environment variables that point `--endpoint` users at this emulator."""
-        return {"MARKETO_CLIENT_ID": self.config.client_id, "MARKETO_CLIENT_SECRET": self.config.client_secret}
+        return {
+            "MARKETO_CLIENT_ID": self.config.client_id,
+            "MARKETO_CLIENT_SECRET": self.config.client_secret,
+        }
 
 
 @pytest.fixture
@@ -79,7 +82,12 @@ def project(tmp_path: Path) -> Path:
 def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
     """Run `activities ARGS` in-process in folder `cwd`, with extra environment variables."""
 
-    def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, input: str | None = None) -> Result:
+    def run(
+        *args: str,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+        input: str | None = None,
+    ) -> Result:
         if cwd is not None:
             monkeypatch.chdir(cwd)
         runner = CliRunner()

@@ -1,0 +1,107 @@
+"""Choosing the instance: local by default, --endpoint, named environments, and the http rule."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framework.client.marketo import Pacing
+from framework.environment import LOCAL, check_endpoint, is_loopback, resolve_target
+from framework.errors import ConfigError
+from framework.settings import EnvironmentSettings, Settings, load_settings
+
+CREDS = {"MARKETO_CLIENT_ID": "id-1", "MARKETO_CLIENT_SECRET": "secret-1"}
+
+
+def test_default_is_the_embedded_local_instance() -> None:
+    target = resolve_target(Settings(), environ={})
+    assert (target.name, target.embedded, target.host) == (LOCAL, True, "embedded emulator")
+
+
+def test_endpoint_takes_credentials_from_the_environment() -> None:
+    target = resolve_target(Settings(), endpoint="https://123-ABC-456.mktorest.com/", environ=CREDS)
+    assert target.endpoint == "https://123-ABC-456.mktorest.com"
+    assert (target.client_id, target.client_secret, target.host) == (
+        "id-1",
+        "secret-1",
+        "123-ABC-456.mktorest.com",
+    )
+
+
+def test_target_repr_hides_the_credentials() -> None:
+    target = resolve_target(Settings(), endpoint="https://x.mktorest.com", environ=CREDS)
+    assert "secret-1" not in repr(target) and "id-1" not in repr(target)
+
+
+def test_missing_credentials_name_the_variables() -> None:
+    with pytest.raises(ConfigError) as exc:
+        resolve_target(
+            Settings(), endpoint="https://x.mktorest.com", environ={"MARKETO_CLIENT_ID": "a"}
+        )
+    assert str(exc.value) == (
+        "--endpoint https://x.mktorest.com needs credentials: MARKETO_CLIENT_SECRET is not set\n"
+        "  fix: export MARKETO_CLIENT_ID=... MARKETO_CLIENT_SECRET=... (the LaunchPoint custom "
+        "service's client id and secret)"
+    )
+
+
+@pytest.mark.parametrize("url", ["http://example.com", "http://10.0.0.1:8080"])
+def test_plain_http_off_loopback_is_refused(url: str) -> None:
+    with pytest.raises(ConfigError, match="plain http off the loopback interface"):
+        check_endpoint(url)
+
+
+@pytest.mark.parametrize("host", ["localhost", "127.0.0.1", "127.5.0.1", "::1", "[::1]"])
+def test_loopback_hosts(host: str) -> None:
+    assert is_loopback(host)
+
+
+def test_not_a_url_is_refused() -> None:
+    with pytest.raises(ConfigError, match="is not a URL"):
+        check_endpoint("mktorest.com")
+
+
+def test_named_environment_sets_pacing_and_variables() -> None:
+    settings = Settings(
+        environments={
+            "prod": EnvironmentSettings(
+                endpoint="https://1.mktorest.com",
+                client_id_env="P_ID",
+                client_secret_env="P_SECRET",
+                calls_per_20s=50,
+                max_concurrent=5,
+            )
+        }
+    )
+    target = resolve_target(settings, env="prod", environ={"P_ID": "a", "P_SECRET": "b"})
+    assert target.pacing == Pacing(calls_per_window=50, max_concurrent=5)
+    assert (target.name, target.endpoint) == ("prod", "https://1.mktorest.com")
+
+
+def test_unknown_environment_lists_the_known_ones() -> None:
+    with pytest.raises(ConfigError, match=r"unknown environment 'stage' \(known: local\)"):
+        resolve_target(Settings(), env="stage", environ={})
+
+
+def test_env_and_endpoint_are_exclusive() -> None:
+    with pytest.raises(ConfigError, match="exclusive"):
+        resolve_target(Settings(), env="x", endpoint="https://a.b", environ=CREDS)
+
+
+def test_settings_come_from_the_nearest_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.activities]\nmax_types = 25\n"
+        "[tool.activities.environments.prod]\nendpoint = 'https://1.mktorest.com'\n"
+    )
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    settings = load_settings(nested)
+    assert settings.max_types == 25 and settings.root == tmp_path
+    assert settings.environments["prod"].calls_per_20s == 100
+
+
+def test_bad_settings_name_the_key(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.activities]\nmax_typs = 25\n")
+    with pytest.raises(ConfigError, match=r"\[tool.activities\] max_typs: Extra inputs"):
+        load_settings(tmp_path)
