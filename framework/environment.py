@@ -29,7 +29,7 @@ LOCAL_STATE_FILE = "local-state.json"
 
 @dataclass(frozen=True)
 class Target:
-    """A resolved instance: where it is, how to authenticate, and this tool's share of its limits."""
+    """A resolved instance: where it is, how to authenticate, this tool's share of its limits."""
 
     name: str
     endpoint: str  # empty for `local` until the embedded emulator has started
@@ -47,7 +47,9 @@ class Target:
         return urlsplit(self.endpoint).netloc if self.endpoint else "embedded emulator"
 
 
-def _credentials(id_var: str, secret_var: str, environ: Mapping[str, str], where: str) -> tuple[str, str]:
+def _credentials(
+    id_var: str, secret_var: str, environ: Mapping[str, str], where: str
+) -> tuple[str, str]:
     client_id, secret = environ.get(id_var, ""), environ.get(secret_var, "")
     missing = [name for name, value in ((id_var, client_id), (secret_var, secret)) if not value]
     if missing:
@@ -83,7 +85,8 @@ def resolve_target(
         known = ", ".join([LOCAL, *sorted(settings.environments)])
         raise ConfigError(
             f"unknown environment {env!r} (known: {known})\n"
-            f"  fix: add [tool.activities.environments.{env}] to pyproject.toml, or pass one of them"
+            f"  fix: add [tool.activities.environments.{env}] to pyproject.toml, "
+            "or pass one of them"
         )
     conf = settings.environments[env]
     url = check_endpoint(conf.endpoint)
@@ -95,7 +98,9 @@ def resolve_target(
 
 
 @asynccontextmanager
-async def connect(target: Target, settings: Settings) -> AsyncIterator[tuple[Target, MarketoClient]]:
+async def connect(
+    target: Target, settings: Settings
+) -> AsyncIterator[tuple[Target, MarketoClient]]:
     """Open a client on the target; for `local`, start the embedded emulator first."""
     if not target.embedded:
         async with MarketoClient(

@@ -1,16 +1,16 @@
 """The one exception hierarchy of the package.
 
-    ActivitiesError                  every error a user can act on (the CLI prints it, exit 1)
-    ├── ConfigError                  bad settings, environment or credentials
-    ├── DefinitionError              definition files break the format or a rule (carries Problems)
-    ├── PlanError                    a plan cannot be made, read or applied
-    │   ├── RefusedError             the plan would break a rule (protect, destructive, a Marketo limit)
-    │   └── StalePlanError           the live state moved since the plan was made
-    └── MarketoError                 Marketo answered with an error (code, message, endpoint, requestId)
-        ├── AuthenticationError      identity refused the credentials (HTTP 401) or 601/602 persisted
-        ├── QuotaExceededError       607: the daily quota is spent; resets at midnight US Central
-        ├── TransientError           retries exhausted on 502/604/606/608/611/615/713 or network errors
-        └── ResponseLostError        the request may have been executed but no answer arrived
+    ActivitiesError           every error a user can act on (the CLI prints it, exit 1)
+    ├── ConfigError           bad settings, environment or credentials
+    ├── DefinitionError       definition files break the format or a rule (carries Problems)
+    ├── PlanError             a plan cannot be made, read or applied
+    │   ├── RefusedError      the plan would break a rule (protect, destructive, a Marketo limit)
+    │   └── StalePlanError    the live state moved since the plan was made
+    └── MarketoError          Marketo answered with an error (code, message, endpoint, requestId)
+        ├── AuthenticationErroridentity refused the credentials (HTTP 401) or 601/602 persisted
+        ├── QuotaExceededError607: the daily quota is spent; resets at midnight US Central
+        ├── TransientError    retries exhausted on 502/604/606/608/611/615/713 or network errors
+        └── ResponseLostError the request may have been executed but no answer arrived
 
 Anything else escaping to the CLI is a bug and is reported as such.
 """
