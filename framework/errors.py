@@ -7,10 +7,10 @@
     │   ├── RefusedError      the plan would break a rule (protect, destructive, a Marketo limit)
     │   └── StalePlanError    the live state moved since the plan was made
     └── MarketoError          Marketo answered with an error (code, message, endpoint, requestId)
-        ├── AuthenticationErroridentity refused the credentials (HTTP 401) or 601/602 persisted
-        ├── QuotaExceededError607: the daily quota is spent; resets at midnight US Central
-        ├── TransientError    retries exhausted on 502/604/606/608/611/615/713 or network errors
-        └── ResponseLostError the request may have been executed but no answer arrived
+        ├── AuthenticationError    identity refused the credentials (HTTP 401), or 601/602 persisted
+        ├── QuotaExceededError     607: the daily quota is spent; resets at midnight US Central
+        ├── TransientError         retries ran out on 502, 604, 606, 608, 611, 615, 713, network
+        └── ResponseLostError      the request may have been executed but no answer arrived
 
 Anything else escaping to the CLI is a bug and is reported as such.
 """
