@@ -153,9 +153,10 @@ async def _run_wave(
     if any(t.failed or t.blocked for t in members):
         reason = "a step of this wave failed before the approves"
         for tally in active:
-            if not tally.failed and not tally.blocked:
+            approves = split_phases_indexed(tally.check.todo)[1]
+            if approves and not tally.failed and not tally.blocked:
                 tally.blocked = reason
-                _not_run(tally, split_phases_indexed(tally.check.todo)[1], 2, number, reason, emit)
+                _not_run(tally, approves, 2, number, reason, emit)
         return False
     approving = [(t, split_phases_indexed(t.check.todo)[1]) for t in active]
     emit(

@@ -6,6 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from framework.client.marketo import MarketoClient
 from framework.environment import Target
 from framework.live import LiveState
@@ -85,6 +87,8 @@ class FakeTime:
 def client_for(emulator: Any, *, budget: float = 120.0, seed: int | None = None) -> MarketoClient:
     """A client on the emulator whose waits are instant (and whose retry budget is in fake s)."""
     time = FakeTime()
+    # Plain http on loopback: skipping the CA bundle saves ~80 ms per client.
+    transport = httpx.AsyncHTTPTransport(verify=False)
     return MarketoClient(
         emulator.url,
         emulator.config.client_id,
@@ -94,6 +98,7 @@ def client_for(emulator: Any, *, budget: float = 120.0, seed: int | None = None)
         clock=time.clock,
         sleep=time.sleep,
         seed=seed,
+        transport=transport,
     )
 
 

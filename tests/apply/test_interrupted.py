@@ -1,0 +1,134 @@
+"""Applies that are killed, or run twice at once, still leave the instance as planned."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from apply_support import client_for, mutating_calls, read, saved_plan, write_type
+
+from framework.apply import apply_plan
+from framework.apply.journal import Journal, journal_path
+from framework.apply.model import ApplyResult
+from framework.plan.planfile import load_plan
+
+TYPES = ("attendClass", "buyBook", "callShop", "visitSite")
+STEPS = 3 * len(TYPES)  # create, attributes, approve
+
+
+def _project_with_plan(project: Path, emulator: Any) -> Path:
+    for name in TYPES:
+        write_type(project, name)
+    return saved_plan(project, emulator)
+
+
+def _at_target(emulator: Any) -> None:
+    live = read(emulator)
+    assert sorted(live.types) == list(TYPES)
+    assert {t.status for t in live.types.values()} == {"approved"}
+    assert all(
+        t.approved is not None and len(t.approved.attributes) == 2 for t in live.types.values()
+    )
+
+
+def _kill_after(process: subprocess.Popen[bytes], journal: Path, lines: int) -> int:
+    """SIGKILL the process once the journal has `lines` lines; returns the lines seen then."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and process.poll() is None:
+        seen = journal.read_text().count("\n") if journal.exists() else 0
+        if seen >= lines:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            return seen
+        time.sleep(0.002)
+    process.wait()
+    return -1
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_apply_killed_at_a_random_step_converges_when_run_again(
+    seed: int, project: Path, emulator_factory: Any, cli: Any
+) -> None:
+    emulator = emulator_factory(latency_ms=40)
+    plan = _project_with_plan(project, emulator)
+    journal = journal_path(plan)
+    # After the `begin` line, every step writes `started` then its outcome: 2 lines per step.
+    kill_at = random.Random(seed).randint(2, 2 * STEPS)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "framework", "apply", str(plan), "--endpoint", emulator.url],
+        cwd=project,
+        env={**os.environ, **emulator.env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    seen = _kill_after(process, journal, kill_at)
+
+    assert seen >= kill_at, "the apply finished before it could be killed"
+    assert process.returncode == -signal.SIGKILL
+    assert '"event":"end"' not in journal.read_text()
+    resumed = cli("apply", str(plan), "--endpoint", emulator.url, cwd=project, env=emulator.env)
+    assert resumed.exit_code == 0, resumed.output
+    assert resumed.stdout.startswith("Applied and verified")
+    _at_target(emulator)
+    # Nothing was done twice: one create, one attribute batch, one approve per type in all.
+    endpoints = emulator.stats()["calls_by_endpoint"]
+    created = endpoints["POST /rest/v1/activities/external/type.json"]
+    assert created == len(TYPES)
+    mutating = mutating_calls(emulator)
+    again = cli("apply", str(plan), "--endpoint", emulator.url, cwd=project, env=emulator.env)
+    assert again.exit_code == 0 and mutating_calls(emulator) == mutating
+
+
+async def _apply_twice(
+    plan_path: Path, journals: tuple[Path, Path], emulator: Any
+) -> list[ApplyResult]:
+    plan = load_plan(plan_path)
+
+    async def one(journal: Path) -> ApplyResult:
+        async with client_for(emulator) as client, Journal(journal, plan.checksum) as opened:
+            return await apply_plan(plan, client, journal=opened)
+
+    return list(await asyncio.gather(one(journals[0]), one(journals[1])))
+
+
+def test_two_applies_of_the_same_plan_at_once_apply_it_once(
+    project: Path, emulator_factory: Any
+) -> None:
+    emulator = emulator_factory(latency_ms=20)
+    plan = _project_with_plan(project, emulator)
+    journal = journal_path(plan)
+
+    results = asyncio.run(_apply_twice(plan, (journal, journal), emulator))
+
+    # The journal's lock makes the second wait for the first, then find the plan applied.
+    assert sorted(r.outcome for r in results) == ["already-applied", "applied"]
+    assert mutating_calls(emulator) == STEPS
+    _at_target(emulator)
+
+
+def test_two_applies_from_two_machines_at_once_leave_the_instance_correct(
+    project: Path, emulator_factory: Any, tmp_path: Path
+) -> None:
+    """Separate journals (two CI runners): both pass the check, then race call by call."""
+    emulator = emulator_factory(latency_ms=20)
+    plan = _project_with_plan(project, emulator)
+    other = tmp_path / "other-machine" / "reviewed.journal.jsonl"
+
+    results = asyncio.run(_apply_twice(plan, (journal_path(plan), other), emulator))
+
+    assert [r.outcome for r in results] == ["applied", "applied"], [r.types for r in results]
+    _at_target(emulator)
+    # The loser of each race reconciled its call instead of failing: still one type each.
+    endpoints = emulator.stats()["calls_by_endpoint"]
+    assert endpoints["POST /rest/v1/activities/external/type.json"] == 2 * len(TYPES)
+    journals = journal_path(plan).read_text() + other.read_text()
+    assert journals.count('"status":"reconciled"') == STEPS
