@@ -148,7 +148,9 @@ def _existing(
         action, steps, risk = "no-op", [], "safe"
         field_reasons = [f"type {target.apiName} already matches {file.path}"]
     elif draft is not None and working == target:
-        action, steps = "approve-draft", [approve_step(target.apiName)]
+        action = "approve-draft"
+        # Publishing a draft that drops approved attributes is the destructive act itself.
+        steps = [approve_step(target.apiName, destructive=risk == "destructive")]
         draft_note = ["a pending draft already equals the desired state; approving it publishes it"]
         if ever and reference == target:
             # Same content as the approved version: discarding is cheaper and republishes nothing.

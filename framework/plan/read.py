@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Collection
-from typing import Any, Protocol
+from typing import Any, Protocol, get_args
 
+from framework.errors import PlanError
 from framework.live import LiveState, LiveType, Status, TypeVersion
 from framework.plan.rules import describes_for
+
+STATUSES: tuple[Status, ...] = get_args(Status)
 
 
 class _Stats(Protocol):
@@ -47,7 +50,13 @@ async def read_live(client: TypeReader, api_names: Collection[str] | None = None
 
 async def _read_type(client: TypeReader, item: dict[str, Any]) -> LiveType:
     api_name = str(item["apiName"])
-    status: Status = item.get("status", "approved")
+    status = item.get("status")
+    if status not in STATUSES:
+        raise PlanError(
+            f"type {api_name}: Marketo listed it with status {status!r}, which this tool does not "
+            f"know (expected one of {', '.join(STATUSES)}); nothing was planned\n"
+            "  fix: report it as a bug with this message"
+        )
     flags = describes_for(status)
     versions = await asyncio.gather(*(client.describe_type(api_name, draft=f) for f in flags))
     read = dict(zip(flags, versions, strict=True))

@@ -43,8 +43,8 @@ def create_steps(target: TypeVersion) -> list[Step]:
     return steps
 
 
-def approve_step(api_name: str) -> Step:
-    return Step(op="approve", apiName=api_name)
+def approve_step(api_name: str, *, destructive: bool = False) -> Step:
+    return Step(op="approve", apiName=api_name, destructive=destructive)
 
 
 def discard_step(api_name: str) -> Step:

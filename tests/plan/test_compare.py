@@ -560,3 +560,12 @@ def test_refusals_are_all_reported_at_once() -> None:
     with pytest.raises(RefusedError) as raised:
         compare(desired, state, max_types=10)
     assert str(raised.value).splitlines()[0] == "plan refused: 2 problems"
+
+
+def test_approving_a_pending_draft_that_drops_an_attribute_is_a_destructive_step() -> None:
+    state = live(live_type("approved with draft", version(),
+                           version(attributes=[ATTRIBUTES[0]])))
+    change = one([definition(attributes=[ATTRIBUTES[0]])], state)
+    assert (change.action, change.risk) == ("approve-draft", "destructive")
+    assert change.steps == (Step(op="approve", apiName=NAME, destructive=True),)
+    assert [(a.apiName, a.action) for a in change.attributeChanges] == [("replayUrl", "remove")]

@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import git
+import pytest
 from live_setup import FAST, seed, write_definition
 
 from framework.client.marketo import MarketoClient
 from framework.environment import Target
+from framework.errors import PlanError
 from framework.live import LiveState, TypeVersion
 from framework.plan.pipeline import make_plan
 from framework.plan.read import read_live
@@ -124,3 +126,29 @@ def test_make_plan_outside_git_records_no_commit(emulator: Any, project: Path) -
     assert (plan.provenance.gitCommit, plan.provenance.gitDirty) == (None, None)
     assert plan.changes == ()
     assert plan.provenance.createdAt.endswith("Z")
+
+
+class _Stats:
+    calls = 0
+
+
+class _OddLister:
+    """A reader whose list shows a status Marketo documents for custom objects, not types."""
+
+    stats = _Stats()
+
+    async def list_types(self) -> list[dict[str, Any]]:
+        return [{"apiName": "odd", "status": "approvedWithDraft"}]
+
+    async def describe_type(self, api_name: str, draft: bool = False) -> dict[str, Any]:
+        raise AssertionError("no describe for an unknown status")
+
+
+def test_an_unknown_status_stops_the_read_with_a_clear_error() -> None:
+    with pytest.raises(PlanError) as raised:
+        asyncio.run(read_live(_OddLister()))
+    assert str(raised.value) == (
+        "type odd: Marketo listed it with status 'approvedWithDraft', which this tool does not "
+        "know (expected one of draft, approved, approved with draft, deleted); nothing was "
+        "planned\n  fix: report it as a bug with this message"
+    )
