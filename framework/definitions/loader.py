@@ -11,10 +11,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from framework.definitions.catalog import CatalogEntry, catalog_entry, catalog_rules
 from framework.definitions.document import Document, read_document
 from framework.definitions.messages import translate
 from framework.definitions.model import ActivityType, DefinitionFile
-from framework.definitions.rules import across_files, file_rules
+from framework.definitions.rules import file_rules
 from framework.errors import ConfigError, DefinitionError, Problem
 from framework.settings import Settings
 
@@ -63,19 +64,23 @@ def display_path(path: Path) -> str:
 
 def check_definitions(directory: Path, settings: Settings) -> CheckResult:
     """Check every file and every rule; never raises for a broken definition."""
-    documents = [read_document(path, display_path(path)) for path in definition_paths(directory)]
+    paths = definition_paths(directory)
     problems: list[Problem] = []
     files: list[DefinitionFile] = []
-    for document in documents:
+    entries: list[CatalogEntry] = []
+    for path in paths:
+        # One file at a time: its parsed YAML is dropped once its catalog entry is taken.
+        document = read_document(path, display_path(path))
         problems.extend(document.problems)
         if document.data is None:
             continue
         problems.extend(file_rules(document))
+        entries.append(catalog_entry(document.path, document.data))
         definition = _validate(document, problems)
         if definition is not None:
             files.append(DefinitionFile(path=document.path, definition=definition))
-    problems.extend(across_files(documents, settings.max_types))
-    return CheckResult(files=files, problems=sorted(problems), checked=len(documents))
+    problems.extend(catalog_rules(entries, settings.max_types))
+    return CheckResult(files=files, problems=sorted(problems), checked=len(paths))
 
 
 def _validate(document: Document, problems: list[Problem]) -> ActivityType | None:

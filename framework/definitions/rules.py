@@ -1,23 +1,26 @@
-"""Marketo's rules that span fields or files, checked on the parsed YAML.
+"""Marketo's rules that span the fields of one file, checked on the parsed YAML.
 
 They read the raw mapping rather than the validated model, so that a file with a schema error
 elsewhere still gets its uniqueness and limit checks in the same run. A value of the wrong type
-is skipped here: the schema check already reports it.
+is skipped here: the schema check already reports it. Rules across files are in `catalog`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
+from framework.definitions.catalog import smart_list_key
 from framework.definitions.document import Document
 from framework.definitions.model import API_NAME_PATTERN, MAX_API_NAME_LENGTH, MAX_ATTRIBUTES
 from framework.definitions.positions import key_line, locate
 from framework.errors import Problem
 
 _API_NAME = re.compile(API_NAME_PATTERN)
+# framework.plan.refusals imports this name; smart_list_key is the public one.
+_normalized = smart_list_key
 
 
 def _text(mapping: Any, key: str) -> str | None:
@@ -120,55 +123,3 @@ def _renamed_from(document: Document) -> Iterator[Problem]:
             )
         else:
             claimed[old] = index
-
-
-def across_files(documents: Sequence[Document], max_types: int) -> Iterator[Problem]:
-    """Rules across files: unique apiName, triggerName and filterName; the type limit."""
-    parsed = [document for document in documents if document.data is not None]
-    yield from _unique(parsed, "apiName", "apiName", str)
-    yield from _unique(parsed, "triggerName", "triggerName", _normalized)
-    yield from _unique(parsed, "filterName", "filterName", _normalized)
-    yield from _type_limit(parsed, max_types)
-
-
-def _normalized(name: str) -> str:
-    # Smart List names are read by people: "Attends Webinar" and "attends  webinar" clash.
-    return " ".join(name.split()).casefold()
-
-
-def _unique(documents: Sequence[Document], key: str, what: str,
-            normalize: Any) -> Iterator[Problem]:
-    seen: dict[str, Document] = {}
-    for document in documents:
-        value = _text(document.data, key)
-        if value is None or not value.strip():
-            continue
-        first = seen.setdefault(normalize(value), document)
-        if first is not document:
-            line = key_line(first.data, key)
-            yield _problem(
-                document, (key,), key,
-                f"{_quote_name(value)} is already the {what} of {first.path} (line {line})",
-                f"give every type its own {key}" + (
-                    "; Marketo requires it to be unique across all custom activity types"
-                    if key != "apiName" else ""),
-            )
-
-
-def _quote_name(value: str) -> str:
-    return repr(value)
-
-
-def _type_limit(documents: Sequence[Document], max_types: int) -> Iterator[Problem]:
-    # A tombstone (`ensure: absent`) does not count: after apply the type no longer exists.
-    present = [d for d in documents if d.data is not None and d.data.get("ensure") != "absent"]
-    if len(present) <= max_types:
-        return
-    extra = present[max_types]
-    yield _problem(
-        extra, ("apiName",), "apiName",
-        f"{len(present)} types have `ensure: present`, more than max_types = {max_types} "
-        f"(the limit is first exceeded by this file)",
-        "remove a definition or mark it `ensure: absent`; if your subscription allows more "
-        "types, raise max_types under [tool.activities] in pyproject.toml",
-    )
