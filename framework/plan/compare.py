@@ -134,53 +134,62 @@ def _existing(
 ) -> TypeChange:
     reference = _reference(live)
     draft = live.draft if live.status in ("draft", "approved with draft") else None
-    working = draft or reference
     ever = live.ever_approved
     if ever and (why := replacing_differences(reference, target)):
         return _replace(file, target, live, reference, renamed, why)
     attributes = attribute_changes(reference, target, renamed, ever_approved=ever)
-    field_risks, field_reasons = _field_changes(reference, target, ever)
-    risk = worst([*field_risks, *(a.risk for a in attributes)])
-    action: Action
-    steps: list[Step]
-    draft_note: list[str] = []
-    if working == target and draft is None:
-        action, steps, risk = "no-op", [], "safe"
-        field_reasons = [f"type {target.apiName} already matches {file.path}"]
-    elif draft is not None and working == target:
-        action = "approve-draft"
-        # Publishing a draft that drops approved attributes is the destructive act itself.
-        steps = [approve_step(target.apiName, destructive=risk == "destructive")]
-        draft_note = ["a pending draft already equals the desired state; approving it publishes it"]
-        if ever and reference == target:
-            # Same content as the approved version: discarding is cheaper and republishes nothing.
-            action, steps, risk = "discard-draft", [discard_step(target.apiName)], "safe"
-            draft_note = ["a pending draft equals the approved version; it is discarded"]
-    elif draft is not None and reference == target and can_discard_draft(live.status):
-        action, steps, risk = "discard-draft", [discard_step(target.apiName)], "safe"
-        draft_note = [
-            f"a pending draft nobody in the repository made differs in "
-            f"{_differences(draft, target)}; the approved version already matches the desired "
-            "state, so the draft is discarded"
-        ]
+    risks, reasons = _field_changes(reference, target, ever)
+    risk = worst([*risks, *(a.risk for a in attributes)])
+    outcome = _settled(target, live, reference, draft, risk)
+    if outcome is not None:
+        action, steps, notes = outcome
+        if action != "approve-draft":  # nothing published changes
+            risk, reasons, attributes = "safe", [], []
     else:
         action = "update"
-        approved_names = {a.apiName for a in reference.attributes} if ever else set()
-        steps = draft_steps(working, target, approved_names)
-        if ever:
-            field_reasons.insert(0, UPDATE_THROUGH_DRAFT)
-        if draft is not None:
-            draft_note = [_overwrite_note(draft, target, ever)]
+        approved = {a.apiName for a in reference.attributes} if ever else set()
+        steps = draft_steps(draft or reference, target, approved)
+        notes = [_overwrite_note(draft, target, ever)] if draft is not None else []
+        reasons = [UPDATE_THROUGH_DRAFT, *reasons] if ever else reasons
     return TypeChange(
         **_base(file, live),
         action=action,
         risk=risk,
-        reasons=tuple([*field_reasons, *draft_note]),
+        reasons=(*reasons, *notes) or (f"type {target.apiName} already matches {file.path}",),
         before=reference,
         after=target,
-        attributeChanges=tuple(attributes) if action != "discard-draft" else (),
+        attributeChanges=tuple(attributes),
         steps=tuple(steps),
     )
+
+
+def _settled(
+    target: TypeVersion,
+    live: LiveType,
+    reference: TypeVersion,
+    draft: TypeVersion | None,
+    risk: Risk,
+) -> tuple[Action, list[Step], list[str]] | None:
+    """No-op, approve-draft or discard-draft when the live versions already hold the target;
+    None when the draft needs editing."""
+    name = target.apiName
+    if draft is None:
+        return ("no-op", [], []) if reference == target else None
+    if draft == target and live.ever_approved and reference == target:
+        # Same content as the approved version: discarding republishes nothing.
+        return "discard-draft", [discard_step(name)], [
+            "a pending draft equals the approved version; it is discarded"]
+    if draft == target:
+        # Publishing a draft that drops approved attributes is the destructive act itself.
+        approve = approve_step(name, destructive=risk == "destructive")
+        return "approve-draft", [approve], [
+            "a pending draft already equals the desired state; approving it publishes it"]
+    if reference == target and can_discard_draft(live.status):
+        return "discard-draft", [discard_step(name)], [
+            f"a pending draft nobody in the repository made differs in "
+            f"{_differences(draft, target)}; the approved version already matches the desired "
+            "state, so the draft is discarded"]
+    return None
 
 
 def _overwrite_note(draft: TypeVersion, target: TypeVersion, ever: bool) -> str:
