@@ -16,8 +16,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from framework.definitions.document import Document, read_document
+from framework.definitions.document import Document, new_yaml, read_document
 from framework.definitions.loader import definition_paths, display_path
 from framework.errors import Problem
 
@@ -65,7 +66,7 @@ def canonical_text(document: Document) -> str:
         lines[-1] += "\n"
     data = _load("".join(_arrange_type(document.data, lines)))
     _reorder_in_place(data)
-    return _dump(data)
+    return _indent_comments(_dump(data))
 
 
 def _yaml() -> YAML:
@@ -108,6 +109,44 @@ def _move(mapping: CommentedMap, order: Sequence[str]) -> None:
     if list(mapping) != wanted:
         for key in wanted:
             mapping.move_to_end(key)
+
+
+def _indent_comments(text: str) -> str:
+    """Indent each comment line like the line it describes (the next one), as people expect.
+
+    ruamel keeps a comment line at the column it was written at, which after re-indentation
+    can leave it hanging deeper or shallower than its key.
+    """
+    lines = text.splitlines(keepends=True)
+    protected = _multiline_scalar_lines(text)
+    target = 0
+    for index in range(len(lines) - 1, -1, -1):
+        line = lines[index]
+        stripped = line.lstrip(" ")
+        if index in protected or not stripped.strip():
+            continue
+        if stripped.startswith("#"):
+            lines[index] = " " * target + stripped
+        else:
+            target = len(line) - len(stripped)
+    return "".join(lines)
+
+
+def _multiline_scalar_lines(text: str) -> set[int]:
+    """Lines inside block or multi-line scalars: text there may start with `#`."""
+    lines: set[int] = set()
+    pending = [new_yaml().compose(text)]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, ScalarNode):
+            # A block scalar ends at the start (column 0) of the line after its text.
+            end = node.end_mark.line + (1 if node.end_mark.column else 0)
+            lines.update(range(node.start_mark.line + 1, end))
+        elif isinstance(node, MappingNode):
+            pending.extend(item for pair in node.value for item in pair)
+        elif isinstance(node, SequenceNode):
+            pending.extend(node.value)
+    return lines
 
 
 # --- reordering blocks of source lines -------------------------------------------------------

@@ -108,6 +108,34 @@ def test_unknown_keys_are_kept_after_the_known_ones(write_files: Writer) -> None
     assert formatted(folder, "buyCar.yaml") == definition() + "owner: web team\n"
 
 
+def test_comment_lines_are_indented_like_the_key_below_them(write_files: Writer) -> None:
+    text = definition().replace(
+        "    dataType: currency\n", "          # in USD\n    dataType: currency\n"
+    )
+    folder = write_files({"buyCar.yaml": text + "# end\n"})
+
+    assert formatted(folder, "buyCar.yaml") == (
+        definition().replace("    dataType: currency\n", "    # in USD\n    dataType: currency\n")
+        + "# end\n"
+    )
+
+
+def test_block_scalars_are_kept_verbatim(write_files: Writer) -> None:
+    block = "description: |\n  Line one\n    # not a comment: text of the description\n"
+    folder = write_files({"buyCar.yaml": block + definition()})
+
+    assert formatted(folder, "buyCar.yaml") == definition().replace(
+        "name: Buy Car\n", "name: Buy Car\n" + block
+    )
+
+
+def test_windows_line_endings_and_no_final_newline(write_files: Writer) -> None:
+    text = "apiName: buyCar\r\nversion: 1"
+    folder = write_files({"buyCar.yaml": text.encode()})
+
+    assert formatted(folder, "buyCar.yaml") == "version: 1\napiName: buyCar\n"
+
+
 def test_examples_are_formatted() -> None:
     for path in sorted((REPOSITORY / "activities").glob("*.yaml")):
         assert canonical_text(read_document(path, path.name)) == path.read_text(), path
