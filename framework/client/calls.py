@@ -184,9 +184,9 @@ class CallRunner:
     def _outcome(
         self, call: Call, response: httpx.Response, elapsed_ms: float
     ) -> Envelope | Failure:
-        op = call.op
+        op, path = call.op, call.op.path(call.api_name)
         if response.status_code != 200:
-            log.debug("<- %s %s HTTP %d in %.0f ms", op.method, op.template, response.status_code,
+            log.debug("<- %s %s HTTP %d in %.0f ms", op.method, path, response.status_code,
                       elapsed_ms)
             return Failure(
                 str(response.status_code),
@@ -196,7 +196,7 @@ class CallRunner:
         envelope = parse_envelope(response, op, call.where)
         log.debug(
             "<- %s %s HTTP 200 requestId=%s %s in %.0f ms",
-            op.method, op.template, envelope.request_id,
+            op.method, path, envelope.request_id,
             "success" if envelope.success else f"error {envelope.code}: {envelope.message}",
             elapsed_ms,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 
 import httpx
 import pytest
@@ -11,7 +12,16 @@ import pytest
 from framework.client import MarketoClient, Pacing
 from framework.client.pacing import WINDOW_MARGIN_SECONDS
 from framework.errors import ConfigError
-from tests.client.scripted import CLIENT_ID, ENDPOINT, SECRET, envelope, run
+from tests.client.scripted import (
+    CLIENT_ID,
+    ENDPOINT,
+    SECRET,
+    FakeTime,
+    ScriptedMarketo,
+    envelope,
+    failure,
+    run,
+)
 
 
 class Recorder:
@@ -105,3 +115,52 @@ def test_unusable_pacing_is_refused(pacing_args: dict[str, float]) -> None:
         "calls_per_window and max_concurrent must be at least 1 and window_seconds positive\n"
         "  fix: set calls_per_20s and max_concurrent to 1..100 and 1..10"
     )
+
+
+def test_token_requests_take_no_window_slot(fake_time: FakeTime) -> None:
+    marketo = ScriptedMarketo()
+    pacing = Pacing(calls_per_window=2, window_seconds=20.0, max_concurrent=2)
+
+    async def scenario() -> None:
+        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing,
+                                 transport=marketo.transport, clock=fake_time.clock,
+                                 sleep=fake_time.sleep) as client:
+            await client.list_types()
+            await client.list_types()
+            assert fake_time.sleeps == []  # the identity call did not use one of the two
+            await client.list_types()
+
+    run(scenario())
+    assert fake_time.sleeps == [20.0 + WINDOW_MARGIN_SECONDS]
+    assert len(marketo.requests) == 4
+
+
+def test_a_606_holds_every_call_to_the_instance_for_a_window(fake_time: FakeTime) -> None:
+    sent: list[str] = []
+
+    def answer(code: str | None) -> Callable[[httpx.Request], dict[str, object]]:
+        def reply(request: httpx.Request) -> dict[str, object]:
+            sent.append(request.url.path)
+            if code:
+                return failure(code, "Max rate limit '100' exceeded with in '20' secs")
+            return envelope([{"apiName": "t"}])
+        return reply
+
+    marketo = ScriptedMarketo(answers=[answer("606"), answer(None), answer(None)])
+
+    async def scenario() -> None:
+        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, transport=marketo.transport,
+                                 clock=fake_time.clock, sleep=fake_time.sleep, seed=1) as client:
+            refused = asyncio.create_task(client.list_types())
+            while not sent:
+                await asyncio.sleep(0)
+            # Starts while the refused call backs off: it must wait for the window to move,
+            # so the refused call's retry goes first.
+            await client.list_activity_types()
+            await refused
+
+    run(scenario())
+    assert sent == ["/rest/v1/activities/external/types.json",
+                    "/rest/v1/activities/external/types.json",
+                    "/rest/v1/activities/types.json"]
+    assert len(fake_time.sleeps) == 1 and fake_time.sleeps[0] >= 20.0 + WINDOW_MARGIN_SECONDS
