@@ -99,6 +99,7 @@ class TokenProvider:
     async def _fetch(self) -> Token:
         backoff = self._policy.start()
         while True:
+            backoff.sent()
             failure = await self._request()
             if isinstance(failure, Token):
                 return failure

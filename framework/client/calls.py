@@ -114,7 +114,7 @@ class CallRunner:
         uncertain = False
         while True:
             token = await self._auth.current()
-            outcome = await self._attempt(call, token, backoff.attempts + rejections + 1)
+            outcome = await self._attempt(call, token, backoff, rejections)
             if not isinstance(outcome, Failure):
                 return outcome.result
             self._stats.count_error(outcome.code)
@@ -151,14 +151,18 @@ class CallRunner:
         else:
             await self._sleep(delay)
 
-    async def _attempt(self, call: Call, token: Token, attempt: int) -> Envelope | Failure:
+    async def _attempt(
+        self, call: Call, token: Token, backoff: Backoff, rejections: int
+    ) -> Envelope | Failure:
         op = call.op
         path = op.path(call.api_name)
         async with self._limiter().slot():
             self._stats.count_call(op.name)
+            backoff.sent()
             log.debug(
                 "-> %s %s attempt %d params=%s body=%s",
-                op.method, path, attempt, call.params or {}, body_text(call.body),
+                op.method, path, backoff.attempts + rejections + 1, call.params or {},
+                body_text(call.body),
             )
             started = self._clock()
             try:

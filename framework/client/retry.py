@@ -42,8 +42,8 @@ class RetryPolicy:
         self._rng = random.Random(seed)
 
     def start(self) -> Backoff:
-        """The backoff of one call, its budget counted from now."""
-        return Backoff(self, self.clock())
+        """The backoff of one call; its budget counts from its first send (`sent`)."""
+        return Backoff(self)
 
     def delay(self, attempt: int, code: str) -> float:
         """Seconds to wait before retry number `attempt` (1-based) after failure `code`."""
@@ -62,17 +62,25 @@ class Backoff:
     """The retry state of one call."""
 
     policy: RetryPolicy
-    started: float
+    started: float | None = None
     attempts: int = 0
+
+    def sent(self) -> None:
+        """An attempt is being sent. Waiting for the limiter before the first one is not
+        failing, so it does not eat into the retry budget."""
+        if self.started is None:
+            self.started = self.policy.clock()
 
     def next_delay(self, code: str) -> float | None:
         """The wait before the next attempt, or None when it would overrun the budget."""
         self.attempts += 1
         delay = self.policy.delay(self.attempts, code)
-        elapsed = self.policy.clock() - self.started
-        if elapsed + delay > self.policy.budget_seconds:
+        if self.elapsed() + delay > self.policy.budget_seconds:
             return None
         return delay
 
     def elapsed(self) -> float:
+        """Seconds since the first attempt was sent."""
+        if self.started is None:
+            return 0.0
         return self.policy.clock() - self.started

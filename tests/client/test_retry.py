@@ -19,6 +19,7 @@ from tests.client.scripted import (
     Answer,
     FakeTime,
     ScriptedMarketo,
+    envelope,
     failure,
     run,
 )
@@ -202,3 +203,20 @@ def test_a_connect_error_leaves_a_mutating_call_certain(
     with pytest.raises(MarketoError) as caught:
         call(marketo, fake_time, "create_type", {"apiName": "buyCar"})
     assert (caught.value.code, caught.value.may_have_happened) == ("1017", False)
+
+
+def test_waiting_for_the_limiter_does_not_eat_the_retry_budget(fake_time: FakeTime) -> None:
+    marketo = ScriptedMarketo(answers=[envelope([]), failure("713", "Transient Error")])
+
+    async def scenario() -> dict[str, object]:
+        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, transport=marketo.transport,
+                                 clock=fake_time.clock, sleep=fake_time.sleep, seed=7,
+                                 retry_budget_seconds=10.0,
+                                 pacing=Pacing(calls_per_window=1, window_seconds=20.0)) as client:
+            await client.list_types()
+            await client.list_types()  # waits 20 s for the window, then fails once
+            return client.stats.snapshot()
+
+    stats = run(scenario())
+    assert (stats["calls"], stats["retries"]) == (3, 1)
+    assert fake_time.sleeps[0] == 20.05
