@@ -8,14 +8,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from framework.definitions.model import DefinitionFile
-
-# The definitions' own uniqueness key for Smart List names (case and spacing do not count), so
-# that the offline check and the plan's check against live types agree.
-from framework.definitions.rules import _normalized as smart_list_key
 from framework.errors import RefusedError
 from framework.live import LiveState, TypeVersion
 from framework.plan.model import TypeChange
-from framework.plan.rules import MAX_ATTRIBUTES
+from framework.plan.rules import MAX_ATTRIBUTES, smart_list_key
 
 PROTECT_FIX = (
     "  fix: revert this change, or first merge a reviewed change that sets `protect: false` "

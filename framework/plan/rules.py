@@ -6,21 +6,12 @@ functions and constants; nothing else in the package restates them.
 
 from __future__ import annotations
 
-from framework.definitions.model import MAX_ATTRIBUTES
+from framework.definitions import rules as definition_rules
+from framework.definitions.model import MAX_ATTRIBUTES as MAX_ATTRIBUTES
 from framework.live import LiveAttribute, Status, TypeVersion
 
-__all__ = [
-    "MAX_ATTRIBUTES",
-    "FROZEN_WHEN_IN_USE",
-    "TYPE_FIELDS",
-    "describes_for",
-    "replacing_differences",
-    "frozen_field_reason",
-    "attribute_name_reason",
-    "attribute_removal_reason",
-    "type_deletion_reason",
-    "can_discard_draft",
-]
+# MAX_ATTRIBUTES, §4: 0 to 20 secondary attributes per type (1028); the offline checks and the
+# plan share the definitions' constant. The type limit is `max_types` in the settings (1027).
 
 # The type fields update_type (endpoint 4) can change in place, in Marketo's own names (§2.5).
 TYPE_FIELDS: tuple[str, ...] = ("name", "description", "triggerName", "filterName")
@@ -30,6 +21,13 @@ TYPE_FIELDS: tuple[str, ...] = ("name", "description", "triggerName", "filterNam
 # edit of these on an ever-approved type is *breaking*: Smart Lists refer to the trigger and
 # filter by name, and Marketo may refuse the approve.
 FROZEN_WHEN_IN_USE: frozenset[str] = frozenset({"name", "triggerName", "filterName"})
+
+
+def smart_list_key(name: str) -> str:
+    """§4: triggerName and filterName are each unique across types; people read them, so case
+    and spacing do not make two names different. The definitions' own key, so that the offline
+    check and the plan's check against live types agree."""
+    return definition_rules._normalized(name)
 
 
 def describes_for(status: Status) -> tuple[bool, ...]:
