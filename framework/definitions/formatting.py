@@ -18,7 +18,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from framework.definitions.document import Document, new_yaml, read_document
+from framework.definitions.document import FILE_FIELD, Document, new_yaml, read_document
 from framework.definitions.loader import definition_paths, display_path
 from framework.errors import Problem
 
@@ -53,9 +53,15 @@ def format_directory(directory: Path, *, write: bool) -> FormatResult:
         if text == document.text:
             result.unchanged.append(document.path)
             continue
-        result.changed.append(document.path)
         if write:
-            path.write_text(text, encoding="utf-8")
+            try:
+                path.write_text(text, encoding="utf-8")
+            except OSError as exc:
+                result.refused.append(Problem(document.path, 1, 1, FILE_FIELD,
+                                              f"cannot be written: {exc.strerror}",
+                                              "check the file's permissions"))
+                continue
+        result.changed.append(document.path)
     return result
 
 

@@ -48,10 +48,16 @@ def definition_paths(directory: Path) -> list[Path]:
             f"{display_path(directory)} is a file, not a definitions folder\n"
             "  fix: pass the folder that holds the *.yaml files with --dir PATH"
         )
-    return sorted(
-        path for path in directory.iterdir()
-        if path.suffix in SUFFIXES and not path.name.startswith(".") and path.is_file()
-    )
+    try:
+        return sorted(
+            path for path in directory.iterdir()
+            if path.suffix in SUFFIXES and not path.name.startswith(".") and path.is_file()
+        )
+    except OSError as exc:
+        raise ConfigError(
+            f"the definitions folder {display_path(directory)} cannot be read: {exc.strerror}\n"
+            "  fix: check the folder's permissions"
+        ) from exc
 
 
 def display_path(path: Path) -> str:

@@ -1,7 +1,7 @@
 """Marketo's rules that span the fields of one file, checked on the parsed YAML.
 
 They read the raw mapping rather than the validated model, so that a file with a schema error
-elsewhere still gets its uniqueness and limit checks in the same run. A value of the wrong type
+elsewhere still gets these checks in the same run. A value of the wrong type
 is skipped here: the schema check already reports it. Rules across files are in `catalog`.
 """
 
@@ -49,7 +49,7 @@ def _problem(document: Document, loc: tuple[str | int, ...], field: str, message
 
 def _file_name(document: Document) -> Iterator[Problem]:
     api_name = _text(document.data, "apiName")
-    if api_name is None or not _API_NAME.match(api_name) or len(api_name) > MAX_API_NAME_LENGTH:
+    if api_name is None or not _API_NAME.fullmatch(api_name) or len(api_name) > MAX_API_NAME_LENGTH:
         return
     file = PurePath(document.path)
     if file.stem != api_name:
@@ -102,7 +102,7 @@ def _renamed_from(document: Document) -> Iterator[Problem]:
     claimed: dict[str, int] = {}
     for index, attribute in enumerate(attributes):
         old = _text(attribute, "renamedFrom")
-        if old is None or not _API_NAME.match(old):
+        if old is None or not _API_NAME.fullmatch(old):
             continue
         loc = ("attributes", index, "renamedFrom")
         field = f"attributes[{index}].renamedFrom"
