@@ -166,8 +166,26 @@ class MarketoClient:
         results: list[dict[str, Any]] = []
         for start in range(0, len(records), ops.MAX_RECORDS_PER_CALL):
             batch = records[start : start + ops.MAX_RECORDS_PER_CALL]
-            results.extend(await self._items(Call(ops.ADD_ACTIVITIES, body={"input": batch})))
+            try:
+                results.extend(await self._items(Call(ops.ADD_ACTIVITIES, body={"input": batch})))
+            except MarketoError as exc:
+                if not start:
+                    raise
+                # Records are write-once: sending the earlier batches again would duplicate them.
+                raise _with_note(exc, f"records 1-{start} of {len(records)} were already "
+                                      "added; send only the rest again") from exc
         return results
+
+
+def _with_note(exc: MarketoError, note: str) -> MarketoError:
+    """The same error, of the same class, with `note` added to its message."""
+    return type(exc)(
+        f"{exc.marketo_message}; {note}",
+        code=exc.code,
+        endpoint=exc.endpoint,
+        request_id=exc.request_id,
+        may_have_happened=exc.may_have_happened,
+    )
 
 
 def _api_name(body: dict[str, Any]) -> str | None:

@@ -16,6 +16,7 @@ from tests.client.scripted import (
     ScriptedMarketo,
     body_of,
     envelope,
+    failure,
     run,
 )
 
@@ -172,4 +173,24 @@ def test_plain_http_off_loopback_is_refused_before_any_call() -> None:
     assert str(caught.value) == (
         "endpoint 'http://123-abc-456.mktorest.com' uses plain http off the loopback interface; "
         "credentials would travel in clear text\n  fix: use https://"
+    )
+
+
+def test_a_failed_later_batch_says_which_records_were_already_added(
+    marketo: ScriptedMarketo, fake_time: FakeTime
+) -> None:
+    records = [{**RECORD, "leadId": n} for n in range(400)]
+    marketo.answers = [envelope([{"status": "added"}] * 300),
+                       failure("1003", "Invalid data", request_id="b#2")]
+
+    async def scenario() -> None:
+        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, transport=marketo.transport,
+                                 clock=fake_time.clock, sleep=fake_time.sleep) as client:
+            await client.add_activities(records)
+
+    with pytest.raises(MarketoError) as caught:
+        run(scenario())
+    assert str(caught.value) == (
+        "Marketo error 1003: Invalid data; records 1-300 of 400 were already added; send only "
+        "the rest again (endpoint POST /rest/v1/activities/external.json, requestId b#2)"
     )
