@@ -53,7 +53,7 @@ def _kill_after(process: subprocess.Popen[bytes], journal: Path, lines: int) -> 
     return -1
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("seed", [1, 2])
 def test_apply_killed_at_a_random_step_converges_when_run_again(
     seed: int, project: Path, emulator_factory: Any, cli: Any
 ) -> None:
