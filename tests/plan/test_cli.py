@@ -165,3 +165,28 @@ def test_plan_on_the_default_local_instance(cli: Cli, project: Path) -> None:
         "Read the live state with 1 call; applying this plan takes 3 calls.\n"
     )
     assert (project / ".activities").is_dir()
+
+
+def test_allow_destructive_is_recorded_for_apply(cli: Cli, project: Path, emulator: Any) -> None:
+    before = seeded(emulator, ("shrinks", "approved"))
+    write_definition(project / "activities", "shrinks",
+                     attributes=[{"apiName": "amount", "name": "Amount", "dataType": "integer"}])
+    out = project / "plan.json"
+    result = cli("plan", "--endpoint", emulator.url, "--allow-destructive", "--out", str(out),
+                 "--detailed-exitcode", cwd=project, env=emulator.env)
+    assert result.exit_code == 2, result.output
+    assert calls_since(emulator, before) == Counter({LIST: 1, DESCRIBE: 1})
+    document = json.loads(out.read_text())
+    assert document["provenance"]["allowDestructive"] is True
+    [change] = document["changes"]
+    assert (change["action"], change["risk"]) == ("update", "destructive")
+    assert change["steps"] == [
+        {"op": "delete_attributes", "apiName": "shrinks",
+         "body": {"attributes": [{"apiName": "note"}]}, "destructive": True},
+        {"op": "approve", "apiName": "shrinks", "body": None, "destructive": False},
+    ]
+    assert "Apply refuses this plan" not in result.stdout
+    assert (
+        "    destructive: allowed because the plan was made with --allow-destructive\n"
+        in result.stdout
+    )
