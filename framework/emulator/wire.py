@@ -130,7 +130,7 @@ class Connection:
         reply = await self.handler(request)
         if reply.silent:
             return False
-        await self._send(reply)
+        await self._send(reply, with_body=request.method != "HEAD")
         return self.conn.our_state is h11.DONE and self.conn.their_state is h11.DONE
 
     async def _next(self) -> h11.Event | type[h11.PAUSED] | type[h11.NEED_DATA]:
@@ -159,11 +159,12 @@ class Connection:
             else:
                 raise h11.RemoteProtocolError("connection closed inside a request body")
 
-    async def _send(self, reply: Reply) -> None:
+    async def _send(self, reply: Reply, with_body: bool = True) -> None:
         headers = [("content-type", reply.content_type),
                    ("content-length", str(len(reply.body))), *reply.extra_headers]
         data = self.conn.send(h11.Response(status_code=reply.status, headers=headers))
-        data += self.conn.send(h11.Data(data=reply.body)) or b""
+        if with_body:  # a HEAD answer has the headers of the GET answer and no body
+            data += self.conn.send(h11.Data(data=reply.body)) or b""
         data += self.conn.send(h11.EndOfMessage()) or b""
         self.writer.write(data)
         await self.writer.drain()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from typing import Any
 
 import httpx
@@ -169,3 +170,19 @@ def test_request_ids_look_like_marketos(api: Api) -> None:
     for request_id in (first, second):
         left, right = request_id.split("#")
         int(left, 16), int(right, 16)
+
+
+@pytest.mark.parametrize("method", ["HEAD", "PUT", "DELETE", "OPTIONS", "PATCH"])
+def test_other_methods_are_605_and_the_connection_survives(api: Api, method: str) -> None:
+    reply = api.http.request(method, TYPES, headers=api.auth)
+    assert reply.status_code == 200
+    if method != "HEAD":
+        assert errors(reply.json()) == [("605", f"Request method '{method}' not supported")]
+    assert api.list_types()["success"] is True
+
+
+def test_a_broken_request_line_gets_400_not_a_hang(api: Api) -> None:
+    port = int(api.running.url.rsplit(":", 1)[1])
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as raw:
+        raw.sendall(b"NONSENSE\r\n\r\n")
+        assert raw.recv(100).startswith(b"HTTP/1.1 400 ")
