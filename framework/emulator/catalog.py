@@ -8,7 +8,6 @@ nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 from framework.emulator import validation as check
@@ -112,10 +111,11 @@ class Catalog:
     def _replace_primary(
         self, found: ActivityType, base: TypeVersion, data: Any
     ) -> tuple[Any, ...]:
-        primary = check.new_attribute(data, "primaryAttribute", primary=True)
         current = base.primary
-        if isinstance(data, dict) and "dataType" not in data and current is not None:
-            primary = replace(primary, data_type=current.data_type)
+        if isinstance(data, dict) and current is not None:
+            # A partial primaryAttribute (PY sends only the fields it changes) keeps the rest.
+            data = {**current.to_api(), **data}
+        primary = check.new_attribute(data, "primaryAttribute", primary=True)
         changes_identity = current is None or (primary.api_name, primary.data_type) != (
             current.api_name, current.data_type)
         if found.ever_approved and changes_identity:

@@ -231,3 +231,11 @@ def test_a_deleted_api_name_can_be_reused_with_a_new_id(api: Api) -> None:
     result(api.delete(ATT))
     [again] = result(api.create(type_body()))
     assert (again["id"], again["status"]) == (100002, "draft")
+
+
+def test_a_partial_primary_attribute_update_keeps_the_other_fields(api: Api) -> None:
+    approved(api)
+    [draft] = result(api.update(ATT, {"primaryAttribute": {"name": "Conference Title"}}))
+    assert draft["primaryAttribute"] == {
+        "apiName": "conferenceName", "name": "Conference Title",
+        "description": "Name of the conference", "dataType": "string"}
