@@ -29,7 +29,8 @@ def document(plan: Plan) -> dict[str, Any]:
 
 def dumps(plan: Plan) -> str:
     """The saved form of a plan: stable key order, one trailing newline."""
-    return json.dumps(document(plan), indent=2, ensure_ascii=False) + "\n"
+    # pydantic's serializer writes what json.dumps(indent=2, ensure_ascii=False) would, faster.
+    return plan.model_dump_json(indent=2, by_alias=True) + "\n"
 
 
 def save_plan(plan: Plan, path: Path) -> None:
