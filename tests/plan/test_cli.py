@@ -190,3 +190,15 @@ def test_allow_destructive_is_recorded_for_apply(cli: Cli, project: Path, emulat
         "    destructive: allowed because the plan was made with --allow-destructive\n"
         in result.stdout
     )
+
+
+def test_refused_credentials_exit_1_without_showing_the_secret(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    env = {"MARKETO_CLIENT_ID": "wrong-id", "MARKETO_CLIENT_SECRET": "wrong-secret-9876"}
+    result = cli("plan", "--endpoint", emulator.url, cwd=project, env=env)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("Error: ")
+    assert "Traceback" not in result.stderr
+    assert "wrong-secret-9876" not in result.stderr
