@@ -78,7 +78,7 @@ def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
     """The pull-request comment: summary and risks always, details folded and trimmed to fit."""
     context = _context(plan)
     detail = _ENV.get_template("markdown_change.j2")
-    blocks = [detail.render(change=c) for c in context["shown"]]  # type: ignore[attr-defined]
+    blocks = [detail.render(change=c) for c in plan.changes if c.action != "no-op"]
     page = _ENV.get_template("markdown.j2")
     kept = list(blocks)
     while True:
