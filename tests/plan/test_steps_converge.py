@@ -70,6 +70,10 @@ ROWS: dict[str, tuple[TypeVersion | None, TypeVersion | None, DefinitionFile, st
         version("pending"), version("pending", description="Next"),
         definition("pending", description="Next"), "approve-draft",
     ),
+    "primaryEdit": (
+        version("primaryEdit", primaryAttribute=PRIMARY | {"name": "Old", "description": "Old"}),
+        None, definition("primaryEdit"), "update",
+    ),
     "tombstone": (version("tombstone"), None, definition("tombstone", ensure="absent"), "delete"),
     "full": (
         version("full", attributes=TWENTY), None,
@@ -131,7 +135,7 @@ def test_every_planned_change_converges_in_exactly_its_steps(emulator_factory: A
                 "edited": "approved", "newPrimary": "approved", "newType": "approved",
                 "reshaped": "draft", "readyDraft": "draft", "stray": "approved with draft",
                 "overwritten": "approved with draft", "pending": "approved with draft",
-                "tombstone": "approved", "full": "approved",
+                "tombstone": "approved", "full": "approved", "primaryEdit": "approved",
             }
             changes, _ = compare(desired, live, max_types=20, allow_destructive=True)
             assert {c.apiName: c.action for c in changes} == {
