@@ -64,7 +64,18 @@ def read_document(path: Path, display: str) -> Document:
     if node is None or document.problems:
         return document
     _check_duplicate_keys(node, document)
-    data = new_yaml().constructor.construct_document(node)
+    try:
+        data = new_yaml().constructor.construct_document(node)
+    except MarkedYAMLError as exc:
+        document.problems.append(_syntax_problem(display, text, exc))
+        return document
+    except (ValueError, TypeError, ArithmeticError, LookupError) as exc:
+        # ruamel converts explicitly tagged values (`!!int abc`) with plain Python calls.
+        document.problems.append(
+            Problem(display, 1, 1, FILE_FIELD, f"a tagged value cannot be read: {exc}",
+                    "remove the `!!tag` before the value, or fix the value it tags")
+        )
+        return document
     if not isinstance(data, CommentedMap):
         document.problems.append(_not_a_mapping(display, data, node))
         return document

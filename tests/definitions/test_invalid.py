@@ -647,6 +647,26 @@ CASES = [
         ),
         id="key-not-text",
     ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("version: 1", "version: !!int one")},
+        10,
+        (
+            "activities/buyCar.yaml:1:1: (file): a tagged value cannot be read: "
+            "invalid literal for int() with base 10: 'one'\n"
+            "  fix: remove the `!!tag` before the value, or fix the value it tags\n"
+        ),
+        id="bad-tagged-value",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("version: 1", "version: !!timestamp soon")},
+        10,
+        (
+            "activities/buyCar.yaml:1:10: (file): YAML syntax error: "
+            'failed to construct timestamp from "soon"\n'
+            "  fix: fix the YAML syntax at this position (check indentation, colons and quotes)\n"
+        ),
+        id="bad-timestamp",
+    ),
 ]
 
 
