@@ -23,6 +23,7 @@ from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner, 
 from framework.apply.schedule import Wave, plan_waves, split_phases
 from framework.apply.verify import mismatches
 from framework.client.marketo import MarketoClient
+from framework.errors import MarketoError
 from framework.plan.model import Plan, Step
 from framework.plan.read import read_live
 
@@ -120,7 +121,10 @@ async def apply_plan(
             _block_rest(waves[number:], number + 1, tallies, emit)
             return result("failed", list(tallies.values()))
     emit(Notice("verify", f"verifying {len(names)} type(s)", {"types": names}))
-    found = mismatches(changes, await read_live(client, set(names)))
+    try:
+        found = mismatches(changes, await read_live(client, set(names)))
+    except MarketoError as exc:  # every step ran: say so, rather than lose the summary
+        found = [f"the types could not be re-read to verify them: {exc}"]
     return result("verify-failed" if found else "applied", list(tallies.values()), found)
 
 
