@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
 
 import click
 
 from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
-from framework.definitions.loader import check_definitions
+from framework.definitions.loader import CheckResult, check_definitions
 from framework.settings import load_settings
 
 
@@ -15,21 +17,35 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-@click.command("validate")
-@dir_option
-@handle_errors
-def command(directory: Path | None) -> int:
-    """Check the definition files offline: the schema and every Marketo rule."""
-    settings = load_settings()
-    result = check_definitions(directory or settings.definitions_dir, settings)
-    for problem in result.problems:
-        click.echo(str(problem))
+def _text_report(result: CheckResult) -> str:
+    lines = [str(problem) for problem in result.problems]
     if result.problems:
-        click.echo(
+        lines.append(
             f"{_plural(len(result.problems), 'problem')} in "
             f"{_plural(result.files_with_problems, 'file')} "
             f"({_plural(result.checked, 'definition file')} checked)"
         )
-        return EXIT_ERROR
-    click.echo(f"{_plural(result.checked, 'definition')} valid")
-    return EXIT_OK
+    else:
+        lines.append(f"{_plural(result.checked, 'definition')} valid")
+    return "\n".join(lines)
+
+
+def _json_report(result: CheckResult) -> str:
+    report = {
+        "valid": not result.problems,
+        "checked": result.checked,
+        "problems": [dataclasses.asdict(problem) for problem in result.problems],
+    }
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+@click.command("validate")
+@dir_option
+@click.option("--json", "as_json", is_flag=True, help="Report as JSON (for editors and CI).")
+@handle_errors
+def command(directory: Path | None, as_json: bool) -> int:
+    """Check the definition files offline: the schema and every Marketo rule."""
+    settings = load_settings()
+    result = check_definitions(directory or settings.definitions_dir, settings)
+    click.echo(_json_report(result) if as_json else _text_report(result))
+    return EXIT_ERROR if result.problems else EXIT_OK

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 from collections.abc import Callable
@@ -118,3 +119,34 @@ def test_a_broken_file_never_gives_a_traceback(
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     assert result.output.endswith("1 problem in 1 file (1 definition file checked)\n")
+
+
+def test_json_report(write_files: Writer, cli: Callable[..., Result]) -> None:
+    write_files({"buyCar.yaml": definition().replace("version: 1", "version: 0")})
+
+    result = cli("validate", "--json")
+
+    assert result.exit_code == 1
+    assert json.loads(result.output) == {
+        "valid": False,
+        "checked": 1,
+        "problems": [
+            {
+                "path": "activities/buyCar.yaml",
+                "line": 1,
+                "column": 10,
+                "field": "version",
+                "message": "must be 1 or more, got the number 0",
+                "fix": "write a whole number of 1 or more, e.g. `version: 1`",
+            }
+        ],
+    }
+
+
+def test_json_report_when_valid(write_files: Writer, cli: Callable[..., Result]) -> None:
+    write_files({"buyCar.yaml": definition()})
+
+    result = cli("validate", "--json")
+
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"valid": True, "checked": 1, "problems": []}
