@@ -1,1 +1,1 @@
-"""One module per command: each parses plain values and calls domain code, returning an exit code."""
+"""One module per command: each parses plain values, calls domain code and returns an exit code."""
