@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 from typing import Any
 
-from apply_support import read, saved_plan, write_type
+from apply_support import client_for, read, saved_plan, write_type
+
+from framework.plan.planfile import load_plan
 
 
 def _apply(cli: Any, project: Path, emulator: Any, plan: str) -> Any:
@@ -122,4 +125,32 @@ def test_a_trigger_name_handed_over_between_types_is_applied_in_two_waves(
     assert (
         live["joinClass"].approved is not None
         and live["joinClass"].approved.triggerName == "Attends Class"
+    )
+
+
+async def _stray_draft(emulator: Any) -> None:
+    async with client_for(emulator) as client:
+        await client.update_type("attendClass", {"name": "Edited In The UI"})
+
+
+def test_a_stray_draft_is_discarded_and_the_approved_version_kept(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    write_type(project, "attendClass")
+    saved_plan(project, emulator, "first")
+    assert _apply(cli, project, emulator, "first").exit_code == 0
+    asyncio.run(_stray_draft(emulator))
+    plan = saved_plan(project, emulator, "discard")
+    assert [(c.action, [s.op for s in c.steps]) for c in load_plan(plan).changes] == [
+        ("discard-draft", ["discard_draft"])
+    ]
+
+    applied = _apply(cli, project, emulator, "discard")
+
+    assert applied.exit_code == 0, applied.output
+    live = read(emulator).types["attendClass"]
+    assert (live.status, live.draft, live.approved.name if live.approved else None) == (
+        "approved",
+        None,
+        "AttendClass",
     )
