@@ -1,0 +1,92 @@
+"""The journal reader and the target guard (no server)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from framework.apply.guard import check_target
+from framework.apply.journal import journal_path, read_journal
+from framework.environment import Target
+from framework.errors import RefusedError
+from framework.plan.model import Plan, Provenance
+
+
+def test_journal_sits_beside_its_plan() -> None:
+    assert journal_path(Path("plans/release-12.json")) == Path("plans/release-12.journal.jsonl")
+
+
+def test_reader_keeps_this_plans_finished_steps_and_skips_a_torn_line(tmp_path: Path) -> None:
+    path = tmp_path / "x.journal.jsonl"
+
+    def step(plan: str, index: int, status: str) -> str:
+        entry = {"plan": plan, "event": "step", "apiName": "a", "index": index, "status": status}
+        return json.dumps(entry)
+
+    lines = [
+        json.dumps({"plan": "p1", "event": "begin"}),
+        step("p1", 0, "started"),
+        step("p1", 0, "done"),
+        step("p1", 1, "started"),
+        step("p1", 1, "reconciled"),
+        step("p2", 2, "done"),  # another plan's journal lines are not ours
+        step("p1", 2, "started"),
+        step("p1", 2, "failed"),
+        step("p1", 3, "not-run"),
+        '{"plan":"p1","event":"step","apiName":"a","index":3,"sta',  # killed mid-write
+    ]
+    path.write_text("\n".join(lines))
+
+    state = read_journal(path, "p1")
+
+    assert state.started == {"a": {0, 1, 2}}
+    assert state.finished == {"a": {0, 1}}
+    assert read_journal(tmp_path / "missing.jsonl", "p1").started == {}
+
+
+def plan_for(environment: str, host: str) -> Plan:
+    provenance = Provenance(
+        environment=environment,
+        endpointHost=host,
+        toolVersion="0.1.0",
+        createdAt="2026-11-28T12:00:00Z",
+    )
+    return Plan(provenance=provenance, changes=())
+
+
+@pytest.mark.parametrize(
+    ("environment", "host", "target"),
+    [
+        ("local", "127.0.0.1:40000", Target("local", "http://127.0.0.1:41000", "i", "s")),
+        ("prod", "a.mktorest.com", Target("prod", "https://a.mktorest.com", "i", "s")),
+        ("prod", "a.mktorest.com", Target("endpoint", "https://a.mktorest.com", "i", "s")),
+        ("endpoint", "a.mktorest.com", Target("prod", "https://a.mktorest.com", "i", "s")),
+    ],
+)
+def test_target_matches(environment: str, host: str, target: Target) -> None:
+    check_target(plan_for(environment, host), target, "plans/x.json")
+
+
+def test_plan_for_another_environment_is_refused() -> None:
+    target = Target("staging", "https://b.mktorest.com", "i", "s")
+    with pytest.raises(RefusedError) as refused:
+        check_target(plan_for("prod", "a.mktorest.com"), target, "plans/x.json")
+    assert str(refused.value) == (
+        "refusing to apply plans/x.json: it was made for environment 'prod' (host "
+        "a.mktorest.com), but this apply targets environment 'staging' (host b.mktorest.com); "
+        "nothing was changed\n"
+        "  fix: apply it to the instance it was reviewed for (-e prod), or make a plan for this "
+        "one with `activities plan`"
+    )
+
+
+def test_local_plan_is_refused_elsewhere() -> None:
+    target = Target("prod", "https://a.mktorest.com", "i", "s")
+    with pytest.raises(RefusedError) as refused:
+        check_target(plan_for("local", "127.0.0.1:40000"), target, "plans/x.json")
+    assert str(refused.value).startswith(
+        "refusing to apply plans/x.json: it was made for environment 'local', but this apply "
+        "targets environment 'prod' (host a.mktorest.com)"
+    )
