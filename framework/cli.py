@@ -19,10 +19,4 @@ def main() -> None:
 
 
 for _name in COMMANDS:
-    try:
-        _module = importlib.import_module(f"framework.commands.{_name}")
-    except ModuleNotFoundError as _exc:
-        if _exc.name != f"framework.commands.{_name}":
-            raise
-        continue
-    main.add_command(_module.command)
+    main.add_command(importlib.import_module(f"framework.commands.{_name}").command)
