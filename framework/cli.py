@@ -9,7 +9,7 @@ import click
 from framework import __version__
 
 # Each module in framework/commands exposes `command`, a click.Command.
-COMMANDS = ("validate", "fmt", "schema", "plan", "show", "apply", "emulator")
+COMMANDS = ("validate", "fmt", "schema", "plan", "show", "apply", "import_", "emulator")
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -1,0 +1,91 @@
+"""`activities import`: write definition files for live types, so that they become managed."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+
+import click
+
+from framework.commands.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    dir_option,
+    handle_errors,
+    target_options,
+)
+from framework.definitions.loader import display_path
+from framework.environment import Target, connect, resolve_target
+from framework.errors import DefinitionError
+from framework.importer.importer import (
+    Folder,
+    ImportedType,
+    ImportResult,
+    import_types,
+    read_folder,
+)
+from framework.settings import Settings, load_settings
+
+
+@click.command("import")
+@dir_option
+@target_options
+@click.option("--force", is_flag=True, help="Overwrite existing definition files.")
+@click.argument("api_names", nargs=-1, metavar="[API_NAME]...")
+@handle_errors
+def command(
+    directory: Path | None,
+    env: str | None,
+    endpoint: str | None,
+    force: bool,
+    api_names: tuple[str, ...],
+) -> int:
+    """Write definition files for live types: the named ones, or every unmanaged one."""
+    settings = load_settings()
+    folder = read_folder(directory or settings.definitions_dir, settings)  # before connecting
+    target = resolve_target(settings, env, endpoint)
+    result = asyncio.run(_import(settings, target, folder, api_names, force))
+    where = display_path(folder.directory)
+    if not result.imported:
+        click.echo(f"Nothing to import: every live type has a definition file in {where}/ "
+                   f"(read with {_calls(result.calls)}).")
+        return EXIT_OK
+    for item in result.imported:
+        click.echo(_line(item))
+    count = len(result.imported)
+    click.echo(f"Imported {count} type{'' if count == 1 else 's'} into {where}/ with "
+               f"{_calls(result.calls)}; review them with `activities plan`.")
+    if result.problems:
+        click.echo(f"Error: the files were written, but the folder no longer validates: "
+                   f"{DefinitionError(result.problems)}\n"
+                   "  then: fix the problems above (too many types: raise max_types under "
+                   "[tool.activities] in pyproject.toml) and run `activities validate`", err=True)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+async def _import(
+    settings: Settings, target: Target, folder: Folder, names: Sequence[str], force: bool
+) -> ImportResult:
+    async with connect(target, settings) as (started, client):
+        return await import_types(
+            client, folder, settings, names, force=force,
+            instance=f"{started.name} ({started.host})",
+        )
+
+
+def _calls(count: int) -> str:
+    return f"{count} call{'' if count == 1 else 's'}"
+
+
+def _line(item: ImportedType) -> str:
+    verb = "replaced" if item.replaced else "wrote"
+    if item.source == "draft":
+        what = "its draft (never approved; `activities plan` will approve it)"
+    elif item.pending_draft:
+        what = ("its approved version (its pending draft was not imported; "
+                "`activities plan` shows it)")
+    else:
+        what = "its approved version"
+    return f"{verb} {item.path}: {item.api_name}, {what}"

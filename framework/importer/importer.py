@@ -1,0 +1,211 @@
+"""Choose the live types to import, read them with the fewest calls and write their files.
+
+The folder's definitions are loaded first (invalid ones stop the import before any
+connection), so that "unmanaged" means what the plan means: a live type with no file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from framework.definitions.loader import check_definitions, display_path, load_definitions
+from framework.definitions.model import API_NAME_PATTERN, ActivityType
+from framework.errors import ActivitiesError, Problem
+from framework.importer.content import definition_text, schema_modeline
+from framework.importer.writer import write_atomically
+from framework.live import LiveType, TypeVersion
+from framework.plan.read import TypeReader, read_live
+from framework.settings import Settings
+
+_API_NAME = re.compile(API_NAME_PATTERN)
+
+
+@dataclass(frozen=True)
+class Folder:
+    """The definitions folder as it is before the import: which type each file manages."""
+
+    directory: Path
+    managed: Mapping[str, Path]  # apiName -> its definition file
+    definitions: Mapping[str, ActivityType]
+
+
+@dataclass(frozen=True)
+class ImportedType:
+    """One file written."""
+
+    api_name: str
+    path: str  # as messages show it
+    source: Literal["approved", "draft"]
+    pending_draft: bool  # approved with a draft, which was not imported
+    replaced: bool  # an existing file was overwritten (--force)
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import wrote, what reading cost, and what the folder now breaks, if anything."""
+
+    imported: list[ImportedType]
+    calls: int
+    problems: list[Problem] = field(default_factory=list)
+
+
+def read_folder(directory: Path, settings: Settings) -> Folder:
+    """Load the folder's definitions (DefinitionError when any is invalid); a missing folder is
+    empty, and created when the first file is written."""
+    if not directory.exists():
+        return Folder(directory, {}, {})
+    files = load_definitions(directory, settings)
+    return Folder(
+        directory,
+        # Definitions are files directly in the folder; f.path is only how messages name them.
+        {f.definition.apiName: directory / Path(f.path).name for f in files},
+        {f.definition.apiName: f.definition for f in files},
+    )
+
+
+def file_for(folder: Folder, api_name: str) -> Path:
+    """Where a type's definition goes: its existing file, or `<apiName>.yaml`."""
+    return folder.managed.get(api_name) or folder.directory / f"{api_name}.yaml"
+
+
+def refuse_existing(folder: Folder, api_names: Collection[str], *, force: bool) -> None:
+    """Refuse (before anything is written) to overwrite a file unless `force`."""
+    if force:
+        return
+    taken = [file_for(folder, name) for name in sorted(api_names)]
+    taken = [path for path in taken if path.exists()]
+    if taken:
+        names = ", ".join(display_path(path) for path in taken)
+        raise ActivitiesError(
+            f"{names} already exist{'s' if len(taken) == 1 else ''}; nothing was imported\n"
+            "  fix: run `activities plan` to see how the live type differs from the file, or "
+            "pass --force to overwrite the file with the live type"
+        )
+
+
+class _ListingReader:
+    """The client as `read_live` sees it: the full listing is kept (for messages), and types
+    in `hidden` are left out of it so that they are not described."""
+
+    def __init__(self, client: TypeReader, hidden: Collection[str]) -> None:
+        self._client = client
+        self._hidden = hidden
+        self.listed: list[dict[str, Any]] = []
+
+    @property
+    def stats(self) -> Any:
+        return self._client.stats
+
+    async def list_types(self) -> list[dict[str, Any]]:
+        self.listed = await self._client.list_types()
+        return [item for item in self.listed if item.get("apiName") not in self._hidden]
+
+    async def describe_type(self, api_name: str, draft: bool = False) -> dict[str, Any]:
+        return await self._client.describe_type(api_name, draft)
+
+
+async def import_types(
+    client: TypeReader,
+    folder: Folder,
+    settings: Settings,
+    api_names: Sequence[str],
+    *,
+    force: bool,
+    instance: str,
+) -> ImportResult:
+    """Import the named live types, or every unmanaged one when `api_names` is empty.
+
+    Reads 1 list + the describes each imported type's status needs. Raises ActivitiesError for
+    a name that is not a live type, or a file that exists without `force`; nothing is written
+    then. `instance` names the instance in messages.
+    """
+    names = sorted(set(api_names))
+    if names:
+        refuse_existing(folder, names, force=force)
+        reader = _ListingReader(client, ())
+        live = await read_live(reader, names)
+    else:
+        reader = _ListingReader(client, folder.managed.keys())
+        live = await read_live(reader, None)
+    chosen = _present(live.types.values())
+    if names:
+        _check_known(names, chosen, reader.listed, instance)
+    else:
+        refuse_existing(folder, list(chosen), force=force)
+    imported = _write_all(folder, settings, chosen)
+    problems = check_definitions(folder.directory, settings).problems if imported else []
+    return ImportResult(imported, live.calls, problems)
+
+
+def _present(types: Collection[LiveType]) -> dict[str, LiveType]:
+    return {t.apiName: t for t in types if t.status != "deleted"}
+
+
+def _check_known(
+    names: Sequence[str], chosen: Mapping[str, LiveType], listed: Sequence[dict[str, Any]],
+    instance: str,
+) -> None:
+    unknown = [name for name in names if name not in chosen]
+    if not unknown:
+        return
+    live = sorted(
+        str(item.get("apiName")) for item in listed if item.get("status") != "deleted"
+    )
+    which = ", ".join(unknown)
+    known = f"its live types are {', '.join(live)}" if live else "it has no custom activity types"
+    raise ActivitiesError(
+        f"{instance} has no live type named {which} ({known}); nothing was imported\n"
+        "  fix: pass the apiName of a live type (API names are case-sensitive), or no name "
+        "to import every unmanaged type"
+    )
+
+
+def _write_all(
+    folder: Folder, settings: Settings, chosen: Mapping[str, LiveType]
+) -> list[ImportedType]:
+    modeline = schema_modeline(folder.directory, settings.root)
+    imported: list[ImportedType] = []
+    for name in sorted(chosen):
+        live = chosen[name]
+        source: Literal["approved", "draft"] = "approved" if live.ever_approved else "draft"
+        version = live.approved if live.ever_approved else live.draft
+        if version is None or not _API_NAME.fullmatch(name):
+            raise ActivitiesError(
+                f"type {name!r} was listed as {live.status!r} but could not be read as a "
+                "definition; nothing more was imported\n  fix: run the import again; if it "
+                "persists, report it as a bug with this message"
+            )
+        path = file_for(folder, name)
+        replaced = path.exists()
+        text = _text(version, folder.definitions.get(name), modeline)
+        try:
+            write_atomically(path, text)
+        except OSError as exc:
+            done = ", ".join(i.path for i in imported) or "none"
+            raise ActivitiesError(
+                f"{display_path(path)} cannot be written: {exc.strerror}; files already "
+                f"written: {done}\n  fix: check the folder's permissions, then import again "
+                "(with --force for the files already written)"
+            ) from exc
+        imported.append(ImportedType(
+            name, display_path(path), source, live.status == "approved with draft", replaced
+        ))
+    return imported
+
+
+def _text(live: TypeVersion, existing: ActivityType | None, modeline: str) -> str:
+    """The new file; over an existing one (--force) its `protect` is kept and its version
+    bumped when the content changes, as `activities lint` expects."""
+    if existing is None:
+        return definition_text(live, modeline=modeline)
+    same = (
+        TypeVersion.from_definition(existing) == live
+        and existing.ensure == "present"
+        and not any(a.renamedFrom for a in existing.attributes)
+    )
+    version = existing.version if same else existing.version + 1
+    return definition_text(live, modeline=modeline, version=version, protect=existing.protect)
