@@ -1,0 +1,82 @@
+"""The text of imported files: any live value survives the round trip, in fmt's layout."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from framework.definitions.document import read_document
+from framework.definitions.formatting import canonical_text
+from framework.definitions.loader import check_definitions
+from framework.importer.content import DEFAULT_MODELINE, definition_text, schema_modeline
+from framework.live import LiveAttribute, TypeVersion
+from framework.settings import Settings
+
+
+def version(**fields: object) -> TypeVersion:
+    values: dict[str, object] = {
+        "apiName": "tricky",
+        "name": "Tricky",
+        "triggerName": "Does Tricky",
+        "filterName": "Did Tricky",
+        "primaryAttribute": LiveAttribute(apiName="subject", name="Subject"),
+    }
+    values.update(fields)
+    return TypeVersion.model_validate(values)
+
+
+TRICKY = [
+    pytest.param({"name": "yes"}, id="boolean-looking"),
+    pytest.param({"name": "123", "triggerName": "1.5e3", "filterName": "null"}, id="numbers"),
+    pytest.param({"name": "~"}, id="tilde"),
+    pytest.param({"name": "# not a comment", "triggerName": "- dash"}, id="comment-and-dash"),
+    pytest.param({"description": "key: value, {braces} [brackets] & *star !tag"}, id="flow"),
+    pytest.param({"description": "Zürich → 東京 ✓"}, id="unicode"),
+    pytest.param({"description": "word " * 60}, id="long-and-trailing-space"),
+    pytest.param({"description": "line one\nline two\n  indented # hash"}, id="multi-line"),
+    pytest.param({"name": " padded "}, id="padding"),
+    pytest.param({"attributes": (  # sorted by apiName, as TypeVersion.from_marketo makes them
+        LiveAttribute(apiName="a1", name="on", dataType="boolean"),
+        LiveAttribute(apiName="b2", name="'quoted'", description='say "hi"', dataType="date"),
+    )}, id="attributes"),
+]
+
+
+@pytest.mark.parametrize("fields", TRICKY)
+def test_a_live_version_survives_the_round_trip_in_canonical_layout(
+    tmp_path: Path, fields: dict[str, object]
+) -> None:
+    live = version(**fields)
+    text = definition_text(live, modeline=DEFAULT_MODELINE)
+    path = tmp_path / "tricky.yaml"
+    path.write_text(text, encoding="utf-8")
+    result = check_definitions(tmp_path, Settings(root=tmp_path))
+    assert result.problems == []
+    [loaded] = result.files
+    assert TypeVersion.from_definition(loaded.definition) == live
+    assert canonical_text(read_document(path, "tricky.yaml")) == text  # fmt --check is clean
+    assert text.startswith(DEFAULT_MODELINE + "\nversion: 1\napiName: tricky\n")
+    assert "protect" not in text and "ensure" not in text
+
+
+def test_only_present_descriptions_and_attributes_are_written() -> None:
+    assert definition_text(version(), modeline=DEFAULT_MODELINE, version=2, protect=True) == (
+        f"{DEFAULT_MODELINE}\nversion: 2\napiName: tricky\nname: Tricky\n"
+        "triggerName: Does Tricky\nfilterName: Did Tricky\n"
+        "primaryAttribute:\n  apiName: subject\n  name: Subject\n  dataType: string\n"
+        "protect: true\n"
+    )
+
+
+def test_the_modeline_is_relative_only_when_the_schema_is_in_the_project(tmp_path: Path) -> None:
+    folder = tmp_path / "activities"
+    assert schema_modeline(folder, tmp_path) == DEFAULT_MODELINE
+    schema = tmp_path / "framework" / "definitions" / "activity-type.schema.json"
+    schema.parent.mkdir(parents=True)
+    schema.write_text("{}\n")
+    assert schema_modeline(folder, tmp_path) == DEFAULT_MODELINE
+    assert schema_modeline(tmp_path, tmp_path) == (
+        "# yaml-language-server: $schema=framework/definitions/activity-type.schema.json")
+    assert schema_modeline(tmp_path / "a" / "b", tmp_path) == (
+        "# yaml-language-server: $schema=../../framework/definitions/activity-type.schema.json")
