@@ -24,6 +24,7 @@ from framework.importer.importer import (
     ImportResult,
     import_types,
     read_folder,
+    refuse_existing,
 )
 from framework.settings import Settings, load_settings
 
@@ -31,7 +32,10 @@ from framework.settings import Settings, load_settings
 @click.command("import")
 @dir_option
 @target_options
-@click.option("--force", is_flag=True, help="Overwrite existing definition files.")
+@click.option(
+    "--force", is_flag=True,
+    help="Overwrite existing files with the live type (protect kept, version bumped if changed).",
+)
 @click.argument("api_names", nargs=-1, metavar="[API_NAME]...")
 @handle_errors
 def command(
@@ -44,6 +48,7 @@ def command(
     """Write definition files for live types: the named ones, or every unmanaged one."""
     settings = load_settings()
     folder = read_folder(directory or settings.definitions_dir, settings)  # before connecting
+    refuse_existing(folder, api_names, force=force)  # named files: refused before connecting
     target = resolve_target(settings, env, endpoint)
     result = asyncio.run(_import(settings, target, folder, api_names, force))
     where = display_path(folder.directory)
