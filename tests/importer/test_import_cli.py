@@ -227,3 +227,21 @@ def test_a_missing_folder_is_created_and_the_modeline_points_at_the_schema(
     text = (project / "teams" / "web" / "activities" / "alpha.yaml").read_text()
     assert text.splitlines()[0] == (
         "# yaml-language-server: $schema=../../../framework/definitions/activity-type.schema.json")
+
+
+def test_apply_then_import_on_the_local_instance_gives_back_the_file(
+    cli: Cli, project: Path
+) -> None:
+    path = project / "activities" / "alpha.yaml"
+    original = expected_file("alpha", description="description: First one\n")
+    path.write_text(original)
+    applied = cli("apply", "--yes", cwd=project)
+    assert applied.exit_code == 0, applied.output
+    path.unlink()
+    result = cli("import", cwd=project)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "wrote activities/alpha.yaml: alpha, its approved version\n"
+        "Imported 1 type into activities/ with 2 calls; review them with `activities plan`.\n"
+    )
+    assert path.read_text() == original
