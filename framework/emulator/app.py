@@ -232,15 +232,22 @@ class Emulator:
 
 
 def _method_override(request: Request) -> Request:
-    """ERR: a long GET may be sent as a form POST with `_method=GET` to avoid a 414."""
-    if request.method != "POST" or not _content_type(request).startswith(
-        "application/x-www-form-urlencoded"
-    ):
+    """ERR: a long GET may be sent as a POST with `_method=GET` to avoid a 414.
+
+    Marketo's own example appends `_method=GET` to the URI and sends the query as a form body;
+    `_method=GET` inside the form body is accepted too.
+    """
+    if request.method != "POST":
         return request
-    form = dict(parse_qsl(request.body.decode("latin-1"), keep_blank_values=True))
-    if form.pop("_method", "").upper() != "GET":
+    form: dict[str, str] = {}
+    if _content_type(request).startswith("application/x-www-form-urlencoded"):
+        form = dict(parse_qsl(request.body.decode("latin-1"), keep_blank_values=True))
+    query = dict(request.query)
+    override = query.pop("_method", None) or form.get("_method", "")
+    if override.upper() != "GET":
         return request
-    return Request("GET", request.path, {**request.query, **form}, request.headers, b"")
+    form.pop("_method", None)
+    return Request("GET", request.path, {**query, **form}, request.headers, b"")
 
 
 def _content_type(request: Request) -> str:

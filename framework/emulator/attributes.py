@@ -13,8 +13,6 @@ from framework.emulator.catalog import Catalog
 from framework.emulator.model import ActivityType, Attribute, TypeVersion
 from framework.emulator.refusal import Refusal, rule
 
-MAX_SECONDARY = 20
-
 
 def create_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, Any]:
     """Endpoint 8: add attributes to the draft."""
@@ -31,7 +29,7 @@ def create_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, A
         added.append(attribute)
     attributes = (*base.attributes, *added)
     _check_primary(found, base, attributes)
-    _check_count(attributes)
+    check.attribute_count(attributes)
     return catalog.save_draft(found, base.with_attributes(attributes))
 
 
@@ -49,7 +47,7 @@ def update_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, A
         changed[current.api_name] = _updated(found, current, item, index)
     attributes = tuple(changed.values())
     _check_primary(found, base, attributes)
-    _check_count(attributes)
+    check.attribute_count(attributes)
     return catalog.save_draft(found, base.with_attributes(attributes))
 
 
@@ -110,11 +108,6 @@ def _check_primary(
             f"Activity type '{found.api_name}' has been approved: its primary attribute can no "
             "longer be changed"
         )
-
-
-def _check_count(attributes: tuple[Attribute, ...]) -> None:
-    if sum(1 for a in attributes if not a.primary) > MAX_SECONDARY:
-        raise Refusal("1028", f"Max field limit reached ({MAX_SECONDARY} attributes)")
 
 
 def _no_duplicates(items: list[dict[str, Any]]) -> None:

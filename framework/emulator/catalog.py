@@ -127,6 +127,7 @@ class Catalog:
         if clash is not None and not clash.primary:
             raise Refusal("1017", f"Object already exists: attribute '{primary.api_name}'")
         kept = tuple(a for a in base.attributes if not a.primary)
+        check.attribute_count((primary, *kept))
         return (primary, *kept)
 
     def approve(self, api_name: str) -> dict[str, Any]:

@@ -15,7 +15,8 @@ MAX_RECORDS = 300
 MAX_ATTRIBUTE_BYTES = 65_536
 MAX_STRING = 255
 MAX_TEXT_BYTES = 30_000
-REQUIRED = ("leadId", "activityDate", "activityTypeId", "primaryAttributeValue")
+# ACT and SPEC's CustomActivity both require `attributes` (an empty array when there are none).
+REQUIRED = ("leadId", "activityDate", "activityTypeId", "primaryAttributeValue", "attributes")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
@@ -88,16 +89,21 @@ def _checked(catalog: Catalog, leads: int, record: Any) -> tuple[ActivityType, d
     primary = version.primary
     assert primary is not None, "an approved version always has a primary attribute"
     _value(primary, record["primaryAttributeValue"])
-    attributes = record.get("attributes", [])
+    attributes = record["attributes"]
     if not isinstance(attributes, list):
         raise Skip("1003", "Invalid data: attributes must be an array")
-    if len(json.dumps(attributes).encode()) > MAX_ATTRIBUTE_BYTES:
+    # Bytes as a client sends them: compact UTF-8 JSON, not \u-escaped (which triples accents).
+    sent = json.dumps(attributes, ensure_ascii=False, separators=(",", ":")).encode()
+    if len(sent) > MAX_ATTRIBUTE_BYTES:
         raise Skip("1049", f"Attributes array exceeds {MAX_ATTRIBUTE_BYTES} bytes")
     values: dict[str, Any] = {}
     for item in attributes:
         if not isinstance(item, dict):
             raise Skip("1003", "Invalid data: each attribute must be an object with a value")
         named: Any = item.get("apiName", item.get("name"))
+        if named is None or named == "":
+            raise Skip("1002", "Missing value for required parameter 'apiName' (or 'name') of "
+                       "an attribute")
         target = next((a for a in version.secondaries if named in (a.api_name, a.name)), None)
         if target is None:
             raise Skip("1006", f"Field '{named}' not found")

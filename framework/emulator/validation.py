@@ -19,6 +19,7 @@ MAX_API_NAME = 255
 DISPLAY_NAME = re.compile(r"[A-Za-z0-9 _]*[A-Za-z][A-Za-z0-9 _]*")
 MAX_TEXT = 255  # undocumented; the emulator's cap for names and descriptions (BEHAVIOUR.md)
 MAX_DESCRIPTION = 2000
+MAX_SECONDARY = 20  # ACT: 0-20 attributes besides the primary
 
 
 def body_object(body: Any) -> dict[str, Any]:
@@ -122,3 +123,10 @@ def duplicate_names(items: list[dict[str, Any]]) -> Refusal | None:
             return invalid(f"Invalid data: attribute '{item['apiName']}' is listed twice")
         seen.add(item["apiName"])
     return None
+
+
+def attribute_count(attributes: tuple[Attribute, ...]) -> None:
+    """1028 past 20 secondaries. Every attribute counts against 21, so that a type with 20
+    secondaries can follow ACT's documented primary change (demote, then promote) in two calls."""
+    if len(attributes) > MAX_SECONDARY + 1:
+        raise Refusal("1028", f"Max field limit reached ({MAX_SECONDARY} attributes)")

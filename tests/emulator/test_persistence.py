@@ -24,7 +24,7 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     result(first.approve("attendConference"))
     result(first.update("attendConference", {"name": "Renamed"}))
     result(first.add([{"leadId": 1, "activityDate": "2026-01-01", "activityTypeId": 100001,
-                       "primaryAttributeValue": "x"}]))
+                       "primaryAttributeValue": "x", "attributes": []}]))
     first.running.mark_in_use("attendConference")
     before = result(first.describe("attendConference", draft=True))
     first.running.server.stop()
@@ -33,7 +33,8 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     assert result(second.create(type_body("other")))[0]["id"] == 100002
     assert second.delete("attendConference")["errors"][0]["code"] == "1022"
     [added] = result(second.add([{"leadId": 1, "activityDate": "2026-01-01",
-                                  "activityTypeId": 100001, "primaryAttributeValue": "x"}]))
+                                  "activityTypeId": 100001, "primaryAttributeValue": "x",
+                                  "attributes": []}]))
     assert added["id"] == 2
     [usage] = result(second.get("/rest/v1/stats/usage.json"))
     assert usage["total"] == 10  # the day's quota use survives the restart too

@@ -1,0 +1,97 @@
+"""Requests a third-party Marketo client may send that ours never does, answered as the reference
+(custom-activities-api.md) says Marketo answers them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.emulator.rest import TYPE_BASE, Api, errors, result, type_body
+
+ATT = "attendConference"
+TYPE_ID = 100001
+
+
+def attribute(api_name: str, data_type: str = "string") -> dict[str, Any]:
+    return {"apiName": api_name, "name": api_name.capitalize(), "dataType": data_type}
+
+
+def record(**overrides: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {"leadId": 7, "activityDate": "2026-09-26T06:56:35+07:00",
+                            "activityTypeId": TYPE_ID, "primaryAttributeValue": "PyCon",
+                            "attributes": []}
+    body.update(overrides)
+    return body
+
+
+def skipped(code: str, message: str) -> dict[str, Any]:
+    reason = [{"code": code, "message": message}]
+    return {"status": "skipped", "errors": reason, "reasons": reason}
+
+
+@pytest.fixture
+def live(api: Api) -> Api:
+    result(api.create(type_body()))
+    result(api.attributes(ATT, "create", [attribute("notes", "text"), attribute("room")]))
+    result(api.approve(ATT))
+    return api
+
+
+def test_method_get_appended_to_the_uri_serves_a_form_post_as_a_get(api: Api) -> None:
+    # §1 (ERR): Marketo's example is POST <path>?_method=GET with the query as a form body.
+    result(api.create(type_body()))
+    reply = api.http.post(f"{TYPE_BASE}/{ATT}/describe.json", params={"_method": "GET"},
+                          data={"draft": "true"}, headers=api.auth).json()
+    assert [(t["apiName"], t["status"]) for t in result(reply)] == [(ATT, "draft")]
+    bare = api.http.post("/rest/v1/activities/external/types.json?_method=get",
+                         headers=api.auth).json()
+    assert [t["apiName"] for t in result(bare)] == [ATT]
+    stats = api.http.get("/_emulator/stats").json()["calls_by_endpoint"]
+    assert stats["GET /rest/v1/activities/external/type/{apiName}/describe.json"] == 1
+    assert stats["GET /rest/v1/activities/external/types.json"] == 1
+
+
+def test_a_record_without_attributes_is_skipped_as_missing_a_required_value(live: Api) -> None:
+    # §2.9: every record requires `attributes` (ACT, and SPEC's CustomActivity.required).
+    bare = record()
+    del bare["attributes"]
+    assert result(live.add([bare, record()])) == [
+        skipped("1002", "Missing value for required parameter 'attributes'"),
+        {"id": 1, "marketoGUID": "1", "status": "added"}]
+
+
+def test_the_1049_limit_counts_utf8_bytes_not_escaped_json(live: Api) -> None:
+    # 12,000 "é" are 24,000 bytes as sent (UTF-8), but 72,000 once \u-escaped.
+    accented = [{"apiName": "notes", "value": "é" * 12_000}]
+    assert result(live.add([record(attributes=accented)])) == [
+        {"id": 1, "marketoGUID": "1", "status": "added"}]
+    over = [{"apiName": "notes", "value": "é" * 33_000}]  # 66,000 bytes: checked before the value
+    assert result(live.add([record(attributes=over)])) == [
+        skipped("1049", "Attributes array exceeds 65536 bytes")]
+
+
+@pytest.mark.parametrize("item", [{"value": "A1"}, {"apiName": "", "value": "A1"}])
+def test_an_attribute_naming_no_field_is_a_missing_value(live: Api, item: dict[str, Any]) -> None:
+    assert result(live.add([record(attributes=[item])])) == [
+        skipped("1002", "Missing value for required parameter 'apiName' (or 'name') of an "
+                        "attribute")]
+
+
+def test_a_type_with_20_secondaries_changes_its_primary_the_documented_way(api: Api) -> None:
+    # §2.7 and §3: demote the primary (isPrimary:false), then promote another, in two calls.
+    result(api.create(type_body()))
+    result(api.attributes(ATT, "create", [attribute(f"field{i}") for i in range(20)]))
+    [demoted] = result(api.attributes(ATT, "update", [
+        {"apiName": "conferenceName", "isPrimary": False}]))
+    assert "primaryAttribute" not in demoted
+    assert len(demoted["attributes"]) == 21
+    # Without a primary, no 22nd attribute fits, whichever way it comes.
+    assert errors(api.attributes(ATT, "create", [attribute("field20")])) == [
+        ("1028", "Max field limit reached (20 attributes)")]
+    assert errors(api.update(ATT, {"primaryAttribute": attribute("newPrimary")})) == [
+        ("1028", "Max field limit reached (20 attributes)")]
+    [promoted] = result(api.attributes(ATT, "update", [{"apiName": "field0", "isPrimary": True}]))
+    assert promoted["primaryAttribute"]["apiName"] == "field0"
+    assert len(promoted["attributes"]) == 20
+    assert result(api.approve(ATT))[0]["status"] == "approved"
