@@ -255,13 +255,23 @@ def _content_type(request: Request) -> str:
 
 
 def _parsed_body(route: Route, request: Request) -> Any:
-    if not request.body.strip():
+    # A GET's body means nothing to Marketo: it is ignored, whatever its Content-Type.
+    if route.method == "GET" or not request.body.strip():
         return None
     if _content_type(request) != "application/json":
         raise Refusal("612", "Invalid Content Type")
     if not route.json_body:
         return None
     try:
-        return json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        return json.loads(request.body, parse_constant=_not_json)
+    except ValueError as exc:  # JSONDecodeError, UnicodeDecodeError and NaN/Infinity
         raise Refusal("609", f"Invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        # Too deeply nested for the parser: bad input (609), not a system error (611, which
+        # clients may retry).
+        raise Refusal("609", "Invalid JSON: nested too deeply") from exc
+
+
+def _not_json(constant: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259); Python's parser would accept them."""
+    raise ValueError(f"{constant} is not a JSON value")

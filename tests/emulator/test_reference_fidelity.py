@@ -95,3 +95,22 @@ def test_a_type_with_20_secondaries_changes_its_primary_the_documented_way(api: 
     assert promoted["primaryAttribute"]["apiName"] == "field0"
     assert len(promoted["attributes"]) == 20
     assert result(api.approve(ATT))[0]["status"] == "approved"
+
+
+@pytest.mark.parametrize(("body", "message"), [
+    (b'{"apiName": NaN}', "Invalid JSON: NaN is not a JSON value"),
+    (b'{"apiName": -Infinity}', "Invalid JSON: -Infinity is not a JSON value"),
+    (b"[" * 100_000 + b"]" * 100_000, "Invalid JSON: nested too deeply"),
+])
+def test_bodies_that_are_not_json_are_609_not_a_retryable_system_error(
+    api: Api, body: bytes, message: str
+) -> None:
+    reply = api.http.post(f"{TYPE_BASE}.json", content=body,
+                          headers={**api.auth, "Content-Type": "application/json"}).json()
+    assert errors(reply) == [("609", message)]
+
+
+def test_the_body_of_a_get_is_ignored(api: Api) -> None:
+    reply = api.http.request("GET", "/rest/v1/activities/external/types.json", content=b"x=1",
+                             headers={**api.auth, "Content-Type": "text/plain"}).json()
+    assert result(reply) == []
