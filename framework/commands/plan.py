@@ -68,8 +68,22 @@ def command(
     click.echo(render(plan, fmt, color=color), nl=False)
     if out is not None:
         save_plan(plan, out)
-        click.echo(f"Saved the plan to {out}; apply it with `activities apply {out}`.", err=True)
+        click.echo(_saved(plan, out, endpoint), err=True)
     return EXIT_CHANGES if detailed_exitcode and plan.has_changes else EXIT_OK
+
+
+def _saved(plan: Plan, out: Path, endpoint: str | None) -> str:
+    """Where the plan went, and the apply command that works for it as it is."""
+    if plan.summary.destructive and not plan.provenance.allowDestructive:
+        # Inviting an apply that is certain to refuse would only waste a review round.
+        return (
+            f"Saved the plan to {out}; apply refuses it as it is (destructive changes not "
+            "allowed): after review, make it with "
+            f"`activities plan --allow-destructive --out {out}`."
+        )
+    # An ad-hoc endpoint is not recorded in the plan (only its host), so apply needs it again.
+    again = f" --endpoint {endpoint}" if endpoint else ""
+    return f"Saved the plan to {out}; apply it with `activities apply {out}{again}`."
 
 
 async def _plan(

@@ -69,7 +69,9 @@ def test_plan_saves_json_and_show_renders_it_without_any_call(
                  env=emulator.env)
     assert result.exit_code == 0, result.output
     assert result.stderr == (
-        f"Saved the plan to {out}; apply it with `activities apply {out}`.\n"
+        # The plan records only the host, so the apply that works names the endpoint again.
+        f"Saved the plan to {out}; apply it with "
+        f"`activities apply {out} --endpoint {emulator.url}`.\n"
     )
     document = json.loads(out.read_text())
     assert document["readCalls"] == 1
@@ -189,6 +191,22 @@ def test_allow_destructive_is_recorded_for_apply(cli: Cli, project: Path, emulat
     assert (
         "    destructive: allowed because the plan was made with --allow-destructive\n"
         in result.stdout
+    )
+
+
+def test_saving_a_plan_apply_would_refuse_does_not_invite_applying_it(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    seeded(emulator, ("shrinks", "approved"))
+    write_definition(project / "activities", "shrinks",
+                     attributes=[{"apiName": "amount", "name": "Amount", "dataType": "integer"}])
+    out = project / "plan.json"
+    result = cli("plan", "--endpoint", emulator.url, "--out", str(out), cwd=project,
+                 env=emulator.env)
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (
+        f"Saved the plan to {out}; apply refuses it as it is (destructive changes not allowed): "
+        f"after review, make it with `activities plan --allow-destructive --out {out}`.\n"
     )
 
 
