@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from framework.environment import LOCAL, Target
+from urllib.parse import urlsplit
+
+from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import RefusedError
 from framework.plan.model import Plan, TypeChange
 
@@ -71,7 +73,7 @@ def check_target(plan: Plan, target: Target, plan_name: str) -> None:
     how = (
         f"-e {made.environment}"
         if made.environment not in (AD_HOC,)
-        else (f"--endpoint https://{made.endpointHost}")
+        else (f"--endpoint {_scheme(made.endpointHost)}://{made.endpointHost}")
     )
     raise RefusedError(
         f"refusing to apply {plan_name}: it was made for {where}, but this apply targets {here}; "
@@ -79,3 +81,9 @@ def check_target(plan: Plan, target: Target, plan_name: str) -> None:
         f"  fix: apply it to the instance it was reviewed for ({how}), or make a plan for this "
         "one with `activities plan`"
     )
+
+
+def _scheme(host: str) -> str:
+    """Plans record only the host; on loopback (the emulator) the endpoint is plain http."""
+    hostname = urlsplit(f"//{host}").hostname or host
+    return "http" if is_loopback(hostname) else "https"

@@ -205,7 +205,7 @@ def test_plan_for_another_instance_is_refused(
         f"Error: refusing to apply plans/reviewed.json: it was made for environment 'endpoint' "
         f"(host {host}), but this apply targets environment 'endpoint' (host {other_host}); "
         "nothing was changed\n"
-        f"  fix: apply it to the instance it was reviewed for (--endpoint https://{host}), or "
+        f"  fix: apply it to the instance it was reviewed for (--endpoint {emulator.url}), or "
         "make a plan for this one with `activities plan`\n"
     )
     assert other.stats()["total_calls"] == 0

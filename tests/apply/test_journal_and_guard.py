@@ -82,6 +82,27 @@ def test_plan_for_another_environment_is_refused() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("host", "endpoint"),
+    [
+        ("a.mktorest.com", "https://a.mktorest.com"),
+        ("127.0.0.1:40000", "http://127.0.0.1:40000"),
+        ("localhost:8787", "http://localhost:8787"),
+        ("[::1]:8787", "http://[::1]:8787"),
+    ],
+)
+def test_refusing_an_endpoint_plan_names_the_endpoint_that_reaches_it(
+    host: str, endpoint: str
+) -> None:
+    target = Target("staging", "https://b.mktorest.com", "i", "s")
+    with pytest.raises(RefusedError) as refused:
+        check_target(plan_for("endpoint", host), target, "plans/x.json")
+    assert str(refused.value).endswith(
+        f"  fix: apply it to the instance it was reviewed for (--endpoint {endpoint}), or make "
+        "a plan for this one with `activities plan`"
+    )
+
+
 def test_local_plan_is_refused_elsewhere() -> None:
     target = Target("prod", "https://a.mktorest.com", "i", "s")
     with pytest.raises(RefusedError) as refused:
