@@ -11,7 +11,7 @@ from typing import Any
 from framework.emulator import validation as check
 from framework.emulator.catalog import Catalog
 from framework.emulator.model import ActivityType, Attribute, TypeVersion
-from framework.emulator.refusal import Refusal, rule
+from framework.emulator.refusal import Refusal, blank, rule
 
 
 def create_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, Any]:
@@ -24,6 +24,9 @@ def create_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, A
     for index, item in enumerate(items):
         primary = check.is_primary(item.get("isPrimary"), f"attributes[{index}].isPrimary")
         attribute = check.new_attribute(item, f"attributes[{index}]", primary=bool(primary))
+        if item.get("dataType") is None:
+            # ACT: dataType is required here (only create type's primary defaults to string).
+            raise blank(f"attributes[{index}].dataType")
         if base.attribute(attribute.api_name) is not None:
             raise Refusal("1017", f"Object already exists: attribute '{attribute.api_name}'")
         added.append(attribute)

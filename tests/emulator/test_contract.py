@@ -87,7 +87,7 @@ def exercise(api: Api, recorder: Recorder) -> None:
     api.describe("unknown")  # 702
     api.update(att, {"description": "Changed"})
     api.update("unknown", {"description": "Changed"})  # 702
-    api.attributes(att, "create", [date, {"apiName": "room", "name": "Room"}])
+    api.attributes(att, "create", [date, {"apiName": "room", "name": "Room", "dataType": "string"}])
     api.attributes(att, "create", [date])  # 1017
     api.attributes(att, "update", [{"apiName": "room", "name": "Room Name"}])
     api.attributes(att, "update", [{"apiName": "missing", "name": "Missing"}])  # 1006

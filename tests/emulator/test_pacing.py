@@ -133,7 +133,8 @@ def test_concurrent_attribute_calls_under_limits_stay_consistent(api_factory: An
     api = api_factory(latency_ms=200, rate_limit_calls=15, rate_limit_seconds=60)
     result(api.create(type_body("busy")))
     calls = [("POST", f"{TYPE_BASE}/busy/attributes/create.json",
-              {"attributes": [{"apiName": f"field{i}", "name": f"Field {i}"}]})
+              {"attributes": [{"apiName": f"field{i}", "name": f"Field {i}",
+                               "dataType": "string"}]})
              for i in range(CALLERS + 5)]
     replies = asyncio.run(_together(api, calls[:CALLERS]))
     assert codes(replies) == Counter({"ok": 10, "615": 10})

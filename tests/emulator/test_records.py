@@ -90,7 +90,8 @@ def test_records_of_an_unapproved_type_are_all_skipped(api: Api) -> None:
 
 
 def test_records_go_to_the_approved_version_while_a_draft_exists(live: Api) -> None:
-    result(live.attributes(ATT, "create", [{"apiName": "extra", "name": "Extra"}]))
+    result(live.attributes(ATT, "create", [{"apiName": "extra", "name": "Extra",
+                                            "dataType": "string"}]))
     assert result(live.add([record(attributes=[{"apiName": "extra", "value": "x"}])])) == [
         skipped("1006", "Field 'extra' not found")]
 

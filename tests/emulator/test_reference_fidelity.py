@@ -114,3 +114,13 @@ def test_the_body_of_a_get_is_ignored(api: Api) -> None:
     reply = api.http.request("GET", "/rest/v1/activities/external/types.json", content=b"x=1",
                              headers={**api.auth, "Content-Type": "text/plain"}).json()
     assert result(reply) == []
+
+
+def test_attribute_create_requires_a_data_type(api: Api) -> None:
+    # §2.7 (ACT): apiName, name and dataType are required; only create type's primary defaults.
+    [created] = result(api.create(type_body()))
+    assert created["primaryAttribute"]["dataType"] == "string"
+    assert errors(api.attributes(ATT, "create", [attribute("room"), {"apiName": "day",
+                                                                     "name": "Day"}])) == [
+        ("701", "attributes[1].dataType cannot be blank")]
+    assert "attributes" not in result(api.describe(ATT, draft=True))[0]
