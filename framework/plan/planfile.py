@@ -41,7 +41,10 @@ def save_plan(plan: Plan, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(dumps(plan), encoding="utf-8")
     except OSError as exc:
-        raise PlanError(f"{path}: cannot write the plan: {exc.strerror or exc}") from exc
+        raise PlanError(
+            f"{path}: cannot write the plan: {exc.strerror or exc}\n"
+            "  fix: pass an --out path in a folder you can write to"
+        ) from exc
 
 
 def load_plan(path: Path) -> Plan:
@@ -86,14 +89,23 @@ def _read_json(path: Path) -> dict[str, Any]:
             f"`activities plan --out {path}`"
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{path}: cannot read the plan: {exc}") from exc
+        raise PlanError(f"{path}: cannot read the plan: {exc}\n" + _not_a_plan(path)) from exc
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}\n"
-            + REPLAN.format(path=path)
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}\n" + _not_a_plan(path)
         ) from exc
     if not isinstance(raw, dict):
-        raise PlanError(f"{path}: not a plan (expected a JSON object)\n" + REPLAN.format(path=path))
+        raise PlanError(f"{path}: not a plan (expected a JSON object)\n" + _not_a_plan(path))
     return raw
+
+
+def _not_a_plan(path: Path) -> str:
+    """The fix for a file that is no plan at all: re-planning over it is right only for a .json
+    file; for anything else (a definition passed by mistake) it would overwrite that file."""
+    if path.suffix.lower() == ".json":
+        return REPLAN.format(path=path)
+    return (
+        "  fix: pass a plan saved by `activities plan --out plans/NAME.json`; this file is not one"
+    )

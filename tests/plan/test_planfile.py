@@ -87,3 +87,34 @@ def test_unreadable_files_say_what_to_do(tmp_path: Path) -> None:
     assert str(raised.value) == (
         f"{listed}: not a plan (expected a JSON object)\n" + FIX.format(path=listed)
     )
+
+
+def test_a_file_that_is_no_plan_is_never_offered_to_be_overwritten(tmp_path: Path) -> None:
+    definition = tmp_path / "buyCar.yaml"
+    definition.write_text("version: 1\napiName: buyCar\n")
+    with pytest.raises(PlanError) as raised:
+        load_plan(definition)
+    assert str(raised.value) == (
+        f"{definition}:1:1: not valid JSON: Expecting value\n"
+        "  fix: pass a plan saved by `activities plan --out plans/NAME.json`; this file is not one"
+    )
+    binary = tmp_path / "logo.png"
+    binary.write_bytes(b"\x89PNG\xff")
+    with pytest.raises(PlanError) as raised:
+        load_plan(binary)
+    assert str(raised.value).endswith(
+        "\n  fix: pass a plan saved by `activities plan --out plans/NAME.json`; "
+        "this file is not one"
+    )
+
+
+def test_an_unwritable_out_path_says_what_to_do(tmp_path: Path) -> None:
+    blocker = tmp_path / "plans"
+    blocker.write_text("a file where the folder should be")
+    path = blocker / "next.json"
+    with pytest.raises(PlanError) as raised:
+        save_plan(every_kind_of_change(), path)
+    assert str(raised.value) == (
+        f"{path}: cannot write the plan: File exists\n"
+        "  fix: pass an --out path in a folder you can write to"
+    )
