@@ -89,7 +89,16 @@ def resolve_target(
             "or pass one of them"
         )
     conf = settings.environments[env]
-    url = check_endpoint(conf.endpoint)
+    try:
+        url = check_endpoint(conf.endpoint)
+    except ConfigError as exc:
+        # The value comes from pyproject.toml, so the fix is there, not in an --endpoint option.
+        what = str(exc).splitlines()[0]
+        raise ConfigError(
+            f"{settings.root / 'pyproject.toml'}: [tool.activities.environments.{env}] {what}\n"
+            '  fix: set endpoint = "https://123-ABC-456.mktorest.com" (the REST base of the '
+            "instance) in that section"
+        ) from exc
     client_id, secret = _credentials(
         conf.client_id_env, conf.client_secret_env, environ, f"environment {env!r}"
     )

@@ -73,14 +73,21 @@ def load_settings(start: Path | None = None) -> Settings:
     try:
         data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(f"{pyproject}: cannot read [tool.activities]: {exc}") from exc
+        raise ConfigError(
+            f"{pyproject}: cannot read [tool.activities]: {exc}\n"
+            "  fix: correct the TOML at that position"
+        ) from exc
     section = data.get("tool", {}).get("activities", {})
     try:
         return Settings(root=pyproject.parent, **section)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        # Every problem at once, as validate does for definitions.
+        problems = "\n".join(
+            f"{pyproject}: [tool.activities] {'.'.join(str(p) for p in error['loc'])}: "
+            f"{error['msg']}"
+            for error in exc.errors()
+        )
         raise ConfigError(
-            f"{pyproject}: [tool.activities] {where}: {first['msg']}\n"
-            "  fix: see README.md, 'Settings', for the keys and their types"
+            f"{problems}\n  fix: see README.md, 'Instances and credentials' and 'The type "
+            "limit', for the keys and their types"
         ) from exc

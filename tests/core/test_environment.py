@@ -105,3 +105,48 @@ def test_bad_settings_name_the_key(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text("[tool.activities]\nmax_typs = 25\n")
     with pytest.raises(ConfigError, match=r"\[tool.activities\] max_typs: Extra inputs"):
         load_settings(tmp_path)
+
+
+def test_every_bad_setting_is_listed_with_where_to_read_about_them(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(
+        "[tool.activities.environments.prod]\nendpoint = 'https://1.mktorest.com'\n"
+        "client_id = 'P_ID'\ncalls_per_20s = 'fifty'\n"
+    )
+    with pytest.raises(ConfigError) as exc:
+        load_settings(tmp_path)
+    assert str(exc.value) == (
+        f"{pyproject}: [tool.activities] environments.prod.calls_per_20s: Input should be a "
+        "valid integer, unable to parse string as an integer\n"
+        f"{pyproject}: [tool.activities] environments.prod.client_id: Extra inputs are not "
+        "permitted\n"
+        "  fix: see README.md, 'Instances and credentials' and 'The type limit', for the keys "
+        "and their types"
+    )
+
+
+def test_a_toml_syntax_error_says_what_to_do(tmp_path: Path) -> None:
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text("[tool.activities]\nmax_types = [\n")
+    with pytest.raises(ConfigError) as exc:
+        load_settings(tmp_path)
+    assert str(exc.value) == (
+        f"{pyproject}: cannot read [tool.activities]: Invalid value (at end of document)\n"
+        "  fix: correct the TOML at that position"
+    )
+
+
+def test_a_bad_endpoint_in_a_named_environment_points_at_pyproject(tmp_path: Path) -> None:
+    settings = Settings(
+        root=tmp_path,
+        environments={"prod": EnvironmentSettings(endpoint="http://1.mktorest.com")},
+    )
+    with pytest.raises(ConfigError) as exc:
+        resolve_target(settings, env="prod", environ=CREDS)
+    assert str(exc.value) == (
+        f"{tmp_path / 'pyproject.toml'}: [tool.activities.environments.prod] endpoint "
+        "'http://1.mktorest.com' uses plain http off the loopback interface; credentials would "
+        "travel in clear text\n"
+        '  fix: set endpoint = "https://123-ABC-456.mktorest.com" (the REST base of the '
+        "instance) in that section"
+    )
