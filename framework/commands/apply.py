@@ -87,7 +87,7 @@ def command(
                     definitions,
                     allow_destructive=allow_destructive,
                     show=lambda plan: _show(plan, as_json),
-                    confirm=lambda plan: yes or click.confirm("Apply this plan?", err=True),
+                    confirm=lambda plan: yes or _ask(),
                     listeners=[progress],
                 )
             )
@@ -108,6 +108,15 @@ def command(
         result = replace(result, journal=_shown(result.journal))
     _report(result, rerun, as_json)
     return EXIT_OK if result.ok else EXIT_ERROR
+
+
+def _ask() -> bool:
+    """Ctrl+C or Ctrl+D at the prompt is a "no", not a crash."""
+    try:
+        return click.confirm("Apply this plan?", err=True)
+    except click.Abort:
+        click.echo(err=True)  # end the prompt's line
+        return False
 
 
 def _progress(as_json: bool) -> Listener:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from apply_support import mutating_calls, read, saved_plan, write_type
 
 TYPE = "/rest/v1/activities/external/type"
@@ -225,6 +227,31 @@ def test_interactive_apply_without_terminal_or_yes_refuses(
         "plans/NAME.json`, review it, and run `activities apply plans/NAME.json`\n"
     )
     assert emulator.stats()["total_calls"] == 0
+
+
+class _Terminal:
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_ctrl_c_or_ctrl_d_at_the_prompt_is_a_no(
+    project: Path, emulator: Any, cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write_type(project, "attendClass")
+    # A terminal on stdin, so apply asks; the empty input ends the prompt as Ctrl+D does
+    # (click turns Ctrl+C and Ctrl+D alike into Abort).
+    terminal = SimpleNamespace(stdin=_Terminal(True), stdout=_Terminal(False),
+                               stderr=_Terminal(False))
+    monkeypatch.setattr("framework.commands.apply.sys", terminal)
+
+    declined = cli("apply", *_endpoint(emulator), cwd=project, env=emulator.env, input="")
+
+    assert declined.exit_code == 1, declined.output
+    assert declined.stderr == "Apply this plan? [y/N]: \nNot applied; nothing was changed.\n"
+    assert emulator.stats()["mutating_calls"] == 0
 
 
 def test_interactive_apply_with_yes_saves_plan_and_journal(
