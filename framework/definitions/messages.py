@@ -134,6 +134,9 @@ def _example(detail: ErrorDetails, key: str) -> str:
 
 def _missing(detail: ErrorDetails, key: str) -> tuple[str, str]:
     fix = BLOCK_FIXES.get(key) if len(detail["loc"]) == 1 else None
+    if key == "dataType":
+        # No example here: a data type pasted without thought is fixed once the type is approved.
+        fix = f"add `dataType:` with the attribute's data type, one of: {DATA_TYPES}"
     return f"required key '{key}' is missing", fix or f"add {_example(detail, key)}"
 
 

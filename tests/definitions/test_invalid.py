@@ -196,6 +196,17 @@ CASES = [
         id="missing-attribute-name",
     ),
     pytest.param(
+        {"buyCar.yaml": D.replace("    dataType: currency\n", "")},
+        10,
+        (
+            "activities/buyCar.yaml:11:5: attributes[0].dataType: required key"
+            " 'dataType' is missing\n"
+            "  fix: add `dataType:` with the attribute's data type, one of: string, boolean,"
+            " integer, float, link, email, currency, date, datetime, phone, text\n"
+        ),
+        id="missing-attribute-data-type",
+    ),
+    pytest.param(
         {"buyCar.yaml": D.replace("version: 1", 'version: "1"')},
         10,
         (
