@@ -62,6 +62,24 @@ def _credentials(
     return client_id, secret
 
 
+def _without_userinfo(url: str) -> str:
+    """Refuse `https://user:secret@host`: plans, output and errors show the endpoint's host."""
+    try:
+        parts = urlsplit(url)
+        userinfo = parts.username is not None or parts.password is not None
+    except ValueError:  # a malformed port; check_endpoint says what is wrong
+        return url
+    if userinfo:
+        # The URL itself is not repeated: it holds the secret.
+        raise ConfigError(
+            "the endpoint URL carries credentials (user:password@ before the host); they would "
+            "show wherever the host does: plans, output and errors\n"
+            "  fix: remove them from the URL and put the client id and secret in "
+            "MARKETO_CLIENT_ID / MARKETO_CLIENT_SECRET (or the variables your environment names)"
+        )
+    return url
+
+
 def resolve_target(
     settings: Settings,
     env: str | None = None,
@@ -73,7 +91,7 @@ def resolve_target(
     if env and endpoint:
         raise ConfigError("--env and --endpoint are exclusive\n  fix: pass one of them")
     if endpoint:
-        url = check_endpoint(endpoint)
+        url = check_endpoint(_without_userinfo(endpoint))
         client_id, secret = _credentials(
             "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET", environ, f"--endpoint {url}"
         )
@@ -90,7 +108,7 @@ def resolve_target(
         )
     conf = settings.environments[env]
     try:
-        url = check_endpoint(conf.endpoint)
+        url = check_endpoint(_without_userinfo(conf.endpoint))
     except ConfigError as exc:
         # The value comes from pyproject.toml, so the fix is there, not in an --endpoint option.
         what = str(exc).splitlines()[0]

@@ -150,3 +150,15 @@ def test_a_bad_endpoint_in_a_named_environment_points_at_pyproject(tmp_path: Pat
         '  fix: set endpoint = "https://123-ABC-456.mktorest.com" (the REST base of the '
         "instance) in that section"
     )
+
+
+@pytest.mark.parametrize("url", ["https://id:s3cret@x.mktorest.com", "http://s3cret@127.0.0.1:8"])
+def test_credentials_in_the_endpoint_url_are_refused_without_repeating_them(url: str) -> None:
+    settings = Settings(environments={"prod": EnvironmentSettings(endpoint=url)})
+    for where in ({"endpoint": url}, {"env": "prod"}):
+        with pytest.raises(ConfigError) as exc:
+            resolve_target(settings, environ=CREDS, **where)
+        assert "s3cret" not in str(exc.value)
+        assert "the endpoint URL carries credentials (user:password@ before the host)" in str(
+            exc.value
+        )
