@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from typing import Any
 
 import click
@@ -56,6 +57,24 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
 @click.version_option(__version__, prog_name="activities")
 def main() -> None:
     """Marketo Engage custom activity types as code."""
+    show_client_warnings()
+
+
+class _StderrWarnings(logging.Handler):
+    """Writes to the stderr of the moment (click's), so a captured or swapped stream works."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            click.echo(f"activities: {self.format(record)}", err=True)
+        except Exception:  # noqa: BLE001 - logging must never break the command
+            self.handleError(record)
+
+
+def show_client_warnings() -> None:
+    """Show the client's warnings (long retry waits) on stderr, so a slow run never looks stuck."""
+    logger = logging.getLogger("framework.client")
+    if not any(isinstance(handler, _StderrWarnings) for handler in logger.handlers):
+        logger.addHandler(_StderrWarnings(logging.WARNING))
 
 
 for _name in COMMANDS:

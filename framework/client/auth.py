@@ -17,7 +17,7 @@ import httpx
 
 from framework.client.operations import IDENTITY_PATH
 from framework.client.redact import redact
-from framework.client.retry import RETRYABLE_HTTP, RetryPolicy
+from framework.client.retry import NOTICEABLE_WAIT_SECONDS, RETRYABLE_HTTP, RetryPolicy
 from framework.client.stats import ClientStats
 from framework.errors import AuthenticationError, TransientError
 
@@ -111,6 +111,10 @@ class TokenProvider:
                     code=failure,
                     endpoint=IDENTITY_ENDPOINT,
                 )
+            log.log(
+                logging.WARNING if delay >= NOTICEABLE_WAIT_SECONDS else logging.DEBUG,
+                "retrying %s after %s in %.1f s", IDENTITY_ENDPOINT, failure, delay,
+            )
             await self._sleep(delay)
 
     async def _request(self) -> Token | str:

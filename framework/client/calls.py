@@ -24,6 +24,7 @@ from framework.client.pacing import Limiter
 from framework.client.redact import body_text
 from framework.client.retry import (
     MAX_TOKEN_REJECTIONS,
+    NOTICEABLE_WAIT_SECONDS,
     QUOTA_CODE,
     RATE_LIMIT_CODE,
     RETRYABLE_CODES,
@@ -141,8 +142,10 @@ class CallRunner:
         delay = backoff.next_delay(failure.code)
         if delay is None:
             raise self._exhausted(call, failure, backoff, uncertain)
-        log.debug(
-            "retrying %s%s after %s in %.3f s", call.op.endpoint, call.where, failure.code, delay
+        log.log(
+            logging.WARNING if delay >= NOTICEABLE_WAIT_SECONDS else logging.DEBUG,
+            "retrying %s%s after %s in %.1f s",
+            call.op.endpoint, call.where, failure.code, delay,
         )
         self._stats.count_retry()
         if failure.code == RATE_LIMIT_CODE:

@@ -20,6 +20,8 @@ RATE_LIMIT_CODE = "606"
 QUOTA_CODE = "607"
 # How many fresh tokens in a row Marketo may reject before the client gives up.
 MAX_TOKEN_REJECTIONS = 3
+# Retry waits at least this long are logged as warnings, so a command never looks stuck in silence.
+NOTICEABLE_WAIT_SECONDS = 1.0
 
 
 class RetryPolicy:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
@@ -220,3 +222,17 @@ def test_waiting_for_the_limiter_does_not_eat_the_retry_budget(fake_time: FakeTi
     stats = run(scenario())
     assert (stats["calls"], stats["retries"]) == (3, 1)
     assert fake_time.sleeps[0] == 20.05
+
+
+def test_waits_a_person_would_notice_are_warnings(caplog: pytest.LogCaptureFixture) -> None:
+    """Short retries stay at DEBUG; a wait of a second or more is a WARNING the CLI shows."""
+    fake_time = FakeTime()
+    marketo = ScriptedMarketo([failure("604", "Request timed out")] * 3)
+    with caplog.at_level(logging.DEBUG, logger="framework.client"):
+        call(marketo, fake_time, "describe_type", "attendWebinar")
+    retries = [r for r in caplog.records if r.getMessage().startswith("retrying ")]
+    assert [r.levelno >= logging.WARNING for r in retries] == [s >= 1.0 for s in fake_time.sleeps]
+    assert any(s >= 1.0 for s in fake_time.sleeps) and any(s < 1.0 for s in fake_time.sleeps)
+    assert retries[-1].getMessage().startswith(
+        "retrying GET /rest/v1/activities/external/type/{apiName}/describe.json"
+    )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
+
+from framework.cli import show_client_warnings
 
 
 @pytest.mark.parametrize(
@@ -33,3 +36,11 @@ def test_the_emulator_keeps_2_for_a_bad_option_as_documented(cli: Any) -> None:
 def test_help_and_version_exit_0(cli: Any) -> None:
     assert cli("plan", "--help").exit_code == 0
     assert cli("--version").exit_code == 0
+
+
+def test_client_warnings_are_shown_once_on_stderr(capsys: pytest.CaptureFixture[str]) -> None:
+    show_client_warnings()
+    show_client_warnings()  # idempotent: one handler, one line
+    logging.getLogger("framework.client").warning("retrying GET /x after 606 in %.1f s", 20.0)
+    logging.getLogger("framework.client").info("not shown")
+    assert capsys.readouterr().err == "activities: retrying GET /x after 606 in 20.0 s\n"
