@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/activities validate
-	$(BIN)/activities plan
-	$(BIN)/activities apply --yes
+	$(BIN)/activities plan --out .activities/demo-plan.json
+	$(BIN)/activities apply .activities/demo-plan.json
 	$(BIN)/activities plan --detailed-exitcode
 
 test: $(STAMP)
