@@ -199,7 +199,7 @@ def _write_all(
 
 def _text(live: TypeVersion, existing: ActivityType | None, modeline: str) -> str:
     """The new file; over an existing one (--force) its `protect` is kept and its version
-    bumped when the content changes, as `activities lint` expects."""
+    bumped when the content changes (the file format asks for a bump on every change)."""
     if existing is None:
         return definition_text(live, modeline=modeline)
     same = (
