@@ -9,11 +9,11 @@ from typing import Any
 from live_setup import FAST
 from plan_literals import ATTRIBUTES, PRIMARY, definition, version
 
+from framework.apply.runner import send
 from framework.client.marketo import MarketoClient
 from framework.definitions.model import DefinitionFile
 from framework.live import TypeVersion
 from framework.plan.compare import compare
-from framework.plan.model import Step
 from framework.plan.read import read_live
 from framework.plan.steps import attribute_body, create_steps, draft_steps
 
@@ -82,28 +82,6 @@ ROWS: dict[str, tuple[TypeVersion | None, TypeVersion | None, DefinitionFile, st
         "update",
     ),
 }
-
-
-async def send(client: MarketoClient, step: Step) -> None:
-    """Make the call a step names with its body, as apply does."""
-    body = step.body or {}
-    name = step.apiName
-    if step.op == "create_type":
-        await client.create_type(body)
-    elif step.op == "update_type":
-        await client.update_type(name, body)
-    elif step.op == "create_attributes":
-        await client.create_attributes(name, body["attributes"])
-    elif step.op == "update_attributes":
-        await client.update_attributes(name, body["attributes"])
-    elif step.op == "delete_attributes":
-        await client.delete_attributes(name, [a["apiName"] for a in body["attributes"]])
-    elif step.op == "approve":
-        await client.approve_type(name)
-    elif step.op == "discard_draft":
-        await client.discard_draft(name)
-    else:
-        await client.delete_type(name)
 
 
 async def arrange(client: MarketoClient, approved: TypeVersion | None,
