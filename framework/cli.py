@@ -1,4 +1,8 @@
-"""The `activities` command line: a thin shell over the command modules."""
+"""The `activities` command line: a thin shell over the command modules.
+
+Commands are imported when they run, not at start-up: every pre-commit hook and CI step pays
+the start-up, and `validate` must not load httpx, jinja2, gitpython or the emulator.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,69 @@ import click
 from framework import __version__
 from framework.commands.common import EXIT_ERROR
 
-# Each module in framework/commands exposes `command`, a click.Command.
-COMMANDS = ("validate", "fmt", "schema", "plan", "show", "apply", "import_", "emulator")
+# name -> (module in framework/commands exposing `command`, the one-line help for `--help`).
+# A test checks each line equals the command's own short help, so the two cannot drift.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "validate": (
+        "validate",
+        "Check the definition files offline: the schema and every Marketo rule.",
+    ),
+    "fmt": (
+        "fmt",
+        "Rewrite definition files in canonical key order and indentation, comments kept.",
+    ),
+    "schema": (
+        "schema",
+        "Print the JSON Schema of definition files (for editors and other tools).",
+    ),
+    "plan": ("plan", "Show what apply would change on the live instance, and why."),
+    "show": ("show", "Render a saved plan (refusing one edited after it was made)."),
+    "apply": (
+        "apply",
+        "Apply PLAN (a saved, reviewed plan) without asking; or, without PLAN, make a plan, "
+        "show it and apply it once confirmed.",
+    ),
+    "import": (
+        "import_",
+        "Write definition files for live types: the named ones, or every unmanaged one.",
+    ),
+    "emulator": (
+        "emulator",
+        "Serve an emulated Marketo instance; the first line printed is its URL.",
+    ),
+}
 
 # Commands that keep click's exit code 2 for a usage error, as their documentation says.
 USAGE_EXIT_2 = ("emulator",)
 
 
+def load_command(name: str) -> click.Command:
+    """Import the module of command NAME and return its click command."""
+    module, _ = COMMANDS[name]
+    command: click.Command = importlib.import_module(f"framework.commands.{module}").command
+    return command
+
+
 class CommandLine(click.Group):
-    """A usage error (unknown command or option, bad value) exits 1, not click's 2: `plan
+    """Loads a command's module only when that command runs.
+
+    A usage error (unknown command or option, bad value) exits 1, not click's 2: `plan
     --detailed-exitcode` means "changes present" by 2, and a typo in CI must not read as that."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        return load_command(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # The listing uses the table's help lines, so `--help` imports no command module.
+        limit = formatter.width - 6 - max(len(name) for name in COMMANDS)
+        rows = [(name, _shorten(COMMANDS[name][1], limit)) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def make_context(
         self,
@@ -39,6 +96,11 @@ class CommandLine(click.Group):
             return super().invoke(ctx)
         except click.UsageError as exc:
             raise _exit_1(exc) from None
+
+
+def _shorten(text: str, limit: int) -> str:
+    """The first sentence, cut at a word to fit LIMIT columns, as click's short help does."""
+    return click.Command("x", help=text).get_short_help_str(max(limit, 45))
 
 
 class _UsageError(click.UsageError):
@@ -75,7 +137,3 @@ def show_client_warnings() -> None:
     logger = logging.getLogger("framework.client")
     if not any(isinstance(handler, _StderrWarnings) for handler in logger.handlers):
         logger.addHandler(_StderrWarnings(logging.WARNING))
-
-
-for _name in COMMANDS:
-    main.add_command(importlib.import_module(f"framework.commands.{_name}").command)
