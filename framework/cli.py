@@ -7,7 +7,6 @@ the start-up, and `validate` must not load httpx, jinja2, gitpython or the emula
 from __future__ import annotations
 
 import importlib
-import logging
 from typing import Any
 
 import click
@@ -49,6 +48,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Commands that keep click's exit code 2 for a usage error, as their documentation says.
 USAGE_EXIT_2 = ("emulator",)
+# Commands that never talk to Marketo: they skip the client's logging set-up (and `logging`).
+OFFLINE = ("validate", "fmt", "schema", "show")
 
 
 def load_command(name: str) -> click.Command:
@@ -117,23 +118,19 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
 
 @click.group(cls=CommandLine, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="activities")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Marketo Engage custom activity types as code."""
-    show_client_warnings()
-
-
-class _StderrWarnings(logging.Handler):
-    """Writes to the stderr of the moment (click's), so a captured or swapped stream works."""
-
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            click.echo(f"activities: {self.format(record)}", err=True)
-        except Exception:  # noqa: BLE001 - logging must never break the command
-            self.handleError(record)
+    if ctx.invoked_subcommand not in OFFLINE:
+        show_client_warnings()
 
 
 def show_client_warnings() -> None:
     """Show the client's warnings (long retry waits) on stderr, so a slow run never looks stuck."""
+    import logging
+
+    from framework.commands.client_warnings import StderrWarnings
+
     logger = logging.getLogger("framework.client")
-    if not any(isinstance(handler, _StderrWarnings) for handler in logger.handlers):
-        logger.addHandler(_StderrWarnings(logging.WARNING))
+    if not any(isinstance(handler, StderrWarnings) for handler in logger.handlers):
+        logger.addHandler(StderrWarnings(logging.WARNING))

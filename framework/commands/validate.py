@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from pathlib import Path
 
 import click
@@ -31,6 +30,8 @@ def _text_report(result: CheckResult) -> str:
 
 
 def _json_report(result: CheckResult) -> str:
+    import json  # only --json needs it: validate is a pre-commit hook, its start-up counts
+
     report = {
         "valid": not result.problems,
         "checked": result.checked,
