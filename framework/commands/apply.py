@@ -19,6 +19,7 @@ from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_er
 from framework.definitions.loader import load_definitions
 from framework.environment import LOCAL, resolve_target
 from framework.errors import ConfigError, RefusedError
+from framework.lock.record import record_apply
 from framework.plan.model import Plan
 from framework.plan.planfile import load_plan
 from framework.plan.render import render, use_color
@@ -97,7 +98,7 @@ def command(
                     "Not applied; nothing was changed." if changes else "No changes.", err=True
                 )
                 return EXIT_ERROR if changes else EXIT_OK
-            result = confirmed.result
+            plan, result = confirmed.plan, confirmed.result
             rerun = f"activities apply {_shown(confirmed.plan_path)}" + (
                 f" -e {target.name}" if target.name not in (LOCAL, "endpoint") else ""
             )
@@ -107,6 +108,7 @@ def command(
     if result.journal is not None:
         result = replace(result, journal=_shown(result.journal))
     _report(result, rerun, as_json)
+    click.echo(record_apply(settings, target, plan, result), err=True)
     return EXIT_OK if result.ok else EXIT_ERROR
 
 

@@ -1,0 +1,41 @@
+"""The lock file's shape. It holds ids, versions, fingerprints and names, never a secret."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from framework.live import LiveType
+
+LOCK_FORMAT_VERSION = 1
+
+
+class LockedType(BaseModel):
+    """One managed type as the last apply that verified it left it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: int | None  # Marketo's id of the type: what integration code sends records with
+    version: int | None  # the definition's `version`; None when the file no longer matched
+    fingerprint: str  # LiveType.fingerprint() of `state`, as plans record it
+    appliedAt: str  # when this entry was last written (UTC, ISO 8601)
+    gitCommit: str | None  # the commit checked out by the apply that wrote it
+    state: LiveType  # the verified live state: what drift compares the instance with
+
+
+class Lock(BaseModel):
+    """Every managed type of one environment, as the last apply left it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    format_version: int = LOCK_FORMAT_VERSION
+    environment: str
+    endpointHost: str
+    toolVersion: str
+    updatedAt: str
+    gitCommit: str | None = None
+    types: dict[str, LockedType] = Field(default_factory=dict)
+
+    def type_id(self, api_name: str) -> int | None:
+        """The Marketo id of a managed type, or None when the lock does not know it."""
+        entry = self.types.get(api_name)
+        return entry.id if entry else None

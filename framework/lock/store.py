@@ -1,0 +1,132 @@
+"""Where each environment's lock file lives, reading it, and writing it atomically.
+
+A named environment's lock is committed beside the definitions: `activities/.lock/NAME.json`
+(the loader ignores hidden folders). An ad-hoc `--endpoint URL` is named after its host:
+`activities/.lock/endpoint-HOST-PORT.json`. The built-in `local` instance keeps its state in
+git-ignored `.activities/`, and so does its lock (`.activities/lock/local.json`): a lock of a
+state nobody else has must not show up in the user's commits.
+
+Reading never fails: a missing, unreadable or newer lock is "no lock", with a note saying why,
+so that commands can say what they fall back to.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from framework.environment import LOCAL, Target
+from framework.errors import ConfigError
+from framework.lock.model import LOCK_FORMAT_VERSION, Lock
+from framework.settings import Settings, load_settings
+
+LOCK_FOLDER = ".lock"
+ENDPOINT_PREFIX = "endpoint-"
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class LockRead:
+    """A lock file read: the lock, or None and the reason (for "falls back to ..." lines)."""
+
+    path: Path
+    lock: Lock | None
+    note: str = ""
+
+
+def lock_name(target: Target) -> str:
+    """The lock's name for a target: the environment's name, or `endpoint-HOST` for --endpoint."""
+    if target.name == "endpoint":
+        return ENDPOINT_PREFIX + _UNSAFE.sub("-", target.host).strip("-")
+    return target.name
+
+
+def lock_path(settings: Settings, name: str) -> Path:
+    """The lock file of environment `name` (see the module docstring for why local differs)."""
+    if name == LOCAL:
+        return settings.state_dir / "lock" / f"{LOCAL}.json"
+    return settings.definitions_dir / LOCK_FOLDER / f"{_UNSAFE.sub('-', name)}.json"
+
+
+def load_lock(path: Path) -> LockRead:
+    """Read the lock at `path`; never raises: the note says why there is none."""
+    if not path.is_file():
+        return LockRead(path, None, f"no lock file at {path} (no apply has recorded one yet)")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return LockRead(path, None, f"the lock file {path} cannot be read ({exc})")
+    version = data.get("format_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and version > LOCK_FORMAT_VERSION:
+        return LockRead(
+            path, None,
+            f"the lock file {path} has format_version {version}, newer than this tool's "
+            f"{LOCK_FORMAT_VERSION} (upgrade activities to use it)",
+        )
+    try:
+        return LockRead(path, Lock.model_validate(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        return LockRead(
+            path, None, f"the lock file {path} is not a lock this tool can read "
+            f"({where}: {first['msg']}); the next apply rewrites it",
+        )
+
+
+def read_lock(env: str, settings: Settings | None = None) -> Lock | None:
+    """The lock of environment `env` (`local`, a named one, or `endpoint-HOST`), or None."""
+    settings = settings or load_settings()
+    return load_lock(lock_path(settings, env)).lock
+
+
+def write_lock(path: Path, lock: Lock) -> None:
+    """Write atomically: a temporary file beside it, fsynced, then renamed over the old one.
+
+    A crash at any point leaves either the previous lock or the new one, never a mix."""
+    text = json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    except OSError as exc:
+        raise ConfigError(_cannot_write(path, exc)) from exc
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException as exc:
+        Path(temporary).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ConfigError(_cannot_write(path, exc)) from exc
+        raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder's entry is on disk (POSIX; Windows has no need).
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return (
+        f"the lock file {path} cannot be written: {exc.strerror or exc}\n"
+        "  fix: check the folder's permissions; the live types are applied, and the next "
+        "apply records them"
+    )
