@@ -62,18 +62,22 @@ class RateLimit(click.ParamType[tuple[int, float]]):
               help="Known lead ids are 1..N; records for others are skipped with 1004.")
 @click.option("--reject-query-token", is_flag=True,
               help="Accept the token only in the Authorization header, as after August 2026.")
+@click.option("--strict-activity-date", is_flag=True,
+              help="Records need activityDate as a full timestamp with an offset, else 1001.")
 @handle_errors
 def command(host: str, port: int, state_file: Path | None, client_id: str, client_secret: str,
             token_ttl: int, latency_ms: float, fault_rate: float, seed: int | None,
             rate_limit: tuple[int, float], max_concurrent: int, daily_quota: int,
-            max_types: int, leads: int, reject_query_token: bool) -> int:
+            max_types: int, leads: int, reject_query_token: bool,
+            strict_activity_date: bool) -> int:
     """Serve an emulated Marketo instance; the first line printed is its URL."""
     config = EmulatorConfig(
         client_id=client_id, client_secret=client_secret, token_ttl=token_ttl,
         latency_ms=latency_ms, fault_rate=fault_rate, seed=seed,
         rate_limit_calls=rate_limit[0], rate_limit_seconds=rate_limit[1],
         max_concurrent=max_concurrent, daily_quota=daily_quota, max_types=max_types,
-        leads=leads, reject_query_token=reject_query_token, state_file=state_file,
+        leads=leads, reject_query_token=reject_query_token,
+        strict_activity_date=strict_activity_date, state_file=state_file,
     )
 
     def ready(url: str) -> None:

@@ -20,6 +20,7 @@ from framework.emulator.faults import Fault, FaultPlan
 from framework.emulator.identity import Identity, OAuthError
 from framework.emulator.instance import Instance
 from framework.emulator.pacing import Pacer
+from framework.emulator.reading import Answer
 from framework.emulator.refusal import Refusal
 from framework.emulator.routes import Context, Route, match
 from framework.emulator.stats import Stats
@@ -48,7 +49,8 @@ class Emulator:
         wall: Callable[[], float] = time.time,
     ) -> None:
         self.config = config
-        self.instance = Instance(config.max_types, config.leads, iso_now)
+        self.instance = Instance(config.max_types, config.leads, iso_now, wall,
+                                 config.strict_activity_date)
         self.identity = Identity(config.client_id, config.client_secret, config.token_ttl, clock)
         self.pacer = Pacer(config.rate_limit_calls, config.rate_limit_seconds,
                            config.max_concurrent, config.daily_quota, clock, wall)
@@ -110,6 +112,8 @@ class Emulator:
             return Reply(200, dumps({"reset": True}))
         if request.path == "/_emulator/state" and request.method == "GET":
             return Reply(200, dumps(self.instance.to_json()))
+        if request.path == "/_emulator/records" and request.method == "GET":
+            return self._records(request.query.get("type", ""))
         parts = request.path.split("/")
         if (request.method == "POST" and len(parts) == 5 and parts[2] == "types"
                 and parts[4] == "in-use"):
@@ -121,6 +125,15 @@ class Emulator:
             return Reply(200, dumps({"apiName": parts[3], "inUse": True}))
         return Reply(404, dumps({"error": f"no introspection endpoint {request.method} "
                                           f"{request.path}"}))
+
+    def _records(self, api_name: str) -> Reply:
+        """Every stored record of one type, for tests and benchmarks to count."""
+        found = self.instance.catalog.types.get(api_name)
+        if found is None:
+            return Reply(404, dumps({"error": f"no activity type {api_name!r}"}))
+        keys = ("id", "leadId", "activityDate", "primaryAttributeValue", "attributes")
+        records = [{key: stored[key] for key in keys} for stored in found.records]
+        return Reply(200, dumps({"records": records}))
 
     def _token(self, request: Request) -> Reply:
         self.stats.token_calls += 1
@@ -202,9 +215,17 @@ class Emulator:
             except Refusal as refusal:
                 self.stats.errors_by_code[refusal.code] += 1
             return Reply(0, silent=True)
-        return Reply(200, dumps(self._envelope(self._run(route, api_name, request), [])))
+        answer = self._run(route, api_name, request)
+        if isinstance(answer, Answer):
+            body = self._envelope(answer.result or [], [])
+            if answer.result is None:  # SPEC's ResponseOfVoid has no `result`
+                del body["result"]
+            return Reply(200, dumps({**body, **answer.extra}))
+        return Reply(200, dumps(self._envelope(answer, [])))
 
-    def _run(self, route: Route, api_name: str, request: Request) -> list[dict[str, Any]]:
+    def _run(
+        self, route: Route, api_name: str, request: Request
+    ) -> list[dict[str, Any]] | Answer:
         body = _parsed_body(route, request)
         result = route.action(self.context, api_name, request.query, body)
         if route.mutating:

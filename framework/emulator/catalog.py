@@ -69,7 +69,7 @@ class Catalog:
             raise Refusal("1017", f"Object already exists: activity type '{api_name}'")
         self._check_unique_names(api_name, trigger, filter_)
         if len(self.types) >= self.max_types:
-            raise Refusal("1027", f"Max Activity Type Limit Reached ({self.max_types})")
+            raise Refusal("1027", "Max Activity Type Limit Reached")
         stamp = self.now()
         version = TypeVersion(name, trigger, filter_, description, (primary,))
         created = ActivityType(self.next_id, api_name, stamp, stamp, draft=version)

@@ -23,6 +23,8 @@ class EmulatorConfig:
     max_types: int = 10
     leads: int = 1000  # known lead ids are 1..leads
     reject_query_token: bool = False
+    # activityDate must be a full timestamp with seconds and an offset (else 1001)
+    strict_activity_date: bool = False
     state_file: Path | None = None
 
     def __repr__(self) -> str:
@@ -33,5 +35,6 @@ class EmulatorConfig:
             f"rate_limit={self.rate_limit_calls}/{self.rate_limit_seconds}s, "
             f"max_concurrent={self.max_concurrent}, daily_quota={self.daily_quota}, "
             f"max_types={self.max_types}, leads={self.leads}, "
-            f"reject_query_token={self.reject_query_token}, state_file={self.state_file})"
+            f"reject_query_token={self.reject_query_token}, "
+            f"strict_activity_date={self.strict_activity_date}, state_file={self.state_file})"
         )

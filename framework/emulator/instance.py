@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -12,14 +13,21 @@ from framework.emulator.records import RecordLog
 class Instance:
     """The data behind the REST endpoints, saved and restored as one JSON document."""
 
-    def __init__(self, max_types: int, leads: int, now: Callable[[], str]) -> None:
+    def __init__(
+        self,
+        max_types: int,
+        leads: int,
+        now: Callable[[], str],
+        wall: Callable[[], float] = time.time,
+        strict_dates: bool = False,
+    ) -> None:
         self.leads = leads
         self.catalog = Catalog(max_types, now)
-        self.records = RecordLog()
+        self.records = RecordLog(wall, strict_dates)
 
     def clear(self) -> None:
         self.catalog = Catalog(self.catalog.max_types, self.catalog.now)
-        self.records = RecordLog()
+        self.records = RecordLog(self.records.wall, self.records.strict_dates)
 
     def to_json(self) -> dict[str, Any]:
         return {"catalog": self.catalog.to_json(), "nextRecordId": self.records.next_id}

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -18,6 +20,8 @@ MAX_TEXT_BYTES = 30_000
 # ACT and SPEC's CustomActivity both require `attributes` (an empty array when there are none).
 REQUIRED = ("leadId", "activityDate", "activityTypeId", "primaryAttributeValue", "attributes")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+FULL_TIMESTAMP = re.compile(
+    r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})")
 
 
 class Skip(Exception):
@@ -30,10 +34,12 @@ class Skip(Exception):
 
 
 class RecordLog:
-    """Every record added to the instance, and the next record id."""
+    """The next record id, when each record was stored, and the activityDate rule in force."""
 
-    def __init__(self) -> None:
+    def __init__(self, wall: Callable[[], float] = time.time, strict_dates: bool = False) -> None:
         self.next_id = 1
+        self.wall = wall
+        self.strict_dates = strict_dates
 
     def take_id(self) -> int:
         self.next_id += 1
@@ -59,22 +65,25 @@ def add_activities(catalog: Catalog, log: RecordLog, leads: int, body: Any) -> l
 
 def _one(catalog: Catalog, log: RecordLog, leads: int, record: Any) -> dict[str, Any]:
     try:
-        found, stored = _checked(catalog, leads, record)
+        found, stored = _checked(catalog, leads, record, log.strict_dates)
     except Skip as skip:
         reason = {"code": skip.code, "message": skip.message}
         # ACT's example sends `errors`, ERR's rule says `reasons`: send both (BEHAVIOUR.md).
         return {"status": "skipped", "errors": [reason], "reasons": [reason]}
     record_id = log.take_id()
-    found.records.append({"id": record_id, **stored})
+    # storedAt (epoch seconds) is what a paging token's sinceDatetime selects by (BEHAVIOUR.md).
+    found.records.append({"id": record_id, **stored, "storedAt": log.wall()})
     return {"id": record_id, "marketoGUID": str(record_id), "status": "added"}
 
 
-def _checked(catalog: Catalog, leads: int, record: Any) -> tuple[ActivityType, dict[str, Any]]:
+def _checked(
+    catalog: Catalog, leads: int, record: Any, strict_dates: bool
+) -> tuple[ActivityType, dict[str, Any]]:
     if not isinstance(record, dict):
         raise Skip("1003", "Invalid data: a record must be a JSON object")
     for required in REQUIRED:
         if record.get(required) is None or record.get(required) == "":
-            raise Skip("1002", f"Missing value for required parameter '{required}'")
+            raise missing(required)
     found = catalog.by_id(record["activityTypeId"])
     if found is None or found.approved is None or isinstance(record["activityTypeId"], bool):
         raise Skip("1013", f"Object not found: activity type {record['activityTypeId']} is not "
@@ -83,8 +92,8 @@ def _checked(catalog: Catalog, leads: int, record: Any) -> tuple[ActivityType, d
     if isinstance(lead, bool) or not isinstance(lead, int) or not 1 <= lead <= leads:
         raise Skip("1004", "Lead not found")
     when = record["activityDate"]
-    if not isinstance(when, str) or _datetime(when) is None:
-        raise Skip("1001", f"Invalid value for activityDate '{when}': expected ISO 8601")
+    if not isinstance(when, str) or not _activity_date(when, strict_dates):
+        raise mismatch(when, "datetime")
     version = found.approved
     primary = version.primary
     assert primary is not None, "an approved version always has a primary attribute"
@@ -95,16 +104,18 @@ def _checked(catalog: Catalog, leads: int, record: Any) -> tuple[ActivityType, d
     # Bytes as a client sends them: compact UTF-8 JSON, not \u-escaped (which triples accents).
     sent = json.dumps(attributes, ensure_ascii=False, separators=(",", ":")).encode()
     if len(sent) > MAX_ATTRIBUTE_BYTES:
-        raise Skip("1049", f"Attributes array exceeds {MAX_ATTRIBUTE_BYTES} bytes")
+        raise Skip("1049", "Failed to Create Activity")
     values: dict[str, Any] = {}
     for item in attributes:
         if not isinstance(item, dict):
             raise Skip("1003", "Invalid data: each attribute must be an object with a value")
-        named: Any = item.get("apiName", item.get("name"))
+        # `apiName` names an attribute by its apiName, `name` by its display name: never crossed.
+        key = "apiName" if "apiName" in item else "name"
+        named: Any = item.get(key)
         if named is None or named == "":
-            raise Skip("1002", "Missing value for required parameter 'apiName' (or 'name') of "
-                       "an attribute")
-        target = next((a for a in version.secondaries if named in (a.api_name, a.name)), None)
+            raise missing("apiName")
+        target = next((a for a in version.secondaries
+                       if named == (a.api_name if key == "apiName" else a.name)), None)
         if target is None:
             raise Skip("1006", f"Field '{named}' not found")
         values[target.api_name] = _value(target, item.get("value"))
@@ -135,9 +146,20 @@ def _value(attribute: Attribute, value: Any) -> Any:
     else:
         ok = isinstance(value, (str, int, float)) and len(str(value)) <= MAX_STRING
     if not ok:
-        raise Skip("1003", f"Invalid data: value for '{attribute.api_name}' is not a valid "
-                   f"{kind}")
+        raise mismatch(value, kind)
     return value
+
+
+def missing(parameter: str) -> Skip:
+    """ERR's 1002 template: "Missing value for the required parameter '%s'"."""
+    return Skip("1002", f"Missing value for the required parameter '{parameter}'")
+
+
+def mismatch(value: Any, kind: str) -> Skip:
+    """ERR's 1001 template, for a value of the wrong type: "Invalid value '%s'. Required of
+    type '%s'"."""
+    shown = json.dumps(value) if not isinstance(value, str) else value
+    return Skip("1001", f"Invalid value '{shown}'. Required of type '{kind}'")
 
 
 def _integer(value: Any) -> bool:
@@ -166,6 +188,13 @@ def _date(value: str) -> bool:
     except ValueError:
         return False
     return len(value) == 10
+
+
+def _activity_date(value: str, strict: bool) -> bool:
+    """Lenient: what fromisoformat reads. Strict: a full timestamp with seconds and an offset."""
+    if strict and FULL_TIMESTAMP.fullmatch(value) is None:
+        return False
+    return _datetime(value) is not None
 
 
 def _datetime(value: str) -> datetime | None:

@@ -19,7 +19,7 @@ def blank(field: str) -> Refusal:
 
 def no_data() -> Refusal:
     """702, Marketo's answer for an unknown type apiName."""
-    return Refusal("702", "No data found")
+    return Refusal("702", "No data found for a given search scenario")
 
 
 def rule(message: str) -> Refusal:

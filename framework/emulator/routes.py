@@ -1,4 +1,4 @@
-"""The twelve REST endpoints of §2 plus daily usage: path templates and what each one does."""
+"""The twelve REST endpoints of §2, reading records back, and daily usage: what each one does."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from typing import Any
 from framework.emulator import attributes
 from framework.emulator.identity import SCOPE
 from framework.emulator.instance import Instance
+from framework.emulator.reading import Answer, lead_activities, paging_token
 from framework.emulator.records import add_activities
 from framework.emulator.refusal import invalid
 from framework.emulator.standard import all_activity_types
 
 TYPES = "/rest/v1/activities/external"
 TYPE = TYPES + "/type/{apiName}"
-
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,9 @@ class Context:
     usage: Callable[[], tuple[str, int]]
 
 
-# (context, path apiName, query, parsed JSON body) -> the `result` list
-Action = Callable[[Context, str, dict[str, str], Any], list[dict[str, Any]]]
+# (context, path apiName, query, parsed JSON body) -> the `result` list, or an Answer when the
+# envelope carries more (paging tokens)
+Action = Callable[[Context, str, dict[str, str], Any], list[dict[str, Any]] | Answer]
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,10 @@ ROUTES: tuple[Route, ...] = (
                                             c.instance.leads, b),
           mutating=True, json_body=True),
     Route("GET", "/rest/v1/stats/usage.json", lambda c, n, q, b: _usage(c)),
+    Route("GET", "/rest/v1/activities/pagingtoken.json",
+          lambda c, n, q, b: paging_token(c.instance.catalog, c.instance.records.next_id, q)),
+    Route("GET", "/rest/v1/activities.json",
+          lambda c, n, q, b: lead_activities(c.instance.catalog, c.instance.records.next_id, q)),
 )
 COMPILED = tuple((route, route.pattern) for route in ROUTES)
 

@@ -129,4 +129,4 @@ def attribute_count(attributes: tuple[Attribute, ...]) -> None:
     """1028 past 20 secondaries. Every attribute counts against 21, so that a type with 20
     secondaries can follow ACT's documented primary change (demote, then promote) in two calls."""
     if len(attributes) > MAX_SECONDARY + 1:
-        raise Refusal("1028", f"Max field limit reached ({MAX_SECONDARY} attributes)")
+        raise Refusal("1028", "Max field limit reached")

@@ -41,4 +41,5 @@ def test_whole_lifecycle(api: Api) -> None:
     [deleted] = result(api.delete("attendConference"))
     assert deleted["status"] == "deleted"
     assert result(api.list_types()) == []
-    assert errors(api.describe("attendConference")) == [("702", "No data found")]
+    assert errors(api.describe("attendConference")) == [
+        ("702", "No data found for a given search scenario")]

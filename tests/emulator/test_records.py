@@ -56,19 +56,24 @@ def test_records_are_added_or_skipped_in_input_order(live: Api) -> None:
     ({"leadId": "7"}, ("1004", "Lead not found")),
     ({"activityTypeId": 424242}, ("1013", "Object not found: activity type 424242 is not an "
                                           "approved custom activity type")),
-    ({"activityDate": "yesterday"}, ("1001", "Invalid value for activityDate 'yesterday': "
-                                             "expected ISO 8601")),
-    ({"primaryAttributeValue": None}, ("1002", "Missing value for required parameter "
+    ({"activityDate": "yesterday"}, ("1001", "Invalid value 'yesterday'. Required of type "
+                                             "'datetime'")),
+    ({"primaryAttributeValue": None}, ("1002", "Missing value for the required parameter "
                                                "'primaryAttributeValue'")),
     ({"attributes": [{"apiName": "nope", "value": 1}]}, ("1006", "Field 'nope' not found")),
+    ({"attributes": [{"apiName": "Minutes Watched", "value": 1}]},
+     ("1006", "Field 'Minutes Watched' not found")),
+    ({"attributes": [{"name": "minutes", "value": 1}]}, ("1006", "Field 'minutes' not found")),
     ({"attributes": [{"apiName": "minutes", "value": "many"}]},
-     ("1003", "Invalid data: value for 'minutes' is not a valid integer")),
+     ("1001", "Invalid value 'many'. Required of type 'integer'")),
+    ({"attributes": [{"apiName": "minutes", "value": True}]},
+     ("1001", "Invalid value 'true'. Required of type 'integer'")),
     ({"attributes": [{"apiName": "day", "value": "2026-13-01"}]},
-     ("1003", "Invalid data: value for 'day' is not a valid date")),
+     ("1001", "Invalid value '2026-13-01'. Required of type 'date'")),
     ({"attributes": [{"apiName": "contact", "value": "not-an-email"}]},
-     ("1003", "Invalid data: value for 'contact' is not a valid email")),
+     ("1001", "Invalid value 'not-an-email'. Required of type 'email'")),
     ({"primaryAttributeValue": "x" * 256},
-     ("1003", "Invalid data: value for 'conferenceName' is not a valid string")),
+     ("1001", f"Invalid value '{'x' * 256}'. Required of type 'string'")),
 ])
 def test_each_bad_record_is_skipped_with_its_reason(
     live: Api, overrides: dict[str, Any], expected: tuple[str, str]
@@ -79,7 +84,7 @@ def test_each_bad_record_is_skipped_with_its_reason(
 def test_an_attribute_array_over_64_kib_is_1049(live: Api) -> None:
     big = [{"apiName": "minutes", "value": 1}] * 3000
     assert result(live.add([record(attributes=big)])) == [
-        skipped("1049", "Attributes array exceeds 65536 bytes")]
+        skipped("1049", "Failed to Create Activity")]
 
 
 def test_records_of_an_unapproved_type_are_all_skipped(api: Api) -> None:

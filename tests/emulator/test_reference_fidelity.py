@@ -57,7 +57,7 @@ def test_a_record_without_attributes_is_skipped_as_missing_a_required_value(live
     bare = record()
     del bare["attributes"]
     assert result(live.add([bare, record()])) == [
-        skipped("1002", "Missing value for required parameter 'attributes'"),
+        skipped("1002", "Missing value for the required parameter 'attributes'"),
         {"id": 1, "marketoGUID": "1", "status": "added"}]
 
 
@@ -68,14 +68,13 @@ def test_the_1049_limit_counts_utf8_bytes_not_escaped_json(live: Api) -> None:
         {"id": 1, "marketoGUID": "1", "status": "added"}]
     over = [{"apiName": "notes", "value": "é" * 33_000}]  # 66,000 bytes: checked before the value
     assert result(live.add([record(attributes=over)])) == [
-        skipped("1049", "Attributes array exceeds 65536 bytes")]
+        skipped("1049", "Failed to Create Activity")]
 
 
 @pytest.mark.parametrize("item", [{"value": "A1"}, {"apiName": "", "value": "A1"}])
 def test_an_attribute_naming_no_field_is_a_missing_value(live: Api, item: dict[str, Any]) -> None:
     assert result(live.add([record(attributes=[item])])) == [
-        skipped("1002", "Missing value for required parameter 'apiName' (or 'name') of an "
-                        "attribute")]
+        skipped("1002", "Missing value for the required parameter 'apiName'")]
 
 
 def test_a_type_with_20_secondaries_changes_its_primary_the_documented_way(api: Api) -> None:
@@ -88,9 +87,9 @@ def test_a_type_with_20_secondaries_changes_its_primary_the_documented_way(api: 
     assert len(demoted["attributes"]) == 21
     # Without a primary, no 22nd attribute fits, whichever way it comes.
     assert errors(api.attributes(ATT, "create", [attribute("field20")])) == [
-        ("1028", "Max field limit reached (20 attributes)")]
+        ("1028", "Max field limit reached")]
     assert errors(api.update(ATT, {"primaryAttribute": attribute("newPrimary")})) == [
-        ("1028", "Max field limit reached (20 attributes)")]
+        ("1028", "Max field limit reached")]
     [promoted] = result(api.attributes(ATT, "update", [{"apiName": "field0", "isPrimary": True}]))
     assert promoted["primaryAttribute"]["apiName"] == "field0"
     assert len(promoted["attributes"]) == 20

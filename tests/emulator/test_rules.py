@@ -44,7 +44,7 @@ def test_the_type_past_max_types_is_1027(api_factory: Any) -> None:
     result(api.create(type_body("one")))
     result(api.create(type_body("two")))
     assert errors(api.create(type_body("three"))) == [
-        ("1027", "Max Activity Type Limit Reached (2)")]
+        ("1027", "Max Activity Type Limit Reached")]
     assert len(result(api.list_types())) == 2
 
 
@@ -52,7 +52,7 @@ def test_the_21st_secondary_attribute_is_1028(api: Api) -> None:
     result(api.create(type_body()))
     result(api.attributes(ATT, "create", [attribute(f"field{i}") for i in range(20)]))
     assert errors(api.attributes(ATT, "create", [attribute("field20")])) == [
-        ("1028", "Max field limit reached (20 attributes)")]
+        ("1028", "Max field limit reached")]
     assert len(result(api.describe(ATT, draft=True))[0]["attributes"]) == 20
 
 
@@ -67,7 +67,7 @@ def test_an_unknown_type_is_702(api: Api, call: str) -> None:
         "delete": lambda: api.delete("nope"),
         "create_attributes": lambda: api.attributes("nope", "create", [attribute("a")]),
     }
-    assert errors(calls[call]()) == [("702", "No data found")]
+    assert errors(calls[call]()) == [("702", "No data found for a given search scenario")]
 
 
 def test_approve_without_a_draft_is_709(api: Api) -> None:
