@@ -47,14 +47,17 @@ class RunningEmulator:
 
 @pytest.fixture
 def emulator_factory() -> Iterator[Callable[..., RunningEmulator]]:
-    """Start emulators with any EmulatorConfig overrides; all stop at the end of the test."""
+    """Start emulators with any EmulatorConfig overrides (and EmulatorServer's `limits`, `clock`
+    and `wall`); all stop at the end of the test."""
     servers: list[EmulatorServer] = []
 
     def start(**overrides: Any) -> RunningEmulator:
+        served = {key: overrides.pop(key) for key in ("limits", "clock", "wall")
+                  if key in overrides}
         config = replace(
             EmulatorConfig(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), **overrides
         )
-        server = EmulatorServer(config)
+        server = EmulatorServer(config, **served)
         server.start()
         servers.append(server)
         return RunningEmulator(server, config)

@@ -23,7 +23,7 @@ from framework.emulator.pacing import Pacer
 from framework.emulator.reading import Answer
 from framework.emulator.refusal import Refusal
 from framework.emulator.routes import Context, Route, match
-from framework.emulator.stats import Stats
+from framework.emulator.stats import UNKNOWN_ENDPOINT, Stats
 from framework.emulator.store import load_state, save_state
 from framework.emulator.wire import Reply, Request, plain
 
@@ -153,7 +153,7 @@ class Emulator:
     async def _rest(self, request: Request) -> Reply:
         request = _method_override(request)
         route, api_name, allowed = match(request.method, request.path)
-        key = route.key if route else f"{request.method} {request.path}"
+        key = route.key if route else UNKNOWN_ENDPOINT
         self.stats.total_calls += 1
         self.stats.calls_by_endpoint[key] += 1
         self.stats.call_log.append(key)

@@ -4,24 +4,40 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
+from collections.abc import Callable
 from types import TracebackType
 
 from framework.emulator.app import Emulator
 from framework.emulator.config import EmulatorConfig
-from framework.emulator.wire import HttpServer
+from framework.emulator.wire import HttpServer, WireLimits
 from framework.errors import ConfigError
 
 START_TIMEOUT = 10.0
 
 
 class EmulatorServer:
-    """Serves one emulated instance on host:port (0 picks a free port) in its own event loop."""
+    """Serves one emulated instance on host:port (0 picks a free port) in its own event loop.
 
-    def __init__(self, config: EmulatorConfig, host: str = "127.0.0.1", port: int = 0) -> None:
+    `clock` (monotonic) and `wall` (epoch seconds) drive tokens, the window and the quota day;
+    tests inject them to move time without waiting.
+    """
+
+    def __init__(
+        self,
+        config: EmulatorConfig,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        limits: WireLimits = WireLimits(),  # noqa: B008 - frozen, so one shared default is safe
+        clock: Callable[[], float] = time.monotonic,
+        wall: Callable[[], float] = time.time,
+    ) -> None:
         self.config = config
         self.host, self.port = host, port
         self.url = ""
-        self.emulator = Emulator(config)
+        self.limits = limits
+        self.emulator = Emulator(config, clock, wall)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._http: HttpServer | None = None
@@ -68,7 +84,7 @@ class EmulatorServer:
     async def _serve(self) -> None:
         self._loop = asyncio.get_running_loop()
         self._stopped = asyncio.Event()
-        self._http = HttpServer(self.emulator.handle)
+        self._http = HttpServer(self.emulator.handle, self.limits)
         try:
             port = await self._http.start(self.host, self.port)
         except OSError as exc:

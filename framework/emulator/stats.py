@@ -6,12 +6,18 @@ from collections import Counter, deque
 from dataclasses import dataclass, field
 from typing import Any
 
-CALL_LOG_SIZE = 10_000
+CALL_LOG_SIZE = 1_000  # the most recent calls, oldest first
+# Every request that names no endpoint is counted under this one key, so that counters and the
+# call log stay small whatever paths clients send.
+UNKNOWN_ENDPOINT = "(no such endpoint)"
 
 
 @dataclass
 class Stats:
-    """Counts of every REST call that reached the server, faulted ones included."""
+    """Counts of every REST call that reached the server, faulted ones included.
+
+    Keys are endpoints (method and path template) or UNKNOWN_ENDPOINT, never a raw path.
+    """
 
     total_calls: int = 0
     quota_calls: int = 0

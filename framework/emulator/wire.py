@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import logging
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 MAX_BODY = 1_048_576  # ERR: a body over 1 MB gets HTTP 413
@@ -20,6 +24,25 @@ MAX_URI = 8_192  # ERR: a URI over 8 KB gets HTTP 414
 MAX_HEAD = MAX_URI + 65_536  # request line and headers together
 MAX_DRAIN = 16 * MAX_BODY  # larger bodies are not even read before the 413
 METHOD_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²", which int() refuses
+HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
+OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+
+log = logging.getLogger("framework.emulator")
+
+
+@dataclass(frozen=True)
+class WireLimits:
+    """How long and how many: what a client may hold of the server.
+
+    An idle keep-alive connection is closed after `idle_seconds` without a request; a request
+    whose head and body have not all arrived `read_seconds` after its first byte gets 408;
+    past `max_connections` open connections, a new one gets 503 and is closed.
+    """
+
+    idle_seconds: float = 30.0
+    read_seconds: float = 10.0
+    max_connections: int = 256
 
 
 @dataclass(frozen=True)
@@ -41,6 +64,7 @@ class Reply:
 
 
 Handler = Callable[[Request], Awaitable[Reply]]
+LoopHandler = Callable[[asyncio.AbstractEventLoop, dict[str, Any]], object]
 
 
 def plain(status: int, text: str) -> Reply:
@@ -58,13 +82,18 @@ class BadRequest(Exception):
 class HttpServer:
     """Serves `handler` on host:port until `close()`."""
 
-    def __init__(self, handler: Handler) -> None:
+    def __init__(self, handler: Handler, limits: WireLimits = WireLimits()) -> None:  # noqa: B008 - frozen
         self.handler = handler
+        self.limits = limits
         self.server: asyncio.Server | None = None
         self.connections: set[asyncio.Task[None]] = set()
+        self.refused_connections = 0
+        self.out_of_descriptors = False
 
     async def start(self, host: str, port: int) -> int:
         """Listen and return the bound port (useful with port 0)."""
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(self._loop_exception(loop.get_exception_handler()))
         self.server = await asyncio.start_server(self._accept, host, port, backlog=512,
                                                  limit=MAX_HEAD)
         return int(self.server.sockets[0].getsockname()[1])
@@ -79,13 +108,35 @@ class HttpServer:
         if self.server is not None:
             await self.server.wait_closed()
 
+    def _loop_exception(self, default: LoopHandler | None) -> LoopHandler:
+        """Out of file descriptors, asyncio stops accepting for a second and retries, logging
+        a traceback each time: log one warning instead, until an accept succeeds again."""
+
+        def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+            exception = context.get("exception")
+            if isinstance(exception, OSError) and exception.errno in OUT_OF_DESCRIPTORS:
+                if not self.out_of_descriptors:
+                    log.warning("the emulator is out of file descriptors (%s): it accepts no "
+                                "connection until some close", exception.strerror)
+                self.out_of_descriptors = True
+            elif default is not None:
+                default(loop, context)
+            else:
+                loop.default_exception_handler(context)
+
+        return handle
+
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         assert task is not None
         self.connections.add(task)
+        self.out_of_descriptors = False
         try:
-            await Connection(reader, writer, self.handler).serve()
-        except (ConnectionError, asyncio.IncompleteReadError):
+            if len(self.connections) > self.limits.max_connections:
+                await self._refuse(reader, writer)
+            else:
+                await Connection(reader, writer, self.handler, self.limits).serve()
+        except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
         except asyncio.CancelledError:
             # Server shutdown: end quietly (asyncio logs a cancelled connection task as an error).
@@ -97,12 +148,27 @@ class HttpServer:
                 await writer.wait_closed()
 
 
+    async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        """503 and close; what the client sent is read first (briefly), so that closing on
+        unread data does not reset the connection before the client sees the answer."""
+        self.refused_connections += 1
+        text = (f"Service Unavailable: the emulator serves at most "
+                f"{self.limits.max_connections} connections at once; retry later")
+        reply = plain(503, text)
+        writer.write(head_bytes(reply, keep_alive=False) + reply.body)
+        await writer.drain()
+        with contextlib.suppress(TimeoutError, OSError):
+            async with asyncio.timeout(min(self.limits.read_seconds, 1.0)):
+                await reader.read(MAX_HEAD)
+
+
 class Connection:
     """One keep-alive connection: read a request, answer it, read the next one."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                 handler: Handler) -> None:
+                 handler: Handler, limits: WireLimits) -> None:
         self.reader, self.writer, self.handler = reader, writer, handler
+        self.limits = limits
 
     async def serve(self) -> None:
         while True:
@@ -115,9 +181,31 @@ class Connection:
                 return
 
     async def _cycle(self) -> bool:
-        head = await self._head()
-        if head is None:
+        # Idle: nothing of a next request within idle_seconds closes the connection quietly.
+        try:
+            async with asyncio.timeout(self.limits.idle_seconds):
+                first = await self.reader.read(1)
+        except TimeoutError:
             return False
+        if not first:
+            return False
+        try:
+            async with asyncio.timeout(self.limits.read_seconds):
+                method, target, keep_alive, headers, body = await self._request(first)
+        except TimeoutError as exc:
+            raise BadRequest(408, "Request Timeout: the request did not arrive in "
+                                  f"{self.limits.read_seconds:g} s") from exc
+        parts = urlsplit(target)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        reply = await self.handler(Request(method, parts.path, query, headers, body))
+        if reply.silent:
+            return False
+        await self._send(reply, keep_alive, with_body=method != "HEAD")
+        return keep_alive
+
+    async def _request(self, first: bytes) -> tuple[str, str, bool, dict[str, str], bytes]:
+        """(method, target, keep-alive, headers, body) of the request that began with `first`."""
+        head = first + await self._head()
         method, target, version, headers = parse_head(head)
         keep_alive = wants_keep_alive(version, headers)
         if len(target) > MAX_URI:
@@ -129,24 +217,23 @@ class Connection:
             # The body was read to its end first: closing on unread data resets the connection
             # and the client would never see the 413.
             raise BadRequest(413, "Request Entity Too Large")
-        parts = urlsplit(target)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
-        reply = await self.handler(Request(method, parts.path, query, headers, body))
-        if reply.silent:
-            return False
-        await self._send(reply, keep_alive, with_body=method != "HEAD")
-        return keep_alive
+        return method, target, keep_alive, headers, body
 
-    async def _head(self) -> bytes | None:
-        """The request line and headers, or None when the client closed between requests."""
+    async def _head(self) -> bytes:
+        """The rest of the request line and the headers."""
         try:
             return await self.reader.readuntil(b"\r\n\r\n")
         except asyncio.IncompleteReadError as exc:
-            if exc.partial.strip():
-                raise BadRequest(400, "Bad request: closed inside the headers") from exc
-            return None
+            raise BadRequest(400, "Bad request: closed inside the headers") from exc
         except asyncio.LimitOverrunError as exc:
             raise BadRequest(431, "Request Header Fields Too Large") from exc
+
+    async def _line(self, what: str) -> bytes:
+        """One CRLF-ended line of a chunked body (a size line or a trailer)."""
+        try:
+            return await self.reader.readuntil(b"\r\n")
+        except asyncio.LimitOverrunError as exc:
+            raise BadRequest(400, f"Bad request: {what} over {MAX_HEAD} bytes") from exc
 
     async def _body(self, headers: dict[str, str]) -> bytes | None:
         """The whole body, or None when it is over MAX_BODY (read, up to MAX_DRAIN, and dropped)."""
@@ -157,7 +244,7 @@ class Connection:
                 raise BadRequest(501, "Transfer-Encoding not implemented")
             return await self._chunked()
         length = headers.get("content-length", "0")
-        if not length.isdigit():
+        if not DIGITS.fullmatch(length):
             raise BadRequest(400, "Bad request: invalid Content-Length")
         size = int(length)
         if size > MAX_DRAIN:
@@ -169,13 +256,12 @@ class Connection:
         chunks: list[bytes] = []
         size = 0
         while True:
-            line = await self.reader.readuntil(b"\r\n")
-            try:
-                chunk = int(line.split(b";")[0].strip(), 16)
-            except ValueError as exc:
-                raise BadRequest(400, "Bad request: invalid chunk size") from exc
+            digits = (await self._line("a chunk size line")).split(b";")[0].strip()
+            if not HEX.fullmatch(digits):  # int(..., 16) would take "-100", "0x10" or "1_0"
+                raise BadRequest(400, "Bad request: invalid chunk size")
+            chunk = int(digits, 16)
             if chunk == 0:
-                while (await self.reader.readuntil(b"\r\n")) != b"\r\n":
+                while (await self._line("a trailer")) != b"\r\n":
                     pass  # trailers are ignored
                 return b"".join(chunks) if size <= MAX_BODY else None
             size += chunk
@@ -186,16 +272,21 @@ class Connection:
                 chunks.append(data[:-2])
 
     async def _send(self, reply: Reply, keep_alive: bool, with_body: bool = True) -> None:
-        phrase = HTTPStatus(reply.status).phrase
-        lines = [f"HTTP/1.1 {reply.status} {phrase}", f"content-type: {reply.content_type}",
-                 f"content-length: {len(reply.body)}"]
-        lines += [f"{name}: {value}" for name, value in reply.extra_headers]
-        if not keep_alive:
-            lines.append("connection: close")
-        data = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        data = head_bytes(reply, keep_alive)
         # A HEAD answer has the headers of the GET answer and no body.
         self.writer.write(data + reply.body if with_body else data)
         await self.writer.drain()
+
+
+def head_bytes(reply: Reply, keep_alive: bool) -> bytes:
+    """The status line and headers of `reply`."""
+    phrase = HTTPStatus(reply.status).phrase
+    lines = [f"HTTP/1.1 {reply.status} {phrase}", f"content-type: {reply.content_type}",
+             f"content-length: {len(reply.body)}"]
+    lines += [f"{name}: {value}" for name, value in reply.extra_headers]
+    if not keep_alive:
+        lines.append("connection: close")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 
 def parse_head(head: bytes) -> tuple[str, str, str, dict[str, str]]:

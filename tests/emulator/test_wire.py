@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
+import subprocess
+import sys
+from collections.abc import Callable
 
+import httpx
 import pytest
 
+from framework.emulator.wire import WireLimits
 from tests.emulator.rest import Api, type_body
 
 TYPES = "/rest/v1/activities/external/types.json"
@@ -77,3 +83,126 @@ def test_malformed_requests_get_an_http_error_and_a_close(
     [answer] = exchange(api, request_bytes)
     assert answer.startswith(b"HTTP/1.1 " + status + b" ")
     assert b"connection: close\r\n" in answer
+
+
+CHUNKED_POST = (b"POST /rest/v1/activities/external/type.json HTTP/1.1\r\nHost: x\r\n"
+                b"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+
+
+@pytest.mark.parametrize("request_bytes", [
+    # "\xb2" is "²" in latin-1: str.isdigit() says yes, int() says no
+    b"POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: \xb2\r\n\r\n",
+    CHUNKED_POST + b"-100\r\n",
+    CHUNKED_POST + b"0x10\r\n",
+    CHUNKED_POST + b"5;ext=" + b"e" * 80_000 + b"\r\nhello\r\n0\r\n\r\n",
+    CHUNKED_POST + b"0\r\nX-Trailer: " + b"t" * 80_000 + b"\r\n\r\n",
+])
+def test_hostile_framing_gets_a_400_and_no_traceback(
+    api: Api, request_bytes: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    [answer] = exchange(api, request_bytes)
+    assert answer.startswith(b"HTTP/1.1 400 Bad Request\r\n")
+    assert b"connection: close\r\n" in answer
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+
+def connect(api: Api) -> socket.socket:
+    port = int(api.running.url.rsplit(":", 1)[1])
+    return socket.create_connection(("127.0.0.1", port), timeout=5)
+
+
+def read_all(raw: socket.socket) -> bytes:
+    """Everything until the server closes the connection."""
+    received = b""
+    while chunk := raw.recv(65536):
+        received += chunk
+    return received
+
+
+def test_an_idle_connection_is_closed_after_the_idle_timeout(
+    api_factory: Callable[..., Api],
+) -> None:
+    api = api_factory(limits=WireLimits(idle_seconds=0.05))
+    with connect(api) as idle, connect(api) as used:
+        used.sendall(get(api))
+        first = used.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 OK\r\n")
+        # Both are closed by the server (recv returns b""), long before the socket's 5 s.
+        assert read_all(idle) == b""
+        assert b"HTTP/1.1" not in read_all(used)
+
+
+def test_a_request_that_arrives_too_slowly_gets_408(api_factory: Callable[..., Api]) -> None:
+    api = api_factory(limits=WireLimits(read_seconds=0.05))
+    with connect(api) as slow:
+        slow.sendall(b"GET /rest/v1/activities/external/types.json HTTP/1.1\r\nHo")
+        answer = read_all(slow)
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n")
+    assert answer.endswith(b"Request Timeout: the request did not arrive in 0.05 s")
+
+
+def test_connections_past_the_cap_get_a_503_that_says_why(api_factory: Callable[..., Api]) -> None:
+    api = api_factory(limits=WireLimits(max_connections=2))
+    api.http.close()  # its pooled connection would count as one of the two
+    held = [connect(api), connect(api)]
+    for raw in held:  # answered, so the server holds both
+        raw.sendall(get(api))
+        assert raw.recv(65536).startswith(b"HTTP/1.1 200 OK\r\n")
+    with connect(api) as extra:
+        extra.sendall(get(api))
+        refused = read_all(extra)
+    assert refused.startswith(b"HTTP/1.1 503 Service Unavailable\r\n")
+    assert b"connection: close\r\n" in refused
+    assert refused.endswith(b"the emulator serves at most 2 connections at once; retry later")
+    held.pop().close()
+    for _ in range(200):  # the server notices the close on its next loop turn
+        with connect(api) as again:
+            again.sendall(get(api, "Connection: close\r\n"))
+            if read_all(again).startswith(b"HTTP/1.1 200 OK\r\n"):
+                break
+    else:
+        raise AssertionError("a freed connection slot was never reused")
+    held.pop().close()
+
+
+def test_unknown_paths_share_one_counter_and_stats_stay_small(api: Api) -> None:
+    for number in range(1_100):
+        api.get(f"/rest/v1/nothing/{number}/{'p' * 2_000}.json")
+    api.http.post("/rest/v1/activities/external/types.json", headers=api.auth)  # 605
+    stats = api.http.get("/_emulator/stats")
+    assert stats.json()["calls_by_endpoint"] == {"(no such endpoint)": 1_101}
+    assert stats.json()["call_log"] == ["(no such endpoint)"] * 1_000
+    assert len(stats.content) < 40_000
+
+
+OUT_OF_DESCRIPTORS_SCRIPT = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_NOFILE, (48, resource.getrlimit(resource.RLIMIT_NOFILE)[1]))
+from framework.emulator.config import EmulatorConfig
+from framework.emulator.server import EmulatorServer
+server = EmulatorServer(EmulatorConfig())
+print(server.start(), flush=True)
+sys.stdin.read()
+server.stop()
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_NOFILE is POSIX")
+def test_out_of_descriptors_is_one_warning_and_serving_resumes() -> None:
+    process = subprocess.Popen([sys.executable, "-c", OUT_OF_DESCRIPTORS_SCRIPT],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None and process.stdin is not None
+    try:
+        url = process.stdout.readline().strip()
+        port = int(url.rsplit(":", 1)[1])
+        flood = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(80)]
+        for raw in flood:
+            raw.close()
+        # asyncio accepts again a second after running out; then every backlog entry is served.
+        answer = httpx.get(f"{url}/_emulator/stats", timeout=20)
+        assert answer.status_code == 200
+    finally:
+        _, err = process.communicate("", timeout=20)
+    assert "Traceback" not in err
+    assert err.count("out of file descriptors") == 1, err
