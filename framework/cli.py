@@ -40,6 +40,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_",
         "Write definition files for live types: the named ones, or every unmanaged one.",
     ),
+    "drift": (
+        "drift",
+        "Report what changed on the instance since the last apply (exit 2 when anything did).",
+    ),
     "emulator": (
         "emulator",
         "Serve an emulated Marketo instance; the first line printed is its URL.",

@@ -126,12 +126,18 @@ def resolve_target(
 
 @asynccontextmanager
 async def connect(
-    target: Target, settings: Settings
+    target: Target, settings: Settings, *, read_only: bool = False
 ) -> AsyncIterator[tuple[Target, MarketoClient]]:
-    """Open a client on the target; for `local`, start the embedded emulator first."""
+    """Open a client on the target; for `local`, start the embedded emulator first.
+
+    `read_only`: the client refuses every call that would change the instance (drift)."""
     if not target.embedded:
         async with MarketoClient(
-            target.endpoint, target.client_id, target.client_secret, pacing=target.pacing
+            target.endpoint,
+            target.client_id,
+            target.client_secret,
+            pacing=target.pacing,
+            read_only=read_only,
         ) as client:
             yield target, client
         return
@@ -148,6 +154,10 @@ async def connect(
     with EmulatorServer(config) as server:
         started = Target(LOCAL, server.url, target.client_id, target.client_secret, target.pacing)
         async with MarketoClient(
-            server.url, started.client_id, started.client_secret, pacing=started.pacing
+            server.url,
+            started.client_id,
+            started.client_secret,
+            pacing=started.pacing,
+            read_only=read_only,
         ) as client:
             yield started, client

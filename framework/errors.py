@@ -6,6 +6,7 @@
     ├── PlanError             a plan cannot be made, read or applied
     │   ├── RefusedError      the plan would break a rule (protect, destructive, a Marketo limit)
     │   └── StalePlanError    the live state moved since the plan was made
+    ├── ReadOnlyError         a read-only client (drift) was asked to change the instance
     └── MarketoError          Marketo answered with an error (code, message, endpoint, requestId)
         ├── AuthenticationError    identity refused the credentials (HTTP 401), or 601/602 persisted
         ├── QuotaExceededError     607: the daily quota is spent; resets at midnight US Central
@@ -64,6 +65,17 @@ class RefusedError(PlanError):
 
 class StalePlanError(PlanError):
     """The live instance changed since the plan was made."""
+
+
+class ReadOnlyError(ActivitiesError):
+    """A client opened read-only was asked for a call that changes the instance; none was sent."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint
+        super().__init__(
+            f"refused to call {endpoint}: this client is read-only and never changes the "
+            "instance; nothing was sent\n  fix: this is a bug in activities; please report it"
+        )
 
 
 class MarketoError(ActivitiesError):

@@ -10,6 +10,11 @@ client_id_env = "MARKETO_PROD_CLIENT_ID"
 client_secret_env = "MARKETO_PROD_CLIENT_SECRET"
 calls_per_20s = 50                   # this tool's share of the instance's 100 calls per 20 s
 max_concurrent = 5                   # and of its 10 concurrent calls
+
+[[tool.activities.drift_ignore]]     # known drift that `activities drift` counts but ignores
+type = "attendWebinar"
+field = "description"                # omitted: every finding of the type
+reason = "marketing edits descriptions in the UI"
 """
 
 from __future__ import annotations
@@ -35,6 +40,21 @@ class EnvironmentSettings(BaseModel):
     max_concurrent: int = Field(default=10, ge=1, le=10)
 
 
+class DriftIgnore(BaseModel):
+    """Drift known and accepted: findings of `type` (`*`: any) at `field` (or under it)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    type: str
+    field: str | None = None  # None: every finding of the type
+    reason: str = ""
+
+    def matches(self, api_name: str, field: str) -> bool:
+        if self.type not in ("*", api_name):
+            return False
+        return self.field is None or field == self.field or field.startswith(self.field + ".")
+
+
 class Settings(BaseModel):
     """Everything `[tool.activities]` can set, with Marketo's defaults."""
 
@@ -44,6 +64,7 @@ class Settings(BaseModel):
     max_types: int = Field(default=DEFAULT_MAX_TYPES, ge=1)
     definitions: str = "activities"
     environments: dict[str, EnvironmentSettings] = Field(default_factory=dict)
+    drift_ignore: tuple[DriftIgnore, ...] = ()
 
     @property
     def definitions_dir(self) -> Path:

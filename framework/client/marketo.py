@@ -26,7 +26,7 @@ from framework.client.pacing import Limiter, Pacing, limiter_for
 from framework.client.redact import install_log_redaction
 from framework.client.retry import RetryPolicy
 from framework.client.stats import ClientStats
-from framework.errors import MarketoError
+from framework.errors import MarketoError, ReadOnlyError
 
 __all__ = ["ClientStats", "MarketoClient", "Pacing"]
 
@@ -47,8 +47,12 @@ class MarketoClient:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         seed: int | None = None,
+        read_only: bool = False,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
+        # Read-only (drift): every call that would change the instance raises ReadOnlyError
+        # before anything is sent.
+        self.read_only = read_only
         self.pacing = pacing
         self.stats = ClientStats()
         self._clock = clock
@@ -94,16 +98,21 @@ class MarketoClient:
         return limiter_for(self.endpoint, self.pacing, self._clock, self._sleep)
 
     async def _items(self, call: Call) -> list[dict[str, Any]]:
-        return await self._runner.run(call)
+        return await self._run(call)
 
     async def _first(self, call: Call) -> dict[str, Any]:
-        items = await self._runner.run(call)
+        items = await self._run(call)
         if not items:
             raise MarketoError(
                 f"Marketo answered success with an empty result{call.where}",
                 endpoint=call.op.endpoint,
             )
         return items[0]
+
+    async def _run(self, call: Call) -> list[dict[str, Any]]:
+        if self.read_only and call.op.mutating:
+            raise ReadOnlyError(call.op.endpoint)
+        return await self._runner.run(call)
 
     # Endpoints 1-12 of custom-activities-api.md §2, in order.
 

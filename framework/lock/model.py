@@ -34,6 +34,8 @@ class Lock(BaseModel):
     updatedAt: str
     gitCommit: str | None = None
     types: dict[str, LockedType] = Field(default_factory=dict)
+    # Live types without a definition when the lock was written: drift reports only new ones.
+    unmanaged: tuple[str, ...] = ()
 
     def type_id(self, api_name: str) -> int | None:
         """The Marketo id of a managed type, or None when the lock does not know it."""

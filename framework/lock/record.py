@@ -93,6 +93,7 @@ def updated_lock(
         updatedAt=stamp.at,
         gitCommit=stamp.commit,
         types=dict(sorted(types.items())),
+        unmanaged=tuple(sorted(plan.unmanaged)),
     )
     return lock, recorded
 
@@ -133,7 +134,7 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
 
 
 async def _read(settings: Settings, target: Target, names: Collection[str]) -> LiveState:
-    async with connect(target, settings) as (_, client):
+    async with connect(target, settings, read_only=True) as (_, client):
         return await read_live(client, names)
 
 

@@ -1,0 +1,46 @@
+"""`activities drift`: what changed on the instance since the last apply, read-only."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import click
+
+from framework.commands.common import (
+    EXIT_CHANGES,
+    EXIT_OK,
+    dir_option,
+    handle_errors,
+    target_options,
+)
+from framework.errors import ConfigError
+
+
+@click.command("drift")
+@dir_option
+@target_options
+@click.option("--json", "as_json", is_flag=True, help="The report as JSON (same as --format json).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
+    help="text for terminals and logs (default), markdown for an issue or a chat message.",
+)
+@handle_errors
+def command(
+    directory: Path | None, env: str | None, endpoint: str | None, as_json: bool, fmt: str | None
+) -> int:
+    """Report what changed on the instance since the last apply (exit 2 when anything did)."""
+    # Imported here: the client, the emulator and the renderers are not needed for --help.
+    from framework.drift.check import check_drift
+    from framework.drift.render import plan_command_for, render
+    from framework.environment import resolve_target
+    from framework.settings import load_settings
+
+    if as_json and fmt not in (None, "json"):
+        raise ConfigError(f"--json and --format {fmt} are exclusive\n  fix: pass one of them")
+    settings = load_settings()
+    target = resolve_target(settings, env, endpoint)
+    report = asyncio.run(check_drift(settings, target, directory or settings.definitions_dir))
+    form = "json" if as_json else fmt or "text"
+    click.echo(render(report, form, plan_command_for(target.name, endpoint)), nl=False)
+    return EXIT_CHANGES if report.drifted else EXIT_OK

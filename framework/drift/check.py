@@ -1,0 +1,54 @@
+"""Read the instance with a read-only client and say what drifted: drift's only I/O."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from framework.definitions.loader import display_path, load_definitions
+from framework.drift.detect import against_definitions, against_lock
+from framework.drift.model import DriftReport
+from framework.environment import LOCAL, Target, connect
+from framework.lock.store import load_lock, lock_name, lock_path
+from framework.plan.pipeline import EMBEDDED_HOST
+from framework.plan.read import read_live
+from framework.settings import Settings
+
+FALLBACK = (
+    "drift compares the instance with the definitions instead, and cannot tell drift from "
+    "changes not applied yet"
+)
+
+
+async def check_drift(settings: Settings, target: Target, directory: Path) -> DriftReport:
+    """What changed on `target` since the last apply recorded in its lock file."""
+    definitions = load_definitions(directory, settings)
+    found = load_lock(lock_path(settings, lock_name(target)))
+    host = EMBEDDED_HOST if target.name == LOCAL else target.host
+    async with connect(target, settings, read_only=True) as (_, client):
+        live = await read_live(client)
+    lock, note = found.lock, found.note
+    if lock is not None and lock.endpointHost != host:
+        note = f"the lock file {display_path(found.path)} was written for {lock.endpointHost}, "
+        note += f"not {host}"
+        lock = None
+    common = {"environment": target.name, "endpointHost": host, "calls": live.calls}
+    if lock is None:
+        detected = against_definitions(definitions, live, settings.drift_ignore)
+        return DriftReport(
+            baseline="definitions",
+            note=f"{note.replace(str(found.path), display_path(found.path))}: {FALLBACK}",
+            findings=tuple(detected.findings),
+            ignored=tuple(detected.ignored),
+            **common,
+        )
+    detected = against_lock(lock, definitions, live, settings.drift_ignore)
+    return DriftReport(
+        baseline="lock",
+        lockPath=display_path(found.path),
+        lockUpdatedAt=lock.updatedAt,
+        lockCommit=lock.gitCommit,
+        findings=tuple(detected.findings),
+        ignored=tuple(detected.ignored),
+        notApplied=tuple(detected.notApplied),
+        **common,
+    )
