@@ -1,4 +1,4 @@
-"""Rules across files: unique apiName, triggerName and filterName, and the type limit.
+"""Rules across files: unique apiNames, one namespace of Smart List names, the type limit.
 
 Each file contributes a small `CatalogEntry` (the few values these rules need, with their
 positions), so the parsed YAML of a file can be dropped as soon as the file itself is checked.
@@ -6,7 +6,7 @@ positions), so the parsed YAML of a file can be dropped as soon as the file itse
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap
@@ -14,6 +14,16 @@ from ruamel.yaml.comments import CommentedMap
 from framework.errors import Problem
 
 UNIQUE_KEYS = ("apiName", "triggerName", "filterName")
+SMART_LIST_KEYS = ("triggerName", "filterName")
+SAME_KIND_FIX = (
+    "give every type its own {key}; Marketo requires it to be unique across all custom "
+    "activity types"
+)
+OTHER_KIND_FIX = (
+    "give every type its own {key}; Marketo requires trigger and filter names to be unique "
+    "across all custom activity types together: one type's trigger name cannot be another's "
+    "filter name"
+)
 
 
 @dataclass(frozen=True)
@@ -48,9 +58,8 @@ def catalog_entry(path: str, data: CommentedMap) -> CatalogEntry:
 
 def catalog_rules(entries: Sequence[CatalogEntry], max_types: int) -> Iterator[Problem]:
     """Every problem across files, each reported at the later of the files involved."""
-    yield from _unique(entries, "apiName", str)
-    yield from _unique(entries, "triggerName", smart_list_key)
-    yield from _unique(entries, "filterName", smart_list_key)
+    yield from _unique_api_names(entries)
+    yield from _unique_smart_list_names(entries)
     yield from _type_limit(entries, max_types)
 
 
@@ -60,25 +69,47 @@ def smart_list_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def _unique(entries: Sequence[CatalogEntry], key: str,
-            normalize: Callable[[str], str]) -> Iterator[Problem]:
+def _unique_api_names(entries: Sequence[CatalogEntry]) -> Iterator[Problem]:
     seen: dict[str, CatalogEntry] = {}
     for entry in entries:
-        if key not in entry.values:
+        located = entry.values.get("apiName")
+        if located is None:
             continue
-        located = entry.values[key]
-        first = seen.setdefault(normalize(located.value), entry)
-        if first is entry:
+        first = seen.setdefault(located.value, entry)
+        if first is not entry:
+            yield _taken(entry, "apiName", first, "apiName", "give every type its own apiName")
+
+
+def _unique_smart_list_names(entries: Sequence[CatalogEntry]) -> Iterator[Problem]:
+    """Trigger and filter names share one namespace across types (Marketo answers 709).
+
+    A tombstone's names are not counted: once the plan has deleted the type they are free, so a
+    new type may take them in the same change (the plan deletes first). A type's own trigger
+    and filter names may be equal.
+    """
+    seen: dict[str, tuple[CatalogEntry, str]] = {}
+    for entry in entries:
+        if not entry.present:
             continue
-        fix = f"give every type its own {key}"
-        if key != "apiName":
-            fix += "; Marketo requires it to be unique across all custom activity types"
-        yield Problem(
-            entry.path, located.line, located.column, key,
-            f"{located.value!r} is already the {key} of {first.path} "
-            f"(line {first.values[key].key_line})",
-            fix,
-        )
+        for key in SMART_LIST_KEYS:
+            located = entry.values.get(key)
+            if located is None:
+                continue
+            first, first_key = seen.setdefault(smart_list_key(located.value), (entry, key))
+            if first is not entry:
+                fix = SAME_KIND_FIX if key == first_key else OTHER_KIND_FIX
+                yield _taken(entry, key, first, first_key, fix.format(key=key))
+
+
+def _taken(entry: CatalogEntry, key: str, first: CatalogEntry, first_key: str,
+           fix: str) -> Problem:
+    located = entry.values[key]
+    return Problem(
+        entry.path, located.line, located.column, key,
+        f"{located.value!r} is already the {first_key} of {first.path} "
+        f"(line {first.values[first_key].key_line})",
+        fix,
+    )
 
 
 def _type_limit(entries: Sequence[CatalogEntry], max_types: int) -> Iterator[Problem]:

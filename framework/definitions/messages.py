@@ -13,7 +13,6 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from framework.definitions.model import (
-    MAX_API_NAME_LENGTH,
     ActivityType,
     Attribute,
     DataType,
@@ -24,6 +23,11 @@ from framework.errors import Problem
 
 DATA_TYPES = ", ".join(member.value for member in DataType)
 API_NAME_RULE = "letters and digits only, with at least one letter"
+TYPE_NAME_RULE = "letters, digits, spaces and underscores only, with at least one letter"
+ACTIVITIES_GUIDE = (
+    "https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/"
+    "activities"
+)
 
 # What a good value looks like, per key: used in "add ..." and "write ..." fixes.
 TYPE_EXAMPLES = {
@@ -183,7 +187,26 @@ def _pattern(detail: ErrorDetails, key: str) -> tuple[str, str]:
         if suggestion:
             return message, f"write `{key}: {suggestion}`"
         return message, f"write an API name such as {_example(detail, key)}"
+    if detail["loc"] == ("name",) and value.strip():
+        return _type_name(value)
     return _blank(detail, key)
+
+
+def _type_name(value: str) -> tuple[str, str]:
+    """A type's display name with characters Marketo refuses (1003)."""
+    message = (f"{_quote(value)} is not a valid display name for a type: Marketo accepts "
+               f"{TYPE_NAME_RULE} ({ACTIVITIES_GUIDE}, 'Create type')")
+    suggestion = suggest_type_name(value)
+    if suggestion:
+        return message, f"write `name: {suggestion}`"
+    return message, "write a display name such as `name: Attend Webinar`"
+
+
+def suggest_type_name(value: str) -> str:
+    """`Buy Car (new!)` → `Buy Car new`: the allowed characters, spaces collapsed."""
+    kept = re.sub(r"[^A-Za-z0-9 _]+", " ", value)
+    words = " ".join(kept.split())
+    return words if re.search(r"[A-Za-z]", words) else ""
 
 
 def suggest_api_name(value: str) -> str:
@@ -201,8 +224,9 @@ def _blank(detail: ErrorDetails, key: str) -> tuple[str, str]:
 
 def _too_long(detail: ErrorDetails, key: str) -> tuple[str, str]:
     value = str(detail["input"])
-    return (f"is {len(value)} characters long; the limit is {MAX_API_NAME_LENGTH}",
-            f"shorten it to {MAX_API_NAME_LENGTH} characters or fewer")
+    limit = detail.get("ctx", {}).get("max_length", len(value) - 1)
+    return (f"is {len(value):,} characters long; Marketo accepts at most {limit:,} (error 1003)",
+            f"shorten it to {limit:,} characters or fewer")
 
 
 def _data_type(detail: ErrorDetails, key: str) -> tuple[str, str]:

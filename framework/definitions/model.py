@@ -22,6 +22,16 @@ MAX_ATTRIBUTES = 20
 DEFAULT_MAX_TYPES = 10
 # Display names need one visible character: a blank name shows as nothing in Smart Lists.
 NOT_BLANK_PATTERN = r"\S"
+# Adobe's Activities guide ("Create type", Display Name): a type's display name accepts
+# alphanumeric characters, spaces and underscores, and must contain at least one letter.
+# https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+# The guide states it for the type's display name only; attribute, trigger and filter names
+# are free text (its own trigger example has an en dash).
+TYPE_NAME_PATTERN = r"^[A-Za-z0-9 _]*[A-Za-z][A-Za-z0-9 _]*$"
+# Lengths Marketo does not document for names and descriptions: the emulator (our reference
+# instance) refuses longer ones with 1003, so validate refuses them first.
+MAX_NAME_LENGTH = 255
+MAX_DESCRIPTION_LENGTH = 2000
 
 
 class DataType(StrEnum):
@@ -51,7 +61,21 @@ def _api_name(description: str) -> str:
 
 def _display_name(description: str) -> str:
     return Field(  # type: ignore[no-any-return]
-        min_length=1, pattern=NOT_BLANK_PATTERN, description=description
+        min_length=1, max_length=MAX_NAME_LENGTH, pattern=NOT_BLANK_PATTERN,
+        description=description,
+    )
+
+
+def _type_name(description: str) -> str:
+    return Field(  # type: ignore[no-any-return]
+        min_length=1, max_length=MAX_NAME_LENGTH, pattern=TYPE_NAME_PATTERN,
+        description=description,
+    )
+
+
+def _description() -> str | None:
+    return Field(
+        default=None, max_length=MAX_DESCRIPTION_LENGTH, description="Optional description."
     )
 
 
@@ -62,7 +86,7 @@ class Attribute(BaseModel):
 
     apiName: str = _api_name("Attribute API name; cannot be renamed.")
     name: str = _display_name("Display name.")
-    description: str | None = Field(default=None, description="Optional description.")
+    description: str | None = _description()
     dataType: DataType = Field(description="One of Marketo's 11 data types.")
     renamedFrom: str | None = Field(
         default=None,
@@ -79,7 +103,7 @@ class PrimaryAttribute(BaseModel):
 
     apiName: str = _api_name("Primary attribute API name.")
     name: str = _display_name("Display name.")
-    description: str | None = Field(default=None, description="Optional description.")
+    description: str | None = _description()
     dataType: DataType = Field(
         default=DataType.string,
         validate_default=True,
@@ -95,10 +119,14 @@ class ActivityType(BaseModel):
     # strict: YAML `true` or `3.0` must not silently become a version number.
     version: int = Field(ge=1, strict=True, description="Bumped on every change to the file.")
     apiName: str = _api_name("Type API name; the file is named after it.")
-    name: str = _display_name("Display name.")
-    description: str | None = Field(default=None, description="Optional description.")
-    triggerName: str = _display_name("Smart List trigger name, unique across types.")
-    filterName: str = _display_name("Smart List filter name, unique across types.")
+    name: str = _type_name("Display name: letters, digits, spaces and underscores.")
+    description: str | None = _description()
+    triggerName: str = _display_name(
+        "Smart List trigger name, unique among the trigger and filter names of all types."
+    )
+    filterName: str = _display_name(
+        "Smart List filter name, unique among the trigger and filter names of all types."
+    )
     primaryAttribute: PrimaryAttribute
     attributes: list[Attribute] = Field(
         default_factory=list, description="Up to 20 attributes besides the primary."

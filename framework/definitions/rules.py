@@ -12,15 +12,12 @@ from collections.abc import Iterator
 from pathlib import PurePath
 from typing import Any
 
-from framework.definitions.catalog import smart_list_key
 from framework.definitions.document import Document
 from framework.definitions.model import API_NAME_PATTERN, MAX_API_NAME_LENGTH, MAX_ATTRIBUTES
 from framework.definitions.positions import key_line, locate
 from framework.errors import Problem
 
 _API_NAME = re.compile(API_NAME_PATTERN)
-# framework.plan.refusals imports this name; smart_list_key is the public one.
-_normalized = smart_list_key
 
 
 def _text(mapping: Any, key: str) -> str | None:

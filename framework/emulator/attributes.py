@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any
 
 from framework.emulator import validation as check
-from framework.emulator.catalog import Catalog
+from framework.emulator.catalog import Catalog, check_frozen
 from framework.emulator.model import ActivityType, Attribute, TypeVersion
 from framework.emulator.refusal import Refusal, blank, rule
 
@@ -51,7 +51,9 @@ def update_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, A
     attributes = tuple(changed.values())
     _check_primary(found, base, attributes)
     check.attribute_count(attributes)
-    return catalog.save_draft(found, base.with_attributes(attributes))
+    version = base.with_attributes(attributes)
+    check_frozen(found, version)
+    return catalog.save_draft(found, version)
 
 
 def delete_attributes(catalog: Catalog, api_name: str, body: Any) -> dict[str, Any]:
@@ -76,8 +78,8 @@ def _updated(
     where = f"attributes[{index}]"
     name = current.name
     if "name" in item:
-        name = check.display_name(check.required_text(item, "name", f"{where}.name"),
-                                  f"{where}.name")
+        name = check.plain_name(check.required_text(item, "name", f"{where}.name"),
+                                f"{where}.name")
     description = current.description
     if "description" in item:
         description = check.optional_text(item, "description")

@@ -97,15 +97,9 @@ class Catalog:
         attributes = base.attributes
         if data.get("primaryAttribute") is not None:
             attributes = self._replace_primary(found, base, data["primaryAttribute"])
-        if found.in_use and found.approved is not None:
-            frozen = found.approved
-            if (name, trigger, filter_) != (frozen.name, frozen.trigger_name, frozen.filter_name):
-                raise rule(
-                    f"Activity type '{api_name}' is approved and in use: its name, triggerName "
-                    "and filterName can no longer be changed"
-                )
-        self._check_unique_names(api_name, trigger, filter_)
         version = TypeVersion(name, trigger, filter_, description, attributes)
+        check_frozen(found, version)
+        self._check_unique_names(api_name, trigger, filter_)
         return self.save_draft(found, version)
 
     def _replace_primary(
@@ -180,17 +174,18 @@ class Catalog:
         return found.describe(version)
 
     def _check_unique_names(self, api_name: str, trigger: str, filter_: str) -> None:
-        """Trigger and filter names are unique across every version of every other type."""
+        """Trigger and filter names are one namespace across every version of every other
+        type, compared without case and runs of spaces (BEHAVIOUR.md)."""
         for other in self.types.values():
             if other.api_name == api_name:
                 continue
-            versions = [v for v in (other.approved, other.draft) if v is not None]
-            if any(trigger in (v.trigger_name, v.filter_name) for v in versions):
-                raise rule(f"triggerName '{trigger}' is already used by activity type "
-                           f"'{other.api_name}'")
-            if any(filter_ in (v.trigger_name, v.filter_name) for v in versions):
-                raise rule(f"filterName '{filter_}' is already used by activity type "
-                           f"'{other.api_name}'")
+            taken = {check.smart_list_key(name)
+                     for v in (other.approved, other.draft) if v is not None
+                     for name in (v.trigger_name, v.filter_name)}
+            for label, name in (("triggerName", trigger), ("filterName", filter_)):
+                if check.smart_list_key(name) in taken:
+                    raise rule(f"{label} '{name}' is already used by activity type "
+                               f"'{other.api_name}'")
 
     # -- persistence ---------------------------------------------------------------------
 
@@ -200,3 +195,25 @@ class Catalog:
     def load_json(self, data: dict[str, Any]) -> None:
         self.next_id = int(data["nextId"])
         self.types = {t.api_name: t for t in map(ActivityType.from_json, data["types"])}
+
+
+def check_frozen(found: ActivityType, version: TypeVersion) -> None:
+    """ACT: once a type is approved and in use, its display name, description, trigger name,
+    filter name and primary attribute can no longer change (709). `version` is the draft the
+    call would leave."""
+    frozen = found.approved
+    if not found.in_use or frozen is None:
+        return
+    changed = [label for label, before, after in (
+        ("name", frozen.name, version.name),
+        ("description", frozen.description, version.description),
+        ("triggerName", frozen.trigger_name, version.trigger_name),
+        ("filterName", frozen.filter_name, version.filter_name),
+        ("primaryAttribute", frozen.primary, version.primary),
+    ) if before != after]
+    if changed:
+        raise rule(
+            f"Activity type '{found.api_name}' is approved and in use: its name, description, "
+            f"triggerName, filterName and primary attribute can no longer be changed "
+            f"({', '.join(changed)} would change)"
+        )

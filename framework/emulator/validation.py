@@ -15,10 +15,11 @@ from framework.emulator.refusal import Refusal, blank, invalid
 # ACT/SPEC: alphanumeric with at least one letter, at most 255 characters.
 API_NAME = re.compile(r"[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*")
 MAX_API_NAME = 255
-# ACT: display names are alphanumerics, spaces and underscores with at least one letter.
+# ACT ("Create type", Display Name): a type's display name is alphanumerics, spaces and
+# underscores with at least one letter. ACT states it for the type only (BEHAVIOUR.md).
 DISPLAY_NAME = re.compile(r"[A-Za-z0-9 _]*[A-Za-z][A-Za-z0-9 _]*")
-MAX_TEXT = 255  # undocumented; the emulator's cap for names and descriptions (BEHAVIOUR.md)
-MAX_DESCRIPTION = 2000
+MAX_TEXT = 255  # undocumented; the emulator's cap for every name (BEHAVIOUR.md)
+MAX_DESCRIPTION = 2000  # undocumented; the emulator's cap for descriptions (BEHAVIOUR.md)
 MAX_SECONDARY = 20  # ACT: 0-20 attributes besides the primary
 
 
@@ -69,10 +70,15 @@ def display_name(value: str, label: str) -> str:
 
 
 def plain_name(value: str, label: str) -> str:
-    """Trigger and filter names: free text, at most MAX_TEXT characters."""
+    """Trigger, filter and attribute display names: free text, at most MAX_TEXT characters."""
     if len(value) > MAX_TEXT:
         raise invalid(f"Invalid value for {label}: at most {MAX_TEXT} characters")
     return value
+
+
+def smart_list_key(name: str) -> str:
+    """How the emulator compares trigger and filter names: case and runs of spaces ignored."""
+    return " ".join(name.split()).casefold()
 
 
 def data_type(value: Any, label: str) -> str:
@@ -96,7 +102,7 @@ def new_attribute(data: Any, where: str, primary: bool) -> Attribute:
     if not isinstance(data, dict):
         raise invalid(f"Invalid data: {where} must be a JSON object")
     name = api_name(required_text(data, "apiName", f"{where}.apiName"), f"{where}.apiName")
-    label = display_name(required_text(data, "name", f"{where}.name"), f"{where}.name")
+    label = plain_name(required_text(data, "name", f"{where}.name"), f"{where}.name")
     kind = data_type(data.get("dataType", "string"), f"{where}.dataType")
     description = optional_text(data, "description")
     return Attribute(name, label, kind, description, primary)

@@ -9,9 +9,9 @@ from collections.abc import Sequence
 
 from framework.definitions.model import DefinitionFile
 from framework.errors import RefusedError
-from framework.live import LiveState, TypeVersion
+from framework.live import LiveState
 from framework.plan.model import TypeChange
-from framework.plan.rules import MAX_ATTRIBUTES, smart_list_key
+from framework.plan.rules import MAX_ATTRIBUTES, names_held_after
 
 PROTECT_FIX = (
     "  fix: revert this change, or first merge a reviewed change that sets `protect: false` "
@@ -90,30 +90,29 @@ def _type_limit(changes: Sequence[TypeChange], live: LiveState, max_types: int) 
 def _name_clashes(
     desired: Sequence[DefinitionFile], changes: Sequence[TypeChange], live: LiveState
 ) -> list[str]:
-    # Marketo: triggerName and filterName are each unique across types (§4; 709 on clash).
-    final: dict[str, TypeVersion] = {}
-    for name, live_type in live.types.items():
-        version = live_type.approved or live_type.draft
-        if version is not None and live_type.status != "deleted":
-            final[name] = version
-    for change in changes:
-        if change.action == "delete":
-            final.pop(change.apiName, None)
-        elif change.after is not None:
-            final[change.apiName] = change.after
+    """Trigger and filter names held after apply by more than one type (Marketo: 709).
+
+    One namespace for both kinds across types, and every version counts: an unmanaged type's
+    pending draft holds its names as its approved version does.
+    """
     files = {d.definition.apiName: d.path for d in desired}
+    holders = names_held_after(live, changes)
     problems: list[str] = []
-    for field in ("triggerName", "filterName"):
-        owners: dict[str, list[str]] = {}
-        for name in sorted(final):
-            owners.setdefault(smart_list_key(getattr(final[name], field)), []).append(name)
-        for names in owners.values():
-            if len(names) > 1 and any(n in files for n in names):
-                where = ", ".join(files.get(n, f"{n} (unmanaged)") for n in names)
-                value = getattr(final[names[0]], field)
-                problems.append(
-                    f"{where}: {field} {value!r} would be used by types {', '.join(names)}; "
-                    f"Marketo requires each {field} to be unique (§4)\n"
-                    f"  fix: give each type its own {field}"
-                )
+    for _key, held in sorted(holders.items()):
+        types = sorted({holder.apiName for holder in held})
+        if len(types) < 2 or not any(name in files for name in types):
+            continue
+        where = ", ".join(files[n] for n in types if n in files)
+        held = sorted(held, key=lambda h: (h.apiName not in files, h))
+        who = " and ".join(holder.describe(files) for holder in held)
+        unmanaged = [n for n in types if n not in files]
+        fix = "give each type its own trigger and filter names"
+        if unmanaged:
+            fix += (f", or change {', '.join(unmanaged)} in Marketo (or import it with "
+                    f"`activities import {' '.join(unmanaged)}` and change its file)")
+        problems.append(
+            f"{where}: the Smart List name {held[0].value!r} would be held by {who}; Marketo "
+            "requires trigger and filter names to be unique across all custom activity types, "
+            f"the two kinds together (error 709)\n  fix: {fix}"
+        )
     return problems

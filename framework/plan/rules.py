@@ -6,9 +6,16 @@ functions and constants; nothing else in the package restates them.
 
 from __future__ import annotations
 
-from framework.definitions import rules as definition_rules
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from framework.definitions.catalog import smart_list_key as smart_list_key_of_definitions
 from framework.definitions.model import MAX_ATTRIBUTES as MAX_ATTRIBUTES
-from framework.live import LiveAttribute, Status, TypeVersion
+from framework.live import LiveAttribute, LiveState, Status, TypeVersion
+
+if TYPE_CHECKING:
+    from framework.plan.model import TypeChange
 
 # MAX_ATTRIBUTES, §4: 0 to 20 secondary attributes per type (1028); the offline checks and the
 # plan share the definitions' constant. The type limit is `max_types` in the settings (1027).
@@ -24,10 +31,58 @@ FROZEN_WHEN_IN_USE: frozenset[str] = frozenset({"name", "triggerName", "filterNa
 
 
 def smart_list_key(name: str) -> str:
-    """§4: triggerName and filterName are each unique across types; people read them, so case
+    """Trigger and filter names are one namespace across types; people read them, so case
     and spacing do not make two names different. The definitions' own key, so that the offline
     check and the plan's check against live types agree."""
-    return definition_rules._normalized(name)
+    return smart_list_key_of_definitions(name)
+
+
+@dataclass(frozen=True, order=True)
+class NameHolder:
+    """A type holding a trigger or filter name: which field, and in which version."""
+
+    apiName: str
+    field: str
+    value: str
+    where: str = ""  # "" for the type's target or only version; "its pending draft", ...
+
+    def describe(self, files: Mapping[str, str]) -> str:
+        """`buyCar (triggerName)`, `sellCar (unmanaged, filterName of its pending draft)`."""
+        what = self.field + (f" of {self.where}" if self.where else "")
+        return f"{self.apiName} ({'' if self.apiName in files else 'unmanaged, '}{what})"
+
+
+def names_held_after(
+    live: LiveState, changes: Sequence[TypeChange]
+) -> dict[str, list[NameHolder]]:
+    """Every trigger and filter name, by smart_list_key, with the types that hold it once the
+    plan is applied: a changed type holds its target's names, a deleted one none, every other
+    live type (unmanaged ones) the names of each version it has, pending drafts included."""
+    versions: dict[str, list[tuple[TypeVersion, str]]] = {}
+    for name, live_type in live.types.items():
+        if live_type.status == "deleted":
+            continue
+        held = [(live_type.approved, ""), (live_type.draft, "its pending draft")]
+        if live_type.status == "draft":
+            held = [(live_type.draft, "its draft")]
+        versions[name] = [(v, where) for v, where in held if v is not None]
+    for change in changes:
+        if change.action == "delete":
+            versions.pop(change.apiName, None)
+        elif change.after is not None:
+            versions[change.apiName] = [(change.after, "")]
+    holders: dict[str, list[NameHolder]] = {}
+    for name, held_versions in versions.items():
+        seen: set[tuple[str, str]] = set()
+        for version, where in held_versions:
+            for field in ("triggerName", "filterName"):
+                value = getattr(version, field)
+                key = smart_list_key(value)
+                if (key, field) in seen:
+                    continue
+                seen.add((key, field))
+                holders.setdefault(key, []).append(NameHolder(name, field, value, where))
+    return holders
 
 
 def describes_for(status: Status) -> tuple[bool, ...]:

@@ -327,7 +327,7 @@ CASES = [
         10,
         (
             "activities/longName.yaml:2:10: apiName: is 256 characters long;"
-            " the limit is 255\n"
+            " Marketo accepts at most 255 (error 1003)\n"
             "  fix: shorten it to 255 characters or fewer\n"
         ),
         id="api-name-too-long",
@@ -625,6 +625,148 @@ CASES = [
             "  fix: rename 'nmae' to 'name'\n"
         ),
         id="many-problems-one-run",
+    ),
+    # Repro 1 of issue 9: one type's triggerName is another's filterName (Marketo: 709).
+    pytest.param(
+        {
+            "buyCar.yaml": definition(filter_="Bought Car"),
+            "sellCar.yaml": definition("sellCar", trigger="bought  car"),
+        },
+        10,
+        (
+            "activities/sellCar.yaml:4:14: triggerName: 'bought  car' is already"
+            " the filterName of activities/buyCar.yaml (line 5)\n"
+            "  fix: give every type its own triggerName; Marketo requires trigger"
+            " and filter names to be unique across all custom activity types"
+            " together: one type's trigger name cannot be another's filter name\n"
+        ),
+        id="trigger-name-is-another-types-filter-name",
+    ),
+    pytest.param(
+        {
+            "buyCar.yaml": definition(trigger="Buys Car"),
+            "sellCar.yaml": definition("sellCar", filter_="Buys Car"),
+        },
+        10,
+        (
+            "activities/sellCar.yaml:5:13: filterName: 'Buys Car' is already"
+            " the triggerName of activities/buyCar.yaml (line 4)\n"
+            "  fix: give every type its own filterName; Marketo requires trigger"
+            " and filter names to be unique across all custom activity types"
+            " together: one type's trigger name cannot be another's filter name\n"
+        ),
+        id="filter-name-is-another-types-trigger-name",
+    ),
+    # Repro 2 of issue 9: names over 255 characters, descriptions over 2,000 (Marketo: 1003).
+    pytest.param(
+        {"buyCar.yaml": D.replace("name: Buy Car", "name: " + "B" * 256)},
+        10,
+        (
+            "activities/buyCar.yaml:3:7: name: is 256 characters long;"
+            " Marketo accepts at most 255 (error 1003)\n"
+            "  fix: shorten it to 255 characters or fewer\n"
+        ),
+        id="name-too-long",
+    ),
+    pytest.param(
+        {"buyCar.yaml": definition(trigger="Buys " + "x" * 251)},
+        10,
+        (
+            "activities/buyCar.yaml:4:14: triggerName: is 256 characters long;"
+            " Marketo accepts at most 255 (error 1003)\n"
+            "  fix: shorten it to 255 characters or fewer\n"
+        ),
+        id="trigger-name-too-long",
+    ),
+    pytest.param(
+        {"buyCar.yaml": definition(filter_="Bought " + "x" * 249)},
+        10,
+        (
+            "activities/buyCar.yaml:5:13: filterName: is 256 characters long;"
+            " Marketo accepts at most 255 (error 1003)\n"
+            "  fix: shorten it to 255 characters or fewer\n"
+        ),
+        id="filter-name-too-long",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("    name: Price", "    name: " + "P" * 256)},
+        10,
+        (
+            "activities/buyCar.yaml:12:11: attributes[0].name: is 256 characters"
+            " long; Marketo accepts at most 255 (error 1003)\n"
+            "  fix: shorten it to 255 characters or fewer\n"
+        ),
+        id="attribute-name-too-long",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("  name: Vehicle Model", "  name: " + "V" * 300)},
+        10,
+        (
+            "activities/buyCar.yaml:8:9: primaryAttribute.name: is 300 characters"
+            " long; Marketo accepts at most 255 (error 1003)\n"
+            "  fix: shorten it to 255 characters or fewer\n"
+        ),
+        id="primary-name-too-long",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D + "description: " + "d" * 2001 + "\n"},
+        10,
+        (
+            "activities/buyCar.yaml:14:14: description: is 2,001 characters long;"
+            " Marketo accepts at most 2,000 (error 1003)\n"
+            "  fix: shorten it to 2,000 characters or fewer\n"
+        ),
+        id="description-too-long",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D + "    description: " + "d" * 2500 + "\n"},
+        10,
+        (
+            "activities/buyCar.yaml:14:18: attributes[0].description: is 2,500"
+            " characters long; Marketo accepts at most 2,000 (error 1003)\n"
+            "  fix: shorten it to 2,000 characters or fewer\n"
+        ),
+        id="attribute-description-too-long",
+    ),
+    # Repro 3 of issue 9: punctuation in a type's display name (Marketo: 1003).
+    pytest.param(
+        {"buyCar.yaml": D.replace("name: Buy Car", "name: Buy Car (new!)")},
+        10,
+        (
+            "activities/buyCar.yaml:3:7: name: 'Buy Car (new!)' is not a valid"
+            " display name for a type: Marketo accepts letters, digits, spaces and"
+            " underscores only, with at least one letter"
+            " (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/"
+            "rest/lead-database/activities, 'Create type')\n"
+            "  fix: write `name: Buy Car new`\n"
+        ),
+        id="type-name-punctuation",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("name: Buy Car", "name: Café Visit")},
+        10,
+        (
+            "activities/buyCar.yaml:3:7: name: 'Café Visit' is not a valid"
+            " display name for a type: Marketo accepts letters, digits, spaces and"
+            " underscores only, with at least one letter"
+            " (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/"
+            "rest/lead-database/activities, 'Create type')\n"
+            "  fix: write `name: Caf Visit`\n"
+        ),
+        id="type-name-accent",
+    ),
+    pytest.param(
+        {"buyCar.yaml": D.replace("name: Buy Car", 'name: "2024"')},
+        10,
+        (
+            "activities/buyCar.yaml:3:7: name: '2024' is not a valid"
+            " display name for a type: Marketo accepts letters, digits, spaces and"
+            " underscores only, with at least one letter"
+            " (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/"
+            "rest/lead-database/activities, 'Create type')\n"
+            "  fix: write a display name such as `name: Attend Webinar`\n"
+        ),
+        id="type-name-digits-only",
     ),
     pytest.param(
         {"buyCar.yaml": D.replace("Buy Car", "Buy\x07Car")},

@@ -122,7 +122,8 @@ def test_punctuation_and_quotes_in_descriptions(write_files: Writer) -> None:
 
 def test_long_api_name_and_a_modeline(write_files: Writer) -> None:
     # 250 characters: the longest file name most file systems allow, with ".yaml".
-    folder = write_files({"a" * 250 + ".yaml": MODELINE + definition("a" * 250)})
+    text = definition("a" * 250, trigger="Does A", filter_="Did A")
+    folder = write_files({"a" * 250 + ".yaml": MODELINE + text})
 
     [loaded] = load_definitions(folder, Settings())
 
@@ -187,3 +188,52 @@ def test_the_four_examples_are_valid_and_realistic() -> None:
         assert "\nversion: " in text
     assert len({f.definition.triggerName for f in files}) == 4
     assert len({f.definition.filterName for f in files}) == 4
+
+
+def test_a_new_type_may_take_the_names_of_a_tombstone(write_files: Writer) -> None:
+    # Repro 6 of issue 9: replacing a type by a tombstone plus a new file (README) validates.
+    folder = write_files({
+        "oldCar.yaml": definition("oldCar", trigger="Buys Car", filter_="Bought Car",
+                                  extra="ensure: absent\n"),
+        "newCar.yaml": definition("newCar", trigger="Buys Car", filter_="Bought Car"),
+    })
+
+    loaded = load_definitions(folder, Settings())
+
+    assert [(f.definition.apiName, f.definition.ensure) for f in loaded] == [
+        ("newCar", "present"), ("oldCar", "absent")]
+
+
+def test_a_types_own_trigger_and_filter_names_may_be_equal(write_files: Writer) -> None:
+    folder = write_files({"buyCar.yaml": definition(trigger="Car Sale", filter_="Car Sale")})
+
+    [loaded] = load_definitions(folder, Settings())
+
+    assert loaded.definition.triggerName == loaded.definition.filterName == "Car Sale"
+
+
+def test_names_right_at_marketos_lengths(write_files: Writer) -> None:
+    text = definition(trigger="T" * 255, filter_="F" * 255, extra=f"description: {'d' * 2000}\n")
+    text = text.replace("name: Buy Car", "name: " + "B" * 255)
+    text = text.replace("    name: Price", "    name: " + "P" * 255)
+    folder = write_files({"buyCar.yaml": text})
+
+    [loaded] = load_definitions(folder, Settings())
+
+    assert (len(loaded.definition.name), len(loaded.definition.description or "")) == (255, 2000)
+
+
+def test_attribute_trigger_and_filter_names_may_hold_punctuation(write_files: Writer) -> None:
+    # Adobe's guide restricts the characters of a type's display name only: its own trigger
+    # name example holds an en dash ("Attends Webinar – Acme Company").
+    text = definition(trigger="Attends Webinar – Acme (EU)", filter_="'Attended: Webinar?!'")
+    text = text.replace("name: Buy Car", "name: Buy_Car 2")
+    text = text.replace("    name: Price", "    name: Price (USD, incl. tax) – net")
+    text = text.replace("  name: Vehicle Model", "  name: Modèle n°1")
+    folder = write_files({"buyCar.yaml": text})
+
+    [loaded] = load_definitions(folder, Settings())
+
+    assert loaded.definition.attributes[0].name == "Price (USD, incl. tax) – net"
+    assert loaded.definition.primaryAttribute.name == "Modèle n°1"
+    assert loaded.definition.filterName == "Attended: Webinar?!"

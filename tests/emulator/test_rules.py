@@ -209,14 +209,42 @@ def test_deleting_every_attribute_leaves_the_key_out(api: Api) -> None:
     assert "attributes" not in draft
 
 
-def test_an_in_use_approved_type_keeps_its_names(api: Api) -> None:
+FROZEN = ("Activity type 'attendConference' is approved and in use: its name, description, "
+          "triggerName, filterName and primary attribute can no longer be changed")
+
+
+@pytest.mark.parametrize(("change", "what"), [
+    ({"name": "Go To Conference"}, "name"),
+    # Repro 9 of issue 9: ACT lists Description among the fields frozen once in use.
+    ({"description": "Another description"}, "description"),
+    ({"triggerName": "Goes To Conference"}, "triggerName"),
+    ({"filterName": "Went To Conference"}, "filterName"),
+    ({"primaryAttribute": {"name": "Conference Title"}}, "primaryAttribute"),
+])
+def test_an_in_use_approved_type_keeps_its_frozen_fields(
+    api: Api, change: dict[str, Any], what: str
+) -> None:
     approved(api)
     api.running.mark_in_use(ATT)
-    assert errors(api.update(ATT, {"triggerName": "Goes To Conference"})) == [
-        ("709", "Activity type 'attendConference' is approved and in use: its name, triggerName "
-                "and filterName can no longer be changed")]
-    assert result(api.update(ATT, {"description": "Still editable"}))[0]["status"] == (
-        "approved with draft")
+    assert errors(api.update(ATT, change)) == [("709", f"{FROZEN} ({what} would change)")]
+    assert result(api.describe(ATT))[0]["status"] == "approved"
+
+
+def test_an_in_use_approved_type_keeps_its_primary_attribute(api: Api) -> None:
+    approved(api, ATT, attribute("room"))
+    api.running.mark_in_use(ATT)
+    assert errors(api.attributes(ATT, "update", [
+        {"apiName": "conferenceName", "description": "The conference's name"}])) == [
+        ("709", f"{FROZEN} (primaryAttribute would change)")]
+    # Secondary attributes stay editable (ACT: they "may be edited while ... in use").
+    [draft] = result(api.attributes(ATT, "update", [{"apiName": "room", "name": "Room (EU)"}]))
+    assert draft["status"] == "approved with draft"
+
+
+def test_the_frozen_fields_change_while_the_type_is_not_in_use(api: Api) -> None:
+    approved(api)
+    [draft] = result(api.update(ATT, {"description": "Another description", "name": "Go"}))
+    assert (draft["description"], draft["name"]) == ("Another description", "Go")
 
 
 def test_a_refused_attribute_call_changes_nothing(api: Api) -> None:
@@ -239,3 +267,60 @@ def test_a_partial_primary_attribute_update_keeps_the_other_fields(api: Api) -> 
     assert draft["primaryAttribute"] == {
         "apiName": "conferenceName", "name": "Conference Title",
         "description": "Name of the conference", "dataType": "string"}
+
+
+def test_one_types_trigger_name_may_not_be_anothers_filter_name(api: Api) -> None:
+    # Repro 1 of issue 9: trigger and filter names are one namespace across types.
+    result(api.create(type_body("first")))
+    assert errors(api.create(type_body("second", triggerName="attended  FIRST"))) == [
+        ("709", "triggerName 'attended  FIRST' is already used by activity type 'first'")]
+    assert errors(api.create(type_body("second", filterName="Attends first"))) == [
+        ("709", "filterName 'Attends first' is already used by activity type 'first'")]
+
+
+def test_a_types_own_trigger_and_filter_names_may_be_equal(api: Api) -> None:
+    [created] = result(api.create(type_body(triggerName="Conference", filterName="Conference")))
+    assert created["triggerName"] == created["filterName"] == "Conference"
+
+
+@pytest.mark.parametrize(("field", "value", "ok"), [
+    # Repro 3 of issue 9: ACT's character rule is for the type's display name.
+    ("name", "Buy Car (new!)", False),
+    ("name", "Café Visit", False),
+    ("name", "2024", False),
+    ("name", "Buy_Car 2", True),
+    ("triggerName", "Attends Webinar – Acme (EU)", True),
+    ("filterName", "Attended: Webinar?!", True),
+    # Repro 2 of issue 9: names over 255 characters, descriptions over 2,000.
+    ("name", "B" * 255, True),
+    ("name", "B" * 256, False),
+    ("triggerName", "T" * 256, False),
+    ("filterName", "F" * 256, False),
+    ("description", "d" * 2000, True),
+    ("description", "d" * 2001, False),
+])
+def test_characters_and_lengths_of_type_fields(api: Api, field: str, value: str, ok: bool) -> None:
+    reply = api.create(type_body(**{field: value}))
+    assert reply["success"] is ok, reply
+    if not ok:
+        assert reply["errors"][0]["code"] == "1003"
+
+
+@pytest.mark.parametrize(("name", "description", "ok"), [
+    ("Price (USD, incl. tax) – net", None, True),
+    ("Modèle n°1", None, True),
+    ("P" * 255, "d" * 2000, True),
+    ("P" * 256, None, False),
+    ("Price", "d" * 2001, False),
+])
+def test_attribute_names_are_free_text_of_at_most_255(
+    api: Api, name: str, description: str | None, ok: bool
+) -> None:
+    result(api.create(type_body()))
+    item: dict[str, Any] = {"apiName": "price", "name": name, "dataType": "currency"}
+    if description is not None:
+        item["description"] = description
+    reply = api.attributes(ATT, "create", [item])
+    assert reply["success"] is ok, reply
+    primary = {"apiName": "conferenceName", "name": name, "description": description}
+    assert api.create(type_body("other", primaryAttribute=primary))["success"] is ok

@@ -28,9 +28,13 @@ def version(**fields: object) -> TypeVersion:
 
 TRICKY = [
     pytest.param({"name": "yes"}, id="boolean-looking"),
-    pytest.param({"name": "123", "triggerName": "1.5e3", "filterName": "null"}, id="numbers"),
-    pytest.param({"name": "~"}, id="tilde"),
-    pytest.param({"name": "# not a comment", "triggerName": "- dash"}, id="comment-and-dash"),
+    # A type's display name holds letters, digits, spaces and underscores only (validate's rule);
+    # trigger, filter and attribute names and descriptions are free text.
+    pytest.param({"description": "123", "triggerName": "1.5e3", "filterName": "null"},
+                 id="numbers"),
+    pytest.param({"triggerName": "~"}, id="tilde"),
+    pytest.param({"filterName": "# not a comment", "triggerName": "- dash"},
+                 id="comment-and-dash"),
     pytest.param({"description": "key: value, {braces} [brackets] & *star !tag"}, id="flow"),
     pytest.param({"description": "Zürich → 東京 ✓"}, id="unicode"),
     pytest.param({"description": "word " * 60}, id="long-and-trailing-space"),

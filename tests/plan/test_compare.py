@@ -545,10 +545,12 @@ def test_a_trigger_name_taken_by_an_unmanaged_type_is_refused() -> None:
         compare([definition()], live(live_type("approved", other)), max_types=10)
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
-        "activities/attendWebinar.yaml, other (unmanaged): triggerName 'Attends attendWebinar' "
-        "would be used by types attendWebinar, other; Marketo requires each triggerName to be "
-        "unique (§4)\n"
-        "  fix: give each type its own triggerName"
+        "activities/attendWebinar.yaml: the Smart List name 'Attends attendWebinar' would be "
+        "held by attendWebinar (triggerName) and other (unmanaged, triggerName); Marketo "
+        "requires trigger and filter names to be unique across all custom activity types, the "
+        "two kinds together (error 709)\n"
+        "  fix: give each type its own trigger and filter names, or change other in Marketo (or "
+        "import it with `activities import other` and change its file)"
     )
 
 

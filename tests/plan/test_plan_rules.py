@@ -1,0 +1,85 @@
+"""The plan's checks of Marketo's rules against the live state: one namespace of trigger and
+filter names held by every live type and version, and the type limit counting unmanaged types."""
+
+from __future__ import annotations
+
+import pytest
+from plan_literals import definition, live, live_type, version
+
+from framework.errors import RefusedError
+from framework.plan.compare import compare
+
+NAMESPACE = ("Marketo requires trigger and filter names to be unique across all custom "
+             "activity types, the two kinds together (error 709)")
+
+
+def refusal(desired: list, state: object, max_types: int = 10) -> str:
+    with pytest.raises(RefusedError) as raised:
+        compare(desired, state, max_types=max_types)  # type: ignore[arg-type]
+    return str(raised.value)
+
+
+def test_a_trigger_name_that_is_an_unmanaged_types_filter_name_is_refused() -> None:
+    other = version("other", triggerName="Other", filterName="ATTENDS attendWebinar")
+    assert refusal([definition()], live(live_type("approved", other))) == (
+        "plan refused: 1 problem\n"
+        "activities/attendWebinar.yaml: the Smart List name 'Attends attendWebinar' would be "
+        "held by attendWebinar (triggerName) and other (unmanaged, filterName); "
+        f"{NAMESPACE}\n"
+        "  fix: give each type its own trigger and filter names, or change other in Marketo (or "
+        "import it with `activities import other` and change its file)"
+    )
+
+
+def test_a_name_held_only_by_an_unmanaged_types_pending_draft_is_refused() -> None:
+    approved = version("other", triggerName="Other", filterName="Other Done")
+    draft = version("other", triggerName="Other", filterName="Attended attendWebinar")
+    state = live(live_type("approved with draft", approved, draft))
+    assert refusal([definition()], state).splitlines()[1] == (
+        "activities/attendWebinar.yaml: the Smart List name 'Attended attendWebinar' would be "
+        "held by attendWebinar (filterName) and other (unmanaged, filterName of its pending "
+        f"draft); {NAMESPACE}"
+    )
+
+
+def test_a_name_held_by_an_unmanaged_draft_only_type_is_refused() -> None:
+    state = live(live_type("draft", None, version("other", triggerName="Attends attendWebinar",
+                                                      filterName="Other")))
+    assert "other (unmanaged, triggerName of its draft)" in refusal([definition()], state)
+
+
+def test_two_managed_types_clashing_across_kinds_are_refused_naming_both_files() -> None:
+    desired = [definition("a", triggerName="Shared", filterName="A done"),
+               definition("b", triggerName="B does", filterName="shared")]
+    assert refusal(desired, live()).splitlines()[1] == (
+        "activities/a.yaml, activities/b.yaml: the Smart List name 'Shared' would be held by "
+        f"a (triggerName) and b (filterName); {NAMESPACE}"
+    )
+
+
+def test_a_name_a_managed_type_gives_up_may_be_taken_by_another() -> None:
+    state = live(live_type("approved", version("old", triggerName="Buys", filterName="Bought")))
+    desired = [definition("old", triggerName="Buys Old", filterName="Bought Old"),
+               definition("new", triggerName="Bought", filterName="Buys")]
+    changes, _ = compare(desired, state, max_types=10)
+    assert [(c.apiName, c.action) for c in changes] == [("new", "create"), ("old", "update")]
+
+
+def test_a_tombstone_frees_its_names_and_its_slot_for_a_new_type() -> None:
+    # Repro 6 of issue 9, against the live state: replace a type at the limit with a new one.
+    state = live(*(live_type("approved", version(f"t{i}")) for i in range(9)),
+                 live_type("approved", version("old", triggerName="Buys", filterName="Bought")))
+    desired = [definition("old", ensure="absent", triggerName="Buys", filterName="Bought"),
+               definition("new", triggerName="Buys", filterName="Bought")]
+    changes, unmanaged = compare(desired, state, max_types=10)
+    assert [(c.apiName, c.action) for c in changes] == [("new", "create"), ("old", "delete")]
+    assert len(unmanaged) == 9
+
+
+def test_the_type_limit_counts_unmanaged_and_draft_only_types() -> None:
+    state = live(live_type("approved", version("a")), live_type("draft", None, version("b")),
+                 live_type("approved with draft", version("c"), version("c", name="C")))
+    assert refusal([definition("new")], state, max_types=3).splitlines()[1] == (
+        "activities/new.yaml: the plan would leave 4 custom activity types on the instance, "
+        "over the limit of 3 (max_types; Marketo error 1027, §4)"
+    )
