@@ -24,9 +24,12 @@ from framework.errors import Problem
 
 TYPE_KEYS = (
     "version", "apiName", "name", "description", "triggerName", "filterName",
-    "primaryAttribute", "attributes", "protect", "ensure",
+    "primaryAttribute", "attributes", "protect", "ensure", "acknowledge",
 )
 ATTRIBUTE_KEYS = ("apiName", "name", "description", "dataType", "renamedFrom")
+ACKNOWLEDGEMENT_KEYS = ("rule", "version", "reason")
+# The lists of mappings, and the key order of their items.
+ITEM_KEYS = {"attributes": ATTRIBUTE_KEYS, "acknowledge": ACKNOWLEDGEMENT_KEYS}
 # Mappings indented by 2, list items by 2 under their key ("  - apiName: ..."), as in the README.
 INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
 
@@ -103,10 +106,11 @@ def _reorder_in_place(data: Any) -> None:
     _move(data, TYPE_KEYS)
     if isinstance(data.get("primaryAttribute"), CommentedMap):
         _move(data["primaryAttribute"], ATTRIBUTE_KEYS)
-    if isinstance(data.get("attributes"), CommentedSeq):
-        for item in data["attributes"]:
-            if isinstance(item, CommentedMap):
-                _move(item, ATTRIBUTE_KEYS)
+    for key, order in ITEM_KEYS.items():
+        if isinstance(data.get(key), CommentedSeq):
+            for item in data[key]:
+                if isinstance(item, CommentedMap):
+                    _move(item, order)
 
 
 def _move(mapping: CommentedMap, order: Sequence[str]) -> None:
@@ -203,7 +207,7 @@ def _arrange(mapping: Any, lines: list[str], start: int, end: int, order: Sequen
 def _arrange_value(mapping: CommentedMap, key: str, lines: list[str], start: int, end: int,
                    nested: bool) -> list[str]:
     value = mapping[key]
-    if not nested or key not in ("primaryAttribute", "attributes"):
+    if not nested or key not in ("primaryAttribute", *ITEM_KEYS):
         return lines[start:end]
     value_row = mapping.lc.value(key)[0]
     if value_row <= mapping.lc.key(key)[0]:
@@ -211,10 +215,12 @@ def _arrange_value(mapping: CommentedMap, key: str, lines: list[str], start: int
     head = lines[start:value_row]
     if key == "primaryAttribute":
         return head + _arrange(value, lines, value_row, end, ATTRIBUTE_KEYS, nested=False)
-    return head + _arrange_items(value, lines, value_row, end)
+    return head + _arrange_items(value, lines, value_row, end, ITEM_KEYS[key])
 
 
-def _arrange_items(items: Any, lines: list[str], start: int, end: int) -> list[str]:
+def _arrange_items(
+    items: Any, lines: list[str], start: int, end: int, order: Sequence[str]
+) -> list[str]:
     if not isinstance(items, CommentedSeq) or not items:
         return lines[start:end]
     rows = [items.lc.item(index)[0] for index in range(len(items))]
@@ -227,17 +233,19 @@ def _arrange_items(items: Any, lines: list[str], start: int, end: int) -> list[s
     arranged = lines[start:rows[0]]
     for index, item in enumerate(items):
         item_end = ends[index] if index < len(ends) else end
-        arranged += _arrange_item(item, lines, rows[index], item_end, dash[index])
+        arranged += _arrange_item(item, lines, rows[index], item_end, dash[index], order)
         # The comments right above the next item stay right above it.
         arranged += lines[item_end:rows[index + 1] if index < len(ends) else end]
     return arranged
 
 
-def _arrange_item(item: Any, lines: list[str], start: int, end: int, dash: int) -> list[str]:
+def _arrange_item(
+    item: Any, lines: list[str], start: int, end: int, dash: int, order: Sequence[str]
+) -> list[str]:
     """An item's keys in order; the `- ` moves to whichever key now comes first."""
     own = lines[:end]
     own[start] = own[start][:dash] + " " + own[start][dash + 1:]
-    arranged = _arrange(item, own, start, end, ATTRIBUTE_KEYS, nested=False)
+    arranged = _arrange(item, own, start, end, order, nested=False)
     for index, line in enumerate(arranged):
         if line.strip() and not line.lstrip().startswith("#"):
             arranged[index] = line[:dash] + "-" + line[dash + 1:]

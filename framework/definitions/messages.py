@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from framework.definitions.model import (
+    Acknowledgement,
     ActivityType,
     Attribute,
     DataType,
@@ -46,6 +47,9 @@ ATTRIBUTE_EXAMPLES = {
     "description": "description: How long the person watched",
     "dataType": "dataType: integer",
     "renamedFrom": "renamedFrom: watchedMinutes",
+    # acknowledge items
+    "version": "version: 4",
+    "reason": "reason: nobody sends this attribute any more",
 }
 # Keys whose value is a block: "add" them with what goes below.
 BLOCK_FIXES = {
@@ -156,9 +160,11 @@ def _extra(detail: ErrorDetails, key: str) -> tuple[str, str]:
 
 def _allowed_keys(parent: tuple[int | str, ...]) -> list[str]:
     if not parent:
-        model: type[ActivityType | PrimaryAttribute | Attribute] = ActivityType
+        model: type[ActivityType | PrimaryAttribute | Attribute | Acknowledgement] = ActivityType
     elif parent[0] == "primaryAttribute":
         model = PrimaryAttribute
+    elif parent[0] == "acknowledge":
+        model = Acknowledgement
     else:
         model = Attribute
     return list(model.model_fields)
@@ -242,6 +248,10 @@ def _data_type(detail: ErrorDetails, key: str) -> tuple[str, str]:
 
 
 def _literal(detail: ErrorDetails, key: str) -> tuple[str, str]:
+    if key != "ensure":  # an acknowledgement's rule: one of the lint rule ids
+        expected = detail.get("ctx", {}).get("expected", "")
+        return (f"{describe(detail['input'])} is not a rule an acknowledgement can name",
+                f"write one of: {expected.replace(chr(39), '')} (README.md, 'activities lint')")
     return (f"expected present or absent, got {describe(detail['input'])}",
             "write `ensure: present` to keep the type, or `ensure: absent` to delete it")
 

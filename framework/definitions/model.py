@@ -1,8 +1,8 @@
 """The definition format: pydantic models keyed as in Marketo's API, plus our own keys.
 
 Field names follow Marketo's REST API (`apiName`, `triggerName`, ...) so users recognise them;
-`version`, `protect`, `ensure` and `renamedFrom` are ours. Rules that span fields or files
-(limits, uniqueness, file names) live in `framework.definitions.rules`.
+`version`, `protect`, `ensure`, `renamedFrom` and `acknowledge` are ours. Rules that span fields
+or files (limits, uniqueness, file names) live in `framework.definitions.rules`.
 """
 
 from __future__ import annotations
@@ -111,6 +111,33 @@ class PrimaryAttribute(BaseModel):
     )
 
 
+# The `activities lint` rules a definition can acknowledge (framework/lint/rules.py grades them).
+AcknowledgeableRule = Literal[
+    "attribute-removed",
+    "attribute-renamed",
+    "likely-rename",
+    "data-type-changed",
+    "primary-attribute-changed",
+    "type-deleted",
+    "trigger-name-changed",
+    "filter-name-changed",
+    "protect-removed",
+]
+
+
+class Acknowledgement(BaseModel):
+    """A breaking or destructive change accepted on purpose, for one version of the file.
+
+    `activities lint` lets a change flagged under `rule` pass only while the file's `version`
+    equals `version`: the next change bumps the version, and the acknowledgement expires."""
+
+    model_config = _STRICT
+
+    rule: AcknowledgeableRule = Field(description="The lint rule id acknowledged.")
+    version: int = Field(ge=1, strict=True, description="The file version it was given for.")
+    reason: str = _display_name("Why the change is acceptable (shown in the review).")
+
+
 class ActivityType(BaseModel):
     """One custom activity type: the content of one `<apiName>.yaml` file."""
 
@@ -139,6 +166,10 @@ class ActivityType(BaseModel):
     )
     ensure: Literal["present", "absent"] = Field(
         default="present", description="`absent` asks for the type's deletion (a tombstone)."
+    )
+    acknowledge: list[Acknowledgement] = Field(
+        default_factory=list,
+        description="Breaking or destructive changes accepted for one version (activities lint).",
     )
 
 

@@ -151,7 +151,7 @@ CASES = [
             "activities/buyCar.yaml:14:1: color: unknown key 'color'\n"
             "  fix: remove it; the keys allowed here are: version, apiName,"
             " name, description, triggerName, filterName, primaryAttribute,"
-            " attributes, protect, ensure\n"
+            " attributes, protect, ensure, acknowledge\n"
         ),
         id="unknown-key",
     ),
