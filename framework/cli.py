@@ -44,6 +44,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "drift",
         "Report what changed on the instance since the last apply (exit 2 when anything did).",
     ),
+    "codegen": (
+        "codegen",
+        "Generate typed record models (pydantic) and record JSON Schemas from the definitions.",
+    ),
     "emulator": (
         "emulator",
         "Serve an emulated Marketo instance; the first line printed is its URL.",
@@ -53,7 +57,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # Commands that keep click's exit code 2 for a usage error, as their documentation says.
 USAGE_EXIT_2 = ("emulator",)
 # Commands that never talk to Marketo: they skip the client's logging set-up (and `logging`).
-OFFLINE = ("validate", "fmt", "schema", "show")
+OFFLINE = ("validate", "fmt", "schema", "show", "codegen")
 
 
 def load_command(name: str) -> click.Command:

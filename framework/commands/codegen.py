@@ -1,0 +1,68 @@
+"""`activities codegen`: typed record models and record JSON Schemas from the definitions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
+from framework.definitions.loader import display_path, load_definitions
+from framework.errors import ConfigError
+from framework.settings import load_settings
+
+
+@click.command("codegen")
+@dir_option
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
+              help="The Python module to write (e.g. app/activity_records.py).")
+@click.option("--schema-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Also write each type's record JSON Schema here (<apiName>.record.schema.json).")
+@click.option("--check", is_flag=True,
+              help="Write nothing; exit 1 when a generated file is missing or out of date (CI).")
+@handle_errors
+def command(directory: Path | None, out: Path, schema_dir: Path | None, check: bool) -> int:
+    """Generate typed record models (pydantic) and record JSON Schemas from the definitions."""
+    from framework.records.codegen import (
+        render_json_schema,
+        render_module,
+        schema_file_name,
+        stale_files,
+    )
+
+    settings = load_settings()
+    folder = directory or settings.definitions_dir
+    definitions = [f.definition for f in load_definitions(folder, settings)
+                   if f.definition.ensure == "present"]
+    expected = {out: render_module(definitions, display_path(folder), str(out))}
+    if schema_dir is not None:
+        for definition in definitions:
+            expected[schema_dir / schema_file_name(definition.apiName)] = render_json_schema(
+                definition)
+    stale = stale_files(expected)
+    if check:
+        for path in stale:
+            click.echo(f"{path}: out of date with the definitions in {display_path(folder)}/",
+                       err=True)
+        if stale:
+            click.echo("  fix: run `activities codegen` with the same options and commit the "
+                       "result", err=True)
+            return EXIT_ERROR
+        click.echo(f"{len(expected)} generated file(s) up to date.")
+        return EXIT_OK
+    for path in stale:
+        _write(path, expected[path])
+    click.echo(f"{len(definitions)} type(s): wrote {len(stale)} file(s), "
+               f"{len(expected) - len(stale)} already up to date.")
+    return EXIT_OK
+
+
+def _write(path: Path, text: str) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        temporary.replace(path)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the generated file: {exc.strerror}\n"
+                          "  fix: check that the folder exists and is writable") from exc

@@ -1,0 +1,83 @@
+"""The record schema: every data type checked precisely, every problem of a record reported."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from framework.records.schema import InvalidRecord, RecordSchema
+from tests.records.support import BAD_VALUES, GOOD_VALUES, definition, record
+
+SCHEMA = RecordSchema(definition())
+
+
+def test_a_good_record_becomes_what_marketo_takes() -> None:
+    given = record(**{f"{kind}Value": value for kind, value in GOOD_VALUES.items()})
+    sent = SCHEMA.check(given)
+    assert sent == {
+        "leadId": 7, "activityDate": "2026-09-26T06:56:35+07:00",
+        "primaryAttributeValue": "Event 7",
+        "attributes": [{"apiName": f"{kind}Value", "value": value}
+                       for kind, value in GOOD_VALUES.items()]}
+
+
+def test_empty_attributes_are_left_out() -> None:
+    sent = SCHEMA.check(record(stringValue="", integerValue=None))
+    assert sent["attributes"] == []
+
+
+@pytest.mark.parametrize(("kind", "value"), BAD_VALUES)
+def test_a_value_of_the_wrong_type_is_refused(kind: str, value: Any) -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        SCHEMA.check(record(**{f"{kind}Value": value}))
+    [reason] = caught.value.reasons
+    assert reason.startswith(f"attributes.{kind}Value: ")
+    assert reason.endswith(f"({kind})")
+
+
+@pytest.mark.parametrize(("raw", "reasons"), [
+    ({"leadId": "7", "activityDate": "2026-09-26T06:56:35Z", "primaryAttributeValue": "x"},
+     ["leadId: '7' is not a lead id: expected a positive integer"]),
+    ({"leadId": 7, "activityDate": "2026-09-26", "primaryAttributeValue": "x"},
+     ["activityDate: '2026-09-26' is not a full timestamp with an offset (e.g. "
+      "2026-09-26T06:56:35+07:00 or 2026-09-25T23:56:35Z)"]),
+    ({"leadId": 7, "activityDate": "2026-09-26T06:56:35Z"},
+     ["primaryAttributeValue: missing; every record needs leadId, activityDate, "
+      "primaryAttributeValue"]),
+    ({"leadId": 0, "activityDate": "2026-09-26T06:56:35Z", "primaryAttributeValue": "x" * 256,
+      "attribute": {}},
+     ["attribute: unknown key; a record has only leadId, activityDate, "
+      "primaryAttributeValue, attributes",
+      "leadId: 0 is not a lead id: expected a positive integer",
+      "primaryAttributeValue: a string of 256 characters is over Marketo's 255"]),
+    ({"leadId": 7, "activityDate": "2026-09-26T06:56:35Z", "primaryAttributeValue": "x",
+      "attributes": {"integervalue": 1, "eventName": "y", "other": 2}},
+     ["attributes.integervalue: unknown attribute; did you mean 'integerValue'?",
+      "attributes.eventName: the primary attribute goes in primaryAttributeValue",
+      "attributes.other: unknown attribute of attendEvent (its attributes: stringValue, "
+      "textValue, integerValue, floatValue, currencyValue, booleanValue, emailValue, "
+      "phoneValue, linkValue, dateValue, datetimeValue)"]),
+    ([1, 2], ["the record is not a JSON object"]),
+])
+def test_every_problem_of_a_record_is_reported(raw: Any, reasons: list[str]) -> None:
+    with pytest.raises(InvalidRecord) as caught:
+        SCHEMA.check(raw)
+    assert caught.value.reasons == reasons
+
+
+def test_attributes_over_the_byte_limit_are_refused_before_marketo_says_1049() -> None:
+    huge = {"textValue": "x" * 30_000, "stringValue": "y" * 255}
+    assert len(SCHEMA.check(record(**huge))["attributes"]) == 2  # 30 KB: within 65,536
+    # One text attribute cannot reach 65,536 bytes, so the limit is lowered to reach it.
+    with pytest.raises(InvalidRecord) as caught:
+        RecordSchema(definition(), max_attribute_bytes=30_000).check(record(**huge))
+    assert caught.value.reasons == [
+        "attributes: 30328 bytes as JSON, over Marketo's 30000 (1049)"]
+
+
+def test_a_non_string_primary_is_sent_as_text() -> None:
+    typed = definition().model_copy(update={"primaryAttribute": definition().primaryAttribute
+                                            .model_copy(update={"dataType": "integer"})})
+    sent = RecordSchema(typed).check({**record(), "primaryAttributeValue": 12})
+    assert sent["primaryAttributeValue"] == "12"
