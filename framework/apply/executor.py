@@ -19,12 +19,13 @@ from framework.apply.model import (
     TypeState,
 )
 from framework.apply.preflight import TypeCheck, changes_to_apply, check_plan
-from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner, attribute_names
+from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner
 from framework.apply.schedule import Wave, plan_waves, split_phases
 from framework.apply.verify import mismatches
 from framework.client.marketo import MarketoClient
 from framework.errors import MarketoError
-from framework.plan.model import Plan, Step
+from framework.plan.model import Plan
+from framework.plan.ops import Step
 from framework.plan.read import read_live
 
 
@@ -241,7 +242,7 @@ def _not_run(
     for index, step in steps:
         emit(
             StepEvent(
-                step.apiName, index, step.op, "not-run", phase, wave, attribute_names(step), why
+                step.apiName, index, step.op, "not-run", phase, wave, step.attribute_names(), why
             )
         )
 

@@ -6,15 +6,10 @@ from urllib.parse import urlsplit
 
 from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import RefusedError
-from framework.plan.model import Plan, TypeChange
+from framework.plan.model import Plan
 
 # `--endpoint URL` targets carry this name; they are matched by host alone.
 AD_HOC = "endpoint"
-
-
-def is_destructive(change: TypeChange) -> bool:
-    """Deletes, replaces and attribute drops throw history away."""
-    return change.risk == "destructive" or any(step.destructive for step in change.steps)
 
 
 def check_destructive(plan: Plan) -> None:
@@ -22,11 +17,9 @@ def check_destructive(plan: Plan) -> None:
     lines: list[str] = []
     allowed = plan.provenance.allowDestructive
     for change in plan.changes:
-        if change.action == "no-op" or not is_destructive(change):
+        if not change.destructive:
             continue
-        # compare's own note on destructiveness would only repeat the refusal.
-        why = "; ".join(r for r in change.reasons if not r.startswith("destructive:"))
-        why = why or change.action
+        why = "; ".join(r.text for r in change.destructive_reasons()) or change.action
         where = f" ({change.file})" if change.file else ""
         if change.protected:
             lines.append(

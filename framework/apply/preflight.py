@@ -17,7 +17,8 @@ from framework.apply.journal import JournalState
 from framework.apply.reconcile import at_target, residual
 from framework.errors import StalePlanError
 from framework.live import LiveState, LiveType, TypeVersion
-from framework.plan.model import Plan, Step, TypeChange
+from framework.plan.model import Plan, TypeChange
+from framework.plan.ops import Step
 
 Standing = Literal["pending", "done", "resuming", "stale"]
 

@@ -11,7 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from framework.live import LiveAttribute, LiveType, TypeVersion
-from framework.plan.model import Step, TypeChange
+from framework.plan.model import TypeChange
+from framework.plan.ops import (
+    ApproveOp,
+    CreateAttributesOp,
+    CreateTypeOp,
+    DeleteAttributesOp,
+    DeleteTypeOp,
+    DiscardDraftOp,
+    Step,
+    UpdateAttributesOp,
+    UpdateTypeOp,
+)
 
 # Errors that a call which already happened would also cause, by op (emulator's §7 choices).
 ALREADY_DONE_CODES: dict[str, frozenset[str]] = {
@@ -53,64 +64,75 @@ def residual(step: Step, live: LiveType | None, target: TypeVersion | None) -> S
     A step that conflicts with the live type (a create over a different type) is returned
     whole, so sending it fails with Marketo's own error.
     """
-    body = step.body or {}
     version = latest_version(live)
-    if step.op == "delete_type":
-        return None if live is None else step
-    if step.op == "discard_draft":
-        return None if live is None or live.draft is None else step
-    if step.op == "approve":
-        if live is None or live.draft is not None or live.status != "approved":
-            return step
-        return None if target is None or live.approved == target else step
+    match step:
+        case DeleteTypeOp():
+            return None if live is None else step
+        case DiscardDraftOp():
+            return None if live is None or live.draft is None else step
+        case ApproveOp():
+            if live is None or live.draft is not None or live.status != "approved":
+                return step
+            return None if target is None or live.approved == target else step
     if version is None:
         return step  # every other op needs the type; sending it reports Marketo's 702
-    if step.op == "create_type":
-        return None if _type_fields_match(version, body, all_keys=True) else step
-    if step.op == "update_type":
-        return None if _type_fields_match(version, body, all_keys=False) else step
-    attributes: list[dict[str, Any]] = list(body.get("attributes") or [])
-    if step.op == "delete_attributes":
-        left = [a for a in attributes if version.attribute(a["apiName"]) is not None]
-    elif step.op == "create_attributes":
-        # An existing attribute that differs stays in the batch: Marketo answers 1017, a conflict.
-        left = [a for a in attributes if not _attribute_matches(version.attribute(a["apiName"]), a)]
-    else:  # update_attributes
-        left = [a for a in attributes if not _attribute_matches(_any_attribute(version, a), a)]
+    match step:
+        case CreateTypeOp():
+            return None if _type_fields_match(version, step, all_keys=True) else step
+        case UpdateTypeOp():
+            return None if _type_fields_match(version, step, all_keys=False) else step
+        case DeleteAttributesOp():
+            gone = tuple(a for a in step.attributes if version.attribute(a) is not None)
+            return _shrunk(step, gone)
+        case CreateAttributesOp():
+            # An existing attribute that differs stays in the batch: Marketo answers 1017.
+            left = tuple(
+                a for a in step.attributes if not _matches(version.attribute(a.apiName), a)
+            )
+            return _shrunk(step, left)
+        case UpdateAttributesOp():
+            left = tuple(a for a in step.attributes if not _matches(_any(version, a.apiName), a))
+            return _shrunk(step, left)
+    return step
+
+
+def _shrunk(
+    step: DeleteAttributesOp | CreateAttributesOp | UpdateAttributesOp,
+    left: tuple[Any, ...],
+) -> Step | None:
+    """None when nothing is left, the step itself when nothing is live, else the rest."""
     if not left:
         return None
-    if len(left) == len(attributes):
+    if len(left) == len(step.attributes):
         return step
-    return step.model_copy(update={"body": {**body, "attributes": left}})
+    return step.model_copy(update={"attributes": left})
 
 
-def _any_attribute(version: TypeVersion, raw: dict[str, Any]) -> LiveAttribute | None:
-    if version.primaryAttribute.apiName == raw.get("apiName"):
+def _any(version: TypeVersion, api_name: str) -> LiveAttribute | None:
+    if version.primaryAttribute.apiName == api_name:
         return version.primaryAttribute
-    return version.attribute(str(raw.get("apiName")))
+    return version.attribute(api_name)
 
 
-def _type_fields_match(version: TypeVersion, body: dict[str, Any], *, all_keys: bool) -> bool:
-    """Whether the version holds every field the create/update body sets."""
-    if version.apiName != body.get("apiName", version.apiName):
+def _type_fields_match(
+    version: TypeVersion, step: CreateTypeOp | UpdateTypeOp, *, all_keys: bool
+) -> bool:
+    """Whether the version holds every field the create or update sets."""
+    if version.apiName != step.apiName:
         return False
     for key in _TYPE_FIELDS:
-        if key in body and getattr(version, key) != body[key]:
+        value = getattr(step, key)
+        if value is not None and getattr(version, key) != value:
             return False
-    if ("description" in body or all_keys) and version.description != (
-        body.get("description") or None
+    if (step.description is not None or all_keys) and version.description != (
+        step.description or None
     ):
         return False
-    primary = body.get("primaryAttribute")
-    return primary is None or _attribute_matches(version.primaryAttribute, primary)
+    return step.primaryAttribute is None or _matches(
+        version.primaryAttribute, step.primaryAttribute
+    )
 
 
-def _attribute_matches(live: LiveAttribute | None, raw: dict[str, Any]) -> bool:
-    """Whether a live attribute holds every field the request sets (dataType: string default)."""
-    if live is None or live.apiName != raw.get("apiName"):
-        return False
-    if "name" in raw and live.name != raw["name"]:
-        return False
-    if "dataType" in raw and live.dataType != raw["dataType"]:
-        return False
-    return "description" not in raw or live.description == (raw["description"] or None)
+def _matches(live: LiveAttribute | None, wanted: LiveAttribute) -> bool:
+    """Whether a live attribute holds what the request sets (a missing description clears)."""
+    return live is not None and live == wanted

@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import assert_never
 
 from framework.apply.model import Listener, StepEvent, StepStatus
 from framework.apply.reconcile import ALREADY_DONE_CODES, residual
 from framework.client.marketo import MarketoClient
 from framework.errors import MarketoError
 from framework.live import LiveType
-from framework.plan.model import Step, TypeChange
+from framework.plan.model import TypeChange
+from framework.plan.ops import (
+    ApproveOp,
+    CreateAttributesOp,
+    CreateTypeOp,
+    DeleteAttributesOp,
+    DeleteTypeOp,
+    DiscardDraftOp,
+    Step,
+    UpdateAttributesOp,
+    UpdateTypeOp,
+)
 from framework.plan.read import read_live
 
 # The client methods that change the instance (the emulator counts them the same way).
@@ -36,30 +48,27 @@ class StepFailed(Exception):
 
 
 async def send(client: MarketoClient, step: Step) -> None:
-    """Call the client method named by the step, with the step's body."""
-    body = step.body or {}
+    """Make the Marketo call the step is, with its body."""
     name = step.apiName
-    attributes = list(body.get("attributes") or [])
-    if step.op == "create_type":
-        await client.create_type(body)
-    elif step.op == "update_type":
-        await client.update_type(name, body)
-    elif step.op == "create_attributes":
-        await client.create_attributes(name, attributes)
-    elif step.op == "update_attributes":
-        await client.update_attributes(name, attributes)
-    elif step.op == "delete_attributes":
-        await client.delete_attributes(name, [a["apiName"] for a in attributes])
-    elif step.op == "approve":
-        await client.approve_type(name)
-    elif step.op == "discard_draft":
-        await client.discard_draft(name)
-    else:
-        await client.delete_type(name)
-
-
-def attribute_names(step: Step) -> tuple[str, ...]:
-    return tuple(a.get("apiName", "") for a in (step.body or {}).get("attributes") or [])
+    match step:
+        case CreateTypeOp():
+            await client.create_type(step.body())
+        case UpdateTypeOp():
+            await client.update_type(name, step.body())
+        case CreateAttributesOp():
+            await client.create_attributes(name, step.body()["attributes"])
+        case UpdateAttributesOp():
+            await client.update_attributes(name, step.body()["attributes"])
+        case DeleteAttributesOp():
+            await client.delete_attributes(name, list(step.attributes))
+        case ApproveOp():
+            await client.approve_type(name)
+        case DiscardDraftOp():
+            await client.discard_draft(name)
+        case DeleteTypeOp():
+            await client.delete_type(name)
+        case _:
+            assert_never(step)
 
 
 @dataclass
@@ -79,7 +88,14 @@ class StepRunner:
         def report(status: StepStatus, detail: str = "", sent: Step = step) -> None:
             self.emit(
                 StepEvent(
-                    step.apiName, index, step.op, status, phase, wave, attribute_names(sent), detail
+                    step.apiName,
+                    index,
+                    step.op,
+                    status,
+                    phase,
+                    wave,
+                    sent.attribute_names(),
+                    detail,
                 )
             )
 

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 
 from framework.errors import RefusedError
 from framework.live import TypeVersion
-from framework.plan.model import Step, TypeChange
+from framework.plan.model import TypeChange
+from framework.plan.ops import Step
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from framework.live import LiveAttribute, TypeVersion
-from framework.plan.model import AttributeChange, Risk
+from framework.plan.model import AttributeChange, Reason, Risk
 from framework.plan.rules import (
     NEVER_APPROVED,
     attribute_name_reason,
@@ -61,8 +61,11 @@ def attribute_changes(
                 AttributeChange(
                     apiName=attribute.apiName,
                     action="remove",
-                    risk="destructive" if ever_approved else "safe",
-                    reason=attribute_removal_reason(attribute.apiName, ever_approved),
+                    reason=Reason(
+                        code="attribute-removed",
+                        text=attribute_removal_reason(attribute.apiName, ever_approved),
+                        risk="destructive" if ever_approved else "safe",
+                    ),
                     before=_dump(attribute),
                 )
             )
@@ -76,7 +79,8 @@ def _primary_change(
         return []
     risk: Risk
     if before.apiName != after.apiName or before.dataType != after.dataType:
-        action, risk = "replace", "destructive" if ever_approved else "safe"
+        action, code = "replace", "primary-replaced"
+        risk = "destructive" if ever_approved else "safe"
         reason = (
             f"primary attribute {before.apiName} ({before.dataType}) becomes "
             f"{after.apiName} ({after.dataType})"
@@ -88,15 +92,15 @@ def _primary_change(
         )
     elif before.name != after.name and ever_approved:
         action, risk, reason = "update", "breaking", primary_edit_reason(before, after)
+        code = "primary-display-name-changed"
     else:
-        action, risk = "update", "safe"
+        action, risk, code = "update", "safe", "primary-edited"
         reason = f"primary attribute {after.apiName}: {_edited(before, after)}"
     return [
         AttributeChange(
             apiName=after.apiName,
             action=action,
-            risk=risk,
-            reason=reason,
+            reason=Reason(code=code, text=reason, risk=risk),
             before=_dump(before),
             after=_dump(after),
             primary=True,
@@ -113,8 +117,11 @@ def _secondary_change(
         return AttributeChange(
             apiName=attribute.apiName,
             action="rename",
-            risk="destructive" if ever_approved else "safe",
-            reason=attribute_rename_reason(old_name, attribute.apiName, ever_approved),
+            reason=Reason(
+                code="attribute-renamed",
+                text=attribute_rename_reason(old_name, attribute.apiName, ever_approved),
+                risk="destructive" if ever_approved else "safe",
+            ),
             before=_dump(previous) if previous else None,
             after=_dump(attribute),
             renamedFrom=old_name,
@@ -123,8 +130,10 @@ def _secondary_change(
         return AttributeChange(
             apiName=attribute.apiName,
             action="add",
-            risk="safe",
-            reason=f"attribute {attribute.apiName} ({attribute.dataType}) is added",
+            reason=Reason(
+                code="attribute-added",
+                text=f"attribute {attribute.apiName} ({attribute.dataType}) is added",
+            ),
             after=_dump(attribute),
         )
     if old == attribute:
@@ -133,9 +142,12 @@ def _secondary_change(
         return AttributeChange(
             apiName=attribute.apiName,
             action="replace",
-            risk="destructive" if ever_approved else "safe",
-            reason=data_type_reason(
-                attribute.apiName, old.dataType, attribute.dataType, ever_approved
+            reason=Reason(
+                code="attribute-data-type-changed",
+                text=data_type_reason(
+                    attribute.apiName, old.dataType, attribute.dataType, ever_approved
+                ),
+                risk="destructive" if ever_approved else "safe",
             ),
             before=_dump(old),
             after=_dump(attribute),
@@ -146,11 +158,11 @@ def _secondary_change(
         if risk == "breaking"
         else f"attribute {attribute.apiName}: {_edited(old, attribute)}"
     )
+    code = "attribute-display-name-changed" if risk == "breaking" else "attribute-edited"
     return AttributeChange(
         apiName=attribute.apiName,
         action="update",
-        risk=risk,
-        reason=reason,
+        reason=Reason(code=code, text=reason, risk=risk),
         before=_dump(old),
         after=_dump(attribute),
     )

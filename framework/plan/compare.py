@@ -14,7 +14,8 @@ from framework.definitions.model import DefinitionFile
 from framework.errors import PlanError
 from framework.live import LiveState, LiveType, TypeVersion
 from framework.plan.attributes import attribute_changes, worst
-from framework.plan.model import Action, Risk, Step, TypeChange
+from framework.plan.model import Action, Reason, Risk, TypeChange
+from framework.plan.ops import Step
 from framework.plan.refusals import check_refusals
 from framework.plan.rules import (
     FROZEN_WHEN_IN_USE,
@@ -26,6 +27,9 @@ from framework.plan.rules import (
     type_deletion_reason,
 )
 from framework.plan.steps import approve_step, create_steps, delete_step, discard_step, draft_steps
+
+# The reason every edit of an ever-approved type carries (framework.plan.rules words it).
+THROUGH_DRAFT = Reason(code="update-through-draft", text=UPDATE_THROUGH_DRAFT)
 
 
 def compare(
@@ -81,9 +85,10 @@ def _base(file: DefinitionFile, live: LiveType | None) -> dict[str, object]:
 
 def _create(file: DefinitionFile, target: TypeVersion) -> TypeChange:
     count = len(target.attributes)
-    reason = (
-        f"type {target.apiName} does not exist; it is created as a draft with "
-        f"{count} attribute{'s' if count != 1 else ''} besides the primary, then approved"
+    reason = Reason(
+        code="type-created",
+        text=f"type {target.apiName} does not exist; it is created as a draft with "
+        f"{count} attribute{'s' if count != 1 else ''} besides the primary, then approved",
     )
     changes = attribute_changes(
         target.model_copy(update={"attributes": ()}), target, {}, ever_approved=False
@@ -106,13 +111,23 @@ def _tombstone(file: DefinitionFile, live: LiveType | None) -> TypeChange:
             **_base(file, live),
             action="no-op",
             risk="safe",
-            reasons=(f"type {name} is already absent (ensure: absent)",),
+            reasons=(
+                Reason(
+                    code="already-absent", text=f"type {name} is already absent (ensure: absent)"
+                ),
+            ),
         )
     return TypeChange(
         **_base(file, live),
         action="delete",
         risk="destructive",
-        reasons=(f"ensure: absent; {type_deletion_reason(name, live.ever_approved)}",),
+        reasons=(
+            Reason(
+                code="type-deleted",
+                text=f"ensure: absent; {type_deletion_reason(name, live.ever_approved)}",
+                risk="destructive",
+            ),
+        ),
         before=_reference(live),
         steps=(delete_step(name),),
     )
@@ -140,26 +155,31 @@ def _existing(
     attributes = attribute_changes(reference, target, renamed, ever_approved=ever)
     risks, reasons = _field_changes(reference, target, ever)
     risk = worst([*risks, *(a.risk for a in attributes)])
-    outcome = _settled(target, live, reference, draft, risk)
+    outcome = _settled(target, live, reference, draft)
     if outcome is not None:
         action, steps, notes = outcome
         if action != "approve-draft":  # nothing published changes
             risk, reasons, attributes = "safe", [], []
     else:
         action = "update"
-        approved = {a.apiName for a in reference.attributes} if ever else set()
-        steps = draft_steps(draft or reference, target, approved)
+        steps = draft_steps(draft or reference, target)
         notes = [_overwrite_note(draft, target, ever)] if draft is not None else []
-        reasons = [UPDATE_THROUGH_DRAFT, *reasons] if ever else reasons
+        reasons = [THROUGH_DRAFT, *reasons] if ever else reasons
     return TypeChange(
         **_base(file, live),
         action=action,
         risk=risk,
-        reasons=(*reasons, *notes) or (f"type {target.apiName} already matches {file.path}",),
+        reasons=(*reasons, *notes) or (_already_matches(target, file),),
         before=reference,
         after=target,
         attributeChanges=tuple(attributes),
         steps=tuple(steps),
+    )
+
+
+def _already_matches(target: TypeVersion, file: DefinitionFile) -> Reason:
+    return Reason(
+        code="already-matches", text=f"type {target.apiName} already matches {file.path}"
     )
 
 
@@ -168,8 +188,7 @@ def _settled(
     live: LiveType,
     reference: TypeVersion,
     draft: TypeVersion | None,
-    risk: Risk,
-) -> tuple[Action, list[Step], list[str]] | None:
+) -> tuple[Action, list[Step], list[Reason]] | None:
     """No-op, approve-draft or discard-draft when the live versions already hold the target;
     None when the draft needs editing."""
     name = target.apiName
@@ -177,30 +196,35 @@ def _settled(
         return ("no-op", [], []) if reference == target else None
     if draft == target and live.ever_approved and reference == target:
         # Same content as the approved version: discarding republishes nothing.
-        return "discard-draft", [discard_step(name)], [
-            "a pending draft equals the approved version; it is discarded"]
+        return "discard-draft", [discard_step(name)], [Reason(
+            code="draft-discarded",
+            text="a pending draft equals the approved version; it is discarded")]
     if draft == target:
-        # Publishing a draft that drops approved attributes is the destructive act itself.
-        approve = approve_step(name, destructive=risk == "destructive")
-        return "approve-draft", [approve], [
-            "a pending draft already equals the desired state; approving it publishes it"]
+        # Publishing a draft that drops approved attributes is the destructive act itself: the
+        # attribute changes (reference to target) carry that risk.
+        return "approve-draft", [approve_step(name)], [Reason(
+            code="draft-approved",
+            text="a pending draft already equals the desired state; approving it publishes it")]
     if reference == target and can_discard_draft(live.status):
-        return "discard-draft", [discard_step(name)], [
-            f"a pending draft nobody in the repository made differs in "
+        return "discard-draft", [discard_step(name)], [Reason(
+            code="stray-draft-discarded",
+            text=f"a pending draft nobody in the repository made differs in "
             f"{_differences(draft, target)}; the approved version already matches the desired "
-            "state, so the draft is discarded"]
+            "state, so the draft is discarded")]
     return None
 
 
-def _overwrite_note(draft: TypeVersion, target: TypeVersion, ever: bool) -> str:
+def _overwrite_note(draft: TypeVersion, target: TypeVersion, ever: bool) -> Reason:
     if not ever:
-        return (
-            f"the type is a draft never approved; it differs from the desired state in "
-            f"{_differences(draft, target)}; the draft is updated, then approved"
+        return Reason(
+            code="draft-updated",
+            text=f"the type is a draft never approved; it differs from the desired state in "
+            f"{_differences(draft, target)}; the draft is updated, then approved",
         )
-    return (
-        f"a pending draft nobody in the repository made differs in {_differences(draft, target)}; "
-        "it is overwritten with the desired state, then approved"
+    return Reason(
+        code="stray-draft-overwritten",
+        text=f"a pending draft nobody in the repository made differs in "
+        f"{_differences(draft, target)}; it is overwritten with the desired state, then approved",
     )
 
 
@@ -213,12 +237,18 @@ def _replace(
     why: list[str],
 ) -> TypeChange:
     reasons = [
-        *why,
-        f"type {target.apiName} is deleted and created again: its history and Smart List use "
-        "are lost (§3, §7)",
+        *(Reason(code="replace-required", text=w, risk="destructive") for w in why),
+        Reason(
+            code="type-replaced",
+            text=f"type {target.apiName} is deleted and created again: its history and Smart "
+            "List use are lost (§3, §7)",
+            risk="destructive",
+        ),
     ]
     if live.status == "approved with draft":
-        reasons.append("its pending draft is lost with it")
+        reasons.append(Reason(
+            code="pending-draft-lost", text="its pending draft is lost with it", risk="destructive"
+        ))
     return TypeChange(
         **_base(file, live),
         action="replace",
@@ -235,20 +265,21 @@ def _replace(
 
 def _field_changes(
     before: TypeVersion, after: TypeVersion, ever_approved: bool
-) -> tuple[list[Risk], list[str]]:
-    risks: list[Risk] = []
-    reasons: list[str] = []
+) -> tuple[list[Risk], list[Reason]]:
+    reasons: list[Reason] = []
     for field in TYPE_FIELDS:
         old, new = getattr(before, field), getattr(after, field)
         if old == new:
             continue
         if ever_approved and field in FROZEN_WHEN_IN_USE:
-            risks.append("breaking")
-            reasons.append(frozen_field_reason(field, old, new))
+            reasons.append(Reason(
+                code="frozen-field-changed", text=frozen_field_reason(field, old, new),
+                risk="breaking",
+            ))
         else:
-            risks.append("safe")
-            reasons.append(f"{field} changes from {old!r} to {new!r}")
-    return risks, reasons
+            text = f"{field} changes from {old!r} to {new!r}"
+            reasons.append(Reason(code="field-changed", text=text))
+    return [r.risk for r in reasons], reasons
 
 
 def _differences(a: TypeVersion, b: TypeVersion) -> str:
@@ -271,12 +302,18 @@ def _differences(a: TypeVersion, b: TypeVersion) -> str:
 
 def _note_destructive(change: TypeChange, allowed: bool) -> TypeChange:
     """Say on each destructive change whether apply will run it."""
-    if change.risk != "destructive":
+    if not change.destructive:
         return change
     note = (
-        "destructive: allowed because the plan was made with --allow-destructive"
+        Reason(
+            code="destructive-allowed",
+            text="destructive: allowed because the plan was made with --allow-destructive",
+        )
         if allowed
-        else "destructive: apply refuses it unless the plan is made with --allow-destructive"
+        else Reason(
+            code="destructive-not-allowed",
+            text="destructive: apply refuses it unless the plan is made with --allow-destructive",
+        )
     )
     return change.model_copy(update={"reasons": (*change.reasons, note)})
 

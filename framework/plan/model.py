@@ -11,39 +11,23 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from framework.live import TypeVersion
+from framework.plan.ops import Step
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 Action = Literal["create", "update", "replace", "delete", "approve-draft", "discard-draft", "no-op"]
 Risk = Literal["safe", "breaking", "destructive"]
 AttributeAction = Literal["add", "update", "remove", "rename", "replace"]
 
-# One API call of apply. `op` names the endpoint (custom-activities-api.md §2):
-#   create_type(3) update_type(4) approve(5) discard_draft(6) delete_type(7)
-#   create_attributes(8) update_attributes(9) delete_attributes(10)
-StepOp = Literal[
-    "create_type",
-    "update_type",
-    "create_attributes",
-    "update_attributes",
-    "delete_attributes",
-    "discard_draft",
-    "delete_type",
-    "approve",
-]
-MUTATING_OPS: frozenset[str] = frozenset(StepOp.__args__)  # type: ignore[attr-defined]
-
-
-class Step(BaseModel):
-    """One API call apply will make, with the exact request body it will send."""
+class Reason(BaseModel):
+    """Why a change is planned: a stable `code` for machines, words for people, and the risk
+    this reason carries (the change's risk is the worst of its reasons')."""
 
     model_config = ConfigDict(frozen=True)
 
-    op: StepOp
-    apiName: str
-    body: dict[str, Any] | None = None
-    destructive: bool = False
-
+    code: str
+    text: str
+    risk: Risk = "safe"
 
 class AttributeChange(BaseModel):
     """A change to one attribute of a type."""
@@ -52,13 +36,15 @@ class AttributeChange(BaseModel):
 
     apiName: str
     action: AttributeAction
-    risk: Risk
-    reason: str
+    reason: Reason
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
     renamedFrom: str | None = None
     primary: bool = False  # the change is to the primary attribute
 
+    @property
+    def risk(self) -> Risk:
+        return self.reason.risk
 
 class TypeChange(BaseModel):
     """What the plan does to one custom activity type."""
@@ -68,7 +54,7 @@ class TypeChange(BaseModel):
     apiName: str
     action: Action
     risk: Risk
-    reasons: tuple[str, ...]
+    reasons: tuple[Reason, ...]
     file: str | None = None
     protected: bool = False
     # The live approved version (or the draft of a never-approved type).
@@ -80,8 +66,16 @@ class TypeChange(BaseModel):
 
     @property
     def destructive(self) -> bool:
-        return self.risk == "destructive"
+        """The one definition: the change throws history away (a delete, a replace, an approved
+        attribute dropped). compare makes the risk the worst of the change's reasons."""
+        return self.action != "no-op" and self.risk == "destructive"
 
+    def destructive_reasons(self) -> list[Reason]:
+        """What makes the change destructive, in words (empty when it is not)."""
+        if not self.destructive:
+            return []
+        own = [r for r in self.reasons if r.risk == "destructive"]
+        return own + [a.reason for a in self.attributeChanges if a.risk == "destructive"]
 
 class Provenance(BaseModel):
     """Where and when a plan was made. Never holds a secret."""
@@ -96,7 +90,6 @@ class Provenance(BaseModel):
     createdAt: str
     definitionsDir: str = "activities"
     allowDestructive: bool = False
-
 
 class Summary(BaseModel):
     """Counts by action and risk."""
@@ -113,7 +106,6 @@ class Summary(BaseModel):
     destructive: int = 0
     breaking: int = 0
     unmanaged: int = 0
-
 
 class Plan(BaseModel):
     """A saved plan: provenance, one change per type, fingerprints, estimate and checksum."""

@@ -51,6 +51,12 @@ def load_plan(path: Path) -> Plan:
     """Read a saved plan, refusing one of another format version or edited after saving."""
     raw = _read_json(path)
     version = raw.get("format_version")
+    if isinstance(version, int) and version < FORMAT_VERSION:
+        raise PlanError(
+            f"{path}: the plan was made by an older version of activities (format_version "
+            f"{version}; this one reads {FORMAT_VERSION}, with typed steps and the order of "
+            "calls); it cannot be applied or shown\n" + REPLAN.format(path=path)
+        )
     if version != FORMAT_VERSION:
         raise PlanError(
             f"{path}: plan format_version {version!r} is not supported (this tool reads "

@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from framework.apply.reconcile import at_target, residual
 from framework.live import LiveAttribute, LiveType, TypeVersion
-from framework.plan.model import Step, TypeChange
+from framework.plan.model import TypeChange
+from framework.plan.ops import Step
 
 PRIMARY = LiveAttribute(apiName="title", name="Title", dataType="string")
 SEATS = LiveAttribute(apiName="seats", name="Seats", dataType="integer")
@@ -38,27 +40,33 @@ def draft_only(d: TypeVersion) -> LiveType:
     return LiveType(apiName="attendClass", status="draft", draft=d)
 
 
-CREATE = Step(
-    op="create_type",
-    apiName="attendClass",
-    body={
-        "apiName": "attendClass",
-        "name": "Attend Class",
-        "triggerName": "Attends Class",
-        "filterName": "Attended Class",
-        "primaryAttribute": {"apiName": "title", "name": "Title", "dataType": "string"},
-    },
+STEP: TypeAdapter[Step] = TypeAdapter(Step)
+
+
+def op(kind: str, /, **fields: Any) -> Step:
+    """A typed step on attendClass, from its fields."""
+    return STEP.validate_python({"op": kind, "apiName": "attendClass", **fields})
+
+
+CREATE = op(
+    "create_type",
+    name="Attend Class",
+    triggerName="Attends Class",
+    filterName="Attended Class",
+    primaryAttribute={"apiName": "title", "name": "Title", "dataType": "string"},
 )
 
 
-def attrs(op: str, *items: dict[str, Any]) -> Step:
-    return Step(op=op, apiName="attendClass", body={"attributes": list(items)})  # type: ignore[arg-type]
+def attrs(name: str, *items: dict[str, Any]) -> Step:
+    if name == "delete_attributes":
+        return op(name, attributes=[item["apiName"] for item in items])
+    return op(name, attributes=list(items))
 
 
 SEATS_BODY = {"apiName": "seats", "name": "Seats", "dataType": "integer"}
 VENUE_BODY = {"apiName": "venue", "name": "Venue", "dataType": "string"}
-APPROVE = Step(op="approve", apiName="attendClass")
-DELETE = Step(op="delete_type", apiName="attendClass")
+APPROVE = op("approve")
+DELETE = op("delete_type")
 TARGET = version(SEATS, VENUE)
 
 CASES: list[tuple[str, Step, LiveType | None, Step | None]] = [
@@ -124,19 +132,19 @@ CASES: list[tuple[str, Step, LiveType | None, Step | None]] = [
     ("delete of a present type is to do", DELETE, approved(TARGET), DELETE),
     (
         "update on an absent type is sent (Marketo answers 702)",
-        Step(op="update_type", apiName="attendClass", body={"name": "X"}),
+        op("update_type", name="X"),
         None,
-        Step(op="update_type", apiName="attendClass", body={"name": "X"}),
+        op("update_type", name="X"),
     ),
     (
         "update already in the draft is done",
-        Step(op="update_type", apiName="attendClass", body={"name": "New"}),
+        op("update_type", name="New"),
         with_draft(TARGET, version(name="New")),
         None,
     ),
     (
         "discard with no draft left is done",
-        Step(op="discard_draft", apiName="attendClass"),
+        op("discard_draft"),
         approved(TARGET),
         None,
     ),

@@ -7,7 +7,15 @@ import pytest
 from framework.apply.schedule import plan_waves, split_phases
 from framework.errors import RefusedError
 from framework.live import LiveAttribute, TypeVersion
-from framework.plan.model import Action, Step, TypeChange
+from framework.plan.model import Action, TypeChange
+from framework.plan.ops import (
+    ApproveOp,
+    CreateAttributesOp,
+    CreateTypeOp,
+    DeleteTypeOp,
+    Step,
+    UpdateTypeOp,
+)
 
 PRIMARY = LiveAttribute(apiName="title", name="Title")
 
@@ -25,17 +33,16 @@ def version(api_name: str, trigger: str, filter_name: str) -> TypeVersion:
 def change(
     api_name: str, action: Action, before: TypeVersion | None, after: TypeVersion | None
 ) -> TypeChange:
-    first = {
-        "create": "create_type",
-        "update": "update_type",
-        "replace": "delete_type",
-        "delete": "delete_type",
-    }
-    steps = [Step(op=first[action], apiName=api_name)]  # type: ignore[arg-type]
-    if action == "replace":
-        steps.append(Step(op="create_type", apiName=api_name))
+    steps: list[Step] = []
+    if action in ("replace", "delete"):
+        steps.append(DeleteTypeOp(apiName=api_name))
+    if action in ("create", "replace"):
+        assert after is not None
+        steps.append(create(after))
+    if action == "update":
+        steps.append(UpdateTypeOp(apiName=api_name, name="changed"))
     if after is not None:
-        steps.append(Step(op="approve", apiName=api_name))
+        steps.append(ApproveOp(apiName=api_name))
     return TypeChange(
         apiName=api_name,
         action=action,
@@ -44,6 +51,16 @@ def change(
         before=before,
         after=after,
         steps=tuple(steps),
+    )
+
+
+def create(after: TypeVersion) -> CreateTypeOp:
+    return CreateTypeOp(
+        apiName=after.apiName,
+        name=after.name,
+        triggerName=after.triggerName,
+        filterName=after.filterName,
+        primaryAttribute=after.primaryAttribute,
     )
 
 
@@ -153,10 +170,10 @@ def test_a_swap_of_names_is_refused() -> None:
 
 
 def test_phases_split_at_the_first_approve() -> None:
-    steps = (
-        Step(op="create_type", apiName="a"),
-        Step(op="create_attributes", apiName="a"),
-        Step(op="approve", apiName="a"),
+    steps: tuple[Step, ...] = (
+        create(version("a", "A", "A")),
+        CreateAttributesOp(apiName="a", attributes=(PRIMARY,)),
+        ApproveOp(apiName="a"),
     )
     assert split_phases(steps) == (steps[:2], steps[2:])
     assert split_phases(steps[2:]) == ((), steps[2:])

@@ -183,9 +183,8 @@ def test_allow_destructive_is_recorded_for_apply(cli: Cli, project: Path, emulat
     [change] = document["changes"]
     assert (change["action"], change["risk"]) == ("update", "destructive")
     assert change["steps"] == [
-        {"op": "delete_attributes", "apiName": "shrinks",
-         "body": {"attributes": [{"apiName": "note"}]}, "destructive": True},
-        {"op": "approve", "apiName": "shrinks", "body": None, "destructive": False},
+        {"op": "delete_attributes", "apiName": "shrinks", "attributes": ["note"]},
+        {"op": "approve", "apiName": "shrinks"},
     ]
     assert "Apply refuses this plan" not in result.stdout
     assert (

@@ -8,7 +8,7 @@ from plan_literals import ATTRIBUTES, PRIMARY, definition, live, live_type, vers
 from framework.errors import RefusedError
 from framework.live import LiveState
 from framework.plan.compare import compare
-from framework.plan.model import AttributeChange, Step, TypeChange
+from framework.plan.model import AttributeChange, Reason, TypeChange
 
 NAME = "attendWebinar"
 FILE = "activities/attendWebinar.yaml"
@@ -31,6 +31,16 @@ THROUGH_DRAFT = (
 DESTRUCTIVE_NOTE = "destructive: apply refuses it unless the plan is made with --allow-destructive"
 
 
+def calls(change: TypeChange) -> tuple[tuple[str, dict | None], ...]:
+    """Each step as the call it makes: (op, exact request body)."""
+    assert all(step.apiName == change.apiName for step in change.steps)
+    return tuple((step.op, step.body()) for step in change.steps)
+
+
+def texts(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
+    return tuple(reason.text for reason in reasons)
+
+
 def one(desired: list, state: LiveState, **kwargs: object) -> TypeChange:
     changes, _ = compare(desired, state, max_types=10, **kwargs)  # type: ignore[arg-type]
     assert len(changes) == 1
@@ -50,32 +60,36 @@ def attrs(*overrides: dict) -> list[dict]:
 
 def test_create_is_create_type_create_attributes_and_approve_with_exact_bodies() -> None:
     change = one([definition()], live())
-    assert change == TypeChange(
+    assert calls(change) == (
+        ("create_type", CREATE_BODY),
+        ("create_attributes", {"attributes": ATTRIBUTE_BODIES}),
+        ("approve", None),
+    )
+    assert change.model_copy(update={"steps": ()}) == TypeChange(
         apiName=NAME,
         action="create",
         risk="safe",
         reasons=(
-            "type attendWebinar does not exist; it is created as a draft with 2 attributes "
-            "besides the primary, then approved",
+            Reason(
+                code="type-created",
+                text="type attendWebinar does not exist; it is created as a draft with 2 "
+                "attributes besides the primary, then approved",
+            ),
         ),
         file=FILE,
         after=version(),
         attributeChanges=(
             AttributeChange(
-                apiName="minutesWatched", action="add", risk="safe",
-                reason="attribute minutesWatched (integer) is added", after=ATTRIBUTE_BODIES[0]
-                | {"description": None},
+                apiName="minutesWatched", action="add",
+                reason=Reason(code="attribute-added",
+                              text="attribute minutesWatched (integer) is added"),
+                after=ATTRIBUTE_BODIES[0] | {"description": None},
             ),
             AttributeChange(
-                apiName="replayUrl", action="add", risk="safe",
-                reason="attribute replayUrl (link) is added",
+                apiName="replayUrl", action="add",
+                reason=Reason(code="attribute-added", text="attribute replayUrl (link) is added"),
                 after=ATTRIBUTE_BODIES[1] | {"description": None},
             ),
-        ),
-        steps=(
-            Step(op="create_type", apiName=NAME, body=CREATE_BODY),
-            Step(op="create_attributes", apiName=NAME, body={"attributes": ATTRIBUTE_BODIES}),
-            Step(op="approve", apiName=NAME),
         ),
     )
 
@@ -83,11 +97,11 @@ def test_create_is_create_type_create_attributes_and_approve_with_exact_bodies()
 def test_create_without_attributes_takes_two_calls() -> None:
     change = one([definition(attributes=[], description=None)], live())
     body = {k: v for k, v in CREATE_BODY.items() if k != "description"}
-    assert change.steps == (
-        Step(op="create_type", apiName=NAME, body=body),
-        Step(op="approve", apiName=NAME),
+    assert calls(change) == (
+        ("create_type", body),
+        ("approve", None),
     )
-    assert change.reasons == (
+    assert texts(change.reasons) == (
         "type attendWebinar does not exist; it is created as a draft with 0 attributes besides "
         "the primary, then approved",
     )
@@ -98,7 +112,9 @@ def test_a_type_that_matches_is_a_no_op_without_steps() -> None:
     assert (change.action, change.risk, change.steps, change.attributeChanges) == (
         "no-op", "safe", (), ()
     )
-    assert change.reasons == ("type attendWebinar already matches activities/attendWebinar.yaml",)
+    assert texts(change.reasons) == (
+        "type attendWebinar already matches activities/attendWebinar.yaml",
+    )
     assert change.liveStatus == "approved"
 
 
@@ -106,14 +122,13 @@ def test_description_change_is_a_safe_update_through_the_draft() -> None:
     state = live(live_type("approved", version(description="Old")))
     change = one([definition()], state)
     assert (change.action, change.risk) == ("update", "safe")
-    assert change.reasons == (
+    assert texts(change.reasons) == (
         THROUGH_DRAFT,
         "description changes from 'Old' to 'A person attended one of our webinars'",
     )
-    assert change.steps == (
-        Step(op="update_type", apiName=NAME,
-             body={"description": "A person attended one of our webinars"}),
-        Step(op="approve", apiName=NAME),
+    assert calls(change) == (
+        ("update_type", {"description": "A person attended one of our webinars"}),
+        ("approve", None),
     )
     assert change.before == version(description="Old")
     assert change.after == version()
@@ -121,7 +136,7 @@ def test_description_change_is_a_safe_update_through_the_draft() -> None:
 
 def test_a_cleared_description_is_sent_as_empty_text() -> None:
     change = one([definition(description=None)], live(live_type("approved", version())))
-    assert change.steps[0] == Step(op="update_type", apiName=NAME, body={"description": ""})
+    assert calls(change)[0] == ("update_type", {"description": ""})
 
 
 @pytest.mark.parametrize(
@@ -145,11 +160,11 @@ def test_renaming_a_frozen_field_of_an_approved_type_is_breaking(
 ) -> None:
     change = one([definition()], live(live_type("approved", version(**{field: old}))))
     assert (change.action, change.risk) == ("update", "breaking")
-    assert change.reasons == (THROUGH_DRAFT, reason)
+    assert texts(change.reasons) == (THROUGH_DRAFT, reason)
     new = getattr(version(), field)
-    assert change.steps == (
-        Step(op="update_type", apiName=NAME, body={field: new}),
-        Step(op="approve", apiName=NAME),
+    assert calls(change) == (
+        ("update_type", {field: new}),
+        ("approve", None),
     )
 
 
@@ -157,7 +172,7 @@ def test_renaming_the_trigger_of_a_draft_never_approved_is_safe() -> None:
     state = live(live_type("draft", draft=version(triggerName="Attends Old")))
     change = one([definition()], state)
     assert (change.action, change.risk) == ("update", "safe")
-    assert change.reasons == (
+    assert texts(change.reasons) == (
         "triggerName changes from 'Attends Old' to 'Attends attendWebinar'",
         "the type is a draft never approved; it differs from the desired state in triggerName; "
         "the draft is updated, then approved",
@@ -173,7 +188,7 @@ def test_attribute_edits_add_update_and_create_in_one_call_each() -> None:
     state = live(live_type("approved", version(attributes=live_attributes)))
     change = one([definition(attributes=desired)], state)
     assert (change.action, change.risk) == ("update", "breaking")
-    assert [(a.apiName, a.action, a.risk, a.reason) for a in change.attributeChanges] == [
+    assert [(a.apiName, a.action, a.risk, a.reason.text) for a in change.attributeChanges] == [
         ("minutesWatched", "update", "breaking",
          "attribute minutesWatched: display name changes from 'Minutes' to 'Minutes Watched'; "
          "senders that refer to the attribute by its display name instead of its apiName must "
@@ -182,17 +197,17 @@ def test_attribute_edits_add_update_and_create_in_one_call_each() -> None:
          "attribute replayUrl: description changes from 'old' to None"),
         ("seats", "add", "safe", "attribute seats (integer) is added"),
     ]
-    assert change.steps == (
-        Step(op="update_attributes", apiName=NAME, body={"attributes": [
+    assert calls(change) == (
+        ("update_attributes", {"attributes": [
             {"apiName": "minutesWatched", "name": "Minutes Watched", "description": "",
              "dataType": "integer"},
             {"apiName": "replayUrl", "name": "Replay URL", "description": "",
              "dataType": "link"},
         ]}),
-        Step(op="create_attributes", apiName=NAME, body={"attributes": [
+        ("create_attributes", {"attributes": [
             {"apiName": "seats", "name": "Seats", "dataType": "integer"},
         ]}),
-        Step(op="approve", apiName=NAME),
+        ("approve", None),
     )
 
 
@@ -202,25 +217,28 @@ def test_removing_an_approved_attribute_is_destructive() -> None:
     assert (change.action, change.risk) == ("update", "destructive")
     assert change.attributeChanges == (
         AttributeChange(
-            apiName="replayUrl", action="remove", risk="destructive",
-            reason="attribute replayUrl is removed; Marketo removes it from the type's filters "
-            "and records sent from now on cannot carry it (§3)",
+            apiName="replayUrl", action="remove",
+            reason=Reason(
+                code="attribute-removed",
+                text="attribute replayUrl is removed; Marketo removes it from the type's "
+                "filters and records sent from now on cannot carry it (§3)",
+                risk="destructive",
+            ),
             before=ATTRIBUTE_BODIES[1] | {"description": None},
         ),
     )
-    assert change.steps == (
-        Step(op="delete_attributes", apiName=NAME, body={"attributes": [{"apiName": "replayUrl"}]},
-             destructive=True),
-        Step(op="approve", apiName=NAME),
+    assert calls(change) == (
+        ("delete_attributes", {"attributes": [{"apiName": "replayUrl"}]}),
+        ("approve", None),
     )
-    assert change.reasons == (THROUGH_DRAFT, DESTRUCTIVE_NOTE)
+    assert texts(change.reasons) == (THROUGH_DRAFT, DESTRUCTIVE_NOTE)
 
 
 def test_allow_destructive_is_stated_on_the_change() -> None:
     desired = [dict(ATTRIBUTES[0])]
     state = live(live_type("approved", version()))
     change = one([definition(attributes=desired)], state, allow_destructive=True)
-    assert change.reasons == (
+    assert texts(change.reasons) == (
         THROUGH_DRAFT,
         "destructive: allowed because the plan was made with --allow-destructive",
     )
@@ -233,22 +251,25 @@ def test_renamed_from_is_a_delete_and_a_create_flagged_destructive() -> None:
     assert (change.action, change.risk) == ("update", "destructive")
     assert change.attributeChanges == (
         AttributeChange(
-            apiName="recordingUrl", action="rename", risk="destructive",
-            reason="attribute replayUrl is renamed to recordingUrl; Marketo cannot rename an "
-            "attribute's apiName, so replayUrl is deleted and recordingUrl is created (§3); "
-            "filters using it break",
+            apiName="recordingUrl", action="rename",
+            reason=Reason(
+                code="attribute-renamed",
+                text="attribute replayUrl is renamed to recordingUrl; Marketo cannot rename an "
+                "attribute's apiName, so replayUrl is deleted and recordingUrl is created (§3); "
+                "filters using it break",
+                risk="destructive",
+            ),
             before=ATTRIBUTE_BODIES[1] | {"description": None},
             after={"apiName": "recordingUrl", "name": "Recording URL", "description": None,
                    "dataType": "link"},
             renamedFrom="replayUrl",
         ),
     )
-    assert change.steps == (
-        Step(op="delete_attributes", apiName=NAME, body={"attributes": [{"apiName": "replayUrl"}]},
-             destructive=True),
-        Step(op="create_attributes", apiName=NAME, body={"attributes": [
+    assert calls(change) == (
+        ("delete_attributes", {"attributes": [{"apiName": "replayUrl"}]}),
+        ("create_attributes", {"attributes": [
             {"apiName": "recordingUrl", "name": "Recording URL", "dataType": "link"}]}),
-        Step(op="approve", apiName=NAME),
+        ("approve", None),
     )
 
 
@@ -259,11 +280,11 @@ def test_a_rename_already_applied_is_a_no_op() -> None:
     assert one([definition(attributes=desired)], state).action == "no-op"
 
 
-REPLACE_STEPS = (
-    Step(op="delete_type", apiName=NAME, destructive=True),
-    Step(op="create_type", apiName=NAME, body=CREATE_BODY),
-    Step(op="create_attributes", apiName=NAME, body={"attributes": ATTRIBUTE_BODIES}),
-    Step(op="approve", apiName=NAME),
+REPLACE_CALLS = (
+    ("delete_type", None),
+    ("create_type", CREATE_BODY),
+    ("create_attributes", {"attributes": ATTRIBUTE_BODIES}),
+    ("approve", None),
 )
 
 
@@ -288,7 +309,7 @@ def test_primary_or_data_type_change_after_approval_is_a_replace(
     approved = version(**live_overrides)
     draft = approved.model_copy(update={"description": "draft"}) if "draft" in status else None
     change = one([definition()], live(live_type(status, approved, draft)))  # type: ignore[arg-type]
-    assert (change.action, change.risk, change.steps) == ("replace", "destructive", REPLACE_STEPS)
+    assert (change.action, change.risk, calls(change)) == ("replace", "destructive", REPLACE_CALLS)
     expected = [
         why,
         "type attendWebinar is deleted and created again: its history and Smart List use are "
@@ -296,7 +317,7 @@ def test_primary_or_data_type_change_after_approval_is_a_replace(
     ]
     if draft is not None:
         expected.append("its pending draft is lost with it")
-    assert change.reasons == (*expected, DESTRUCTIVE_NOTE)
+    assert texts(change.reasons) == (*expected, DESTRUCTIVE_NOTE)
 
 
 def test_data_type_and_primary_changes_on_a_draft_never_approved_are_done_in_the_draft() -> None:
@@ -311,27 +332,27 @@ def test_data_type_and_primary_changes_on_a_draft_never_approved_are_done_in_the
         ("webinarName", "replace", "safe"),
         ("minutesWatched", "replace", "safe"),
     ]
-    assert change.attributeChanges[1].reason == (
+    assert change.attributeChanges[1].reason.text == (
         "attribute minutesWatched changes data type from float to integer; it is deleted and "
         "created again in the draft; the type was never approved, so nothing published is lost"
     )
-    assert change.steps == (
-        Step(op="delete_attributes", apiName=NAME, body={"attributes": [
+    assert calls(change) == (
+        ("delete_attributes", {"attributes": [
             {"apiName": "minutesWatched"}, {"apiName": "webinarName"}]}),
-        Step(op="update_type", apiName=NAME, body={"primaryAttribute": {
+        ("update_type", {"primaryAttribute": {
             "apiName": "webinarName", "name": "Webinar Name", "description": "",
             "dataType": "string"}}),
-        Step(op="create_attributes", apiName=NAME, body={"attributes": [ATTRIBUTE_BODIES[0]]}),
-        Step(op="approve", apiName=NAME),
+        ("create_attributes", {"attributes": [ATTRIBUTE_BODIES[0]]}),
+        ("approve", None),
     )
 
 
 def test_a_draft_never_approved_that_matches_is_approved() -> None:
     change = one([definition()], live(live_type("draft", draft=version())))
-    assert (change.action, change.risk, change.steps) == (
-        "approve-draft", "safe", (Step(op="approve", apiName=NAME),)
+    assert (change.action, change.risk, calls(change)) == (
+        "approve-draft", "safe", (("approve", None),)
     )
-    assert change.reasons == (
+    assert texts(change.reasons) == (
         "a pending draft already equals the desired state; approving it publishes it",
     )
 
@@ -339,10 +360,10 @@ def test_a_draft_never_approved_that_matches_is_approved() -> None:
 def test_a_pending_draft_equal_to_the_target_is_approved_with_the_risk_of_publishing_it() -> None:
     state = live(live_type("approved with draft", version(triggerName="Old"), version()))
     change = one([definition()], state)
-    assert (change.action, change.risk, change.steps) == (
-        "approve-draft", "breaking", (Step(op="approve", apiName=NAME),)
+    assert (change.action, change.risk, calls(change)) == (
+        "approve-draft", "breaking", (("approve", None),)
     )
-    assert change.reasons[-1] == (
+    assert change.reasons[-1].text == (
         "a pending draft already equals the desired state; approving it publishes it"
     )
 
@@ -353,8 +374,8 @@ def test_a_pending_draft_nobody_made_is_discarded_when_the_approved_version_matc
     state = live(live_type("approved with draft", version(), foreign))
     change = one([definition()], state)
     assert (change.action, change.risk, change.attributeChanges) == ("discard-draft", "safe", ())
-    assert change.steps == (Step(op="discard_draft", apiName=NAME),)
-    assert change.reasons == (
+    assert calls(change) == (("discard_draft", None),)
+    assert texts(change.reasons) == (
         "a pending draft nobody in the repository made differs in name, attribute extra (only "
         "in the draft); the approved version already matches the desired state, so the draft "
         "is discarded",
@@ -364,8 +385,8 @@ def test_a_pending_draft_nobody_made_is_discarded_when_the_approved_version_matc
 def test_a_pending_draft_equal_to_the_approved_version_is_discarded() -> None:
     state = live(live_type("approved with draft", version(), version()))
     change = one([definition()], state)
-    assert (change.action, change.steps) == (
-        "discard-draft", (Step(op="discard_draft", apiName=NAME),)
+    assert (change.action, calls(change)) == (
+        "discard-draft", (("discard_draft", None),)
     )
 
 
@@ -379,7 +400,7 @@ def test_a_pending_draft_nobody_made_is_overwritten_from_the_draft_then_approved
     state = live(live_type("approved with draft", approved, foreign))
     change = one([definition()], state)
     assert (change.action, change.risk) == ("update", "safe")
-    assert change.reasons == (
+    assert texts(change.reasons) == (
         THROUGH_DRAFT,
         "description changes from 'Old' to 'A person attended one of our webinars'",
         "a pending draft nobody in the repository made differs in description, attribute extra "
@@ -388,14 +409,13 @@ def test_a_pending_draft_nobody_made_is_overwritten_from_the_draft_then_approved
     )
     # Measured against the approved version, nothing but the description changes.
     assert change.attributeChanges == ()
-    assert change.steps == (
-        Step(op="delete_attributes", apiName=NAME, body={"attributes": [{"apiName": "extra"}]}),
-        Step(op="update_type", apiName=NAME,
-             body={"description": "A person attended one of our webinars"}),
-        Step(op="update_attributes", apiName=NAME, body={"attributes": [
+    assert calls(change) == (
+        ("delete_attributes", {"attributes": [{"apiName": "extra"}]}),
+        ("update_type", {"description": "A person attended one of our webinars"}),
+        ("update_attributes", {"attributes": [
             {"apiName": "replayUrl", "name": "Replay URL", "description": "",
              "dataType": "link"}]}),
-        Step(op="approve", apiName=NAME),
+        ("approve", None),
     )
 
 
@@ -406,11 +426,11 @@ def test_a_foreign_draft_attribute_with_another_data_type_is_recreated_safely() 
     state = live(live_type("approved with draft", version(), foreign))
     change = one([definition(attributes=desired)], state)
     assert (change.action, change.risk) == ("update", "safe")
-    assert change.steps == (
-        Step(op="delete_attributes", apiName=NAME, body={"attributes": [{"apiName": "seats"}]}),
-        Step(op="create_attributes", apiName=NAME, body={"attributes": [
+    assert calls(change) == (
+        ("delete_attributes", {"attributes": [{"apiName": "seats"}]}),
+        ("create_attributes", {"attributes": [
             {"apiName": "seats", "name": "Seats", "dataType": "string"}]}),
-        Step(op="approve", apiName=NAME),
+        ("approve", None),
     )
 
 
@@ -425,19 +445,23 @@ def test_staging_stays_within_twenty_attributes_by_deleting_first() -> None:
 def test_tombstone_deletes_a_live_type_and_is_a_no_op_when_absent() -> None:
     tombstone = definition(ensure="absent")
     change = one([tombstone], live(live_type("approved", version())))
-    assert change == TypeChange(
+    assert calls(change) == (("delete_type", None),)
+    assert change.model_copy(update={"steps": ()}) == TypeChange(
         apiName=NAME, action="delete", risk="destructive",
         reasons=(
-            "ensure: absent; type attendWebinar is deleted with its Smart List trigger and "
-            "filter; Marketo refuses (1022) while a smart list or campaign still uses it, and "
-            "its history is lost (§2.6, §6)",
-            DESTRUCTIVE_NOTE,
+            Reason(
+                code="type-deleted",
+                text="ensure: absent; type attendWebinar is deleted with its Smart List trigger "
+                "and filter; Marketo refuses (1022) while a smart list or campaign still uses "
+                "it, and its history is lost (§2.6, §6)",
+                risk="destructive",
+            ),
+            Reason(code="destructive-not-allowed", text=DESTRUCTIVE_NOTE),
         ),
         file=FILE, before=version(), liveStatus="approved",
-        steps=(Step(op="delete_type", apiName=NAME, destructive=True),),
     )
     absent = one([tombstone], live())
-    assert (absent.action, absent.steps, absent.reasons) == (
+    assert (absent.action, absent.steps, texts(absent.reasons)) == (
         "no-op", (), ("type attendWebinar is already absent (ensure: absent)",)
     )
 
@@ -569,5 +593,19 @@ def test_approving_a_pending_draft_that_drops_an_attribute_is_a_destructive_step
                            version(attributes=[ATTRIBUTES[0]])))
     change = one([definition(attributes=[ATTRIBUTES[0]])], state)
     assert (change.action, change.risk) == ("approve-draft", "destructive")
-    assert change.steps == (Step(op="approve", apiName=NAME, destructive=True),)
+    assert calls(change) == (("approve", None),)
     assert [(a.apiName, a.action) for a in change.attributeChanges] == [("replayUrl", "remove")]
+
+
+def test_reasons_carry_a_stable_code_and_the_risk_they_bring() -> None:
+    state = live(live_type("approved", version(triggerName="Old")))
+    change = one([definition(attributes=[ATTRIBUTES[0]])], state)
+    assert [(r.code, r.risk) for r in change.reasons] == [
+        ("update-through-draft", "safe"),
+        ("frozen-field-changed", "breaking"),
+        ("destructive-not-allowed", "safe"),
+    ]
+    assert [r.text for r in change.destructive_reasons()] == [
+        "attribute replayUrl is removed; Marketo removes it from the type's filters and records "
+        "sent from now on cannot carry it (§3)"
+    ]

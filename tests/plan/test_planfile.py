@@ -55,11 +55,22 @@ def test_any_edit_is_refused(tmp_path: Path, change: dict[str, object]) -> None:
 
 
 def test_another_format_version_is_refused(tmp_path: Path) -> None:
-    path = edited(tmp_path, {"format_version": 2})
+    path = edited(tmp_path, {"format_version": 3})
     with pytest.raises(PlanError) as raised:
         load_plan(path)
     assert str(raised.value) == (
-        f"{path}: plan format_version 2 is not supported (this tool reads 1)\n"
+        f"{path}: plan format_version 3 is not supported (this tool reads 2)\n"
+        + FIX.format(path=path)
+    )
+
+
+def test_a_plan_of_the_previous_format_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = edited(tmp_path, {"format_version": 1})
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    assert str(raised.value) == (
+        f"{path}: the plan was made by an older version of activities (format_version 1; this "
+        "one reads 2, with typed steps and the order of calls); it cannot be applied or shown\n"
         + FIX.format(path=path)
     )
 

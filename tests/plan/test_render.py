@@ -50,7 +50,7 @@ def test_json_is_the_saved_plan_document_with_stable_key_order() -> None:
         "format_version", "provenance", "changes", "unmanaged", "fingerprints", "summary",
         "readCalls", "estimatedApplyCalls", "checksum",
     ]
-    assert document["format_version"] == 1
+    assert document["format_version"] == 2
     assert Plan.model_validate(document) == every_kind_of_change()
 
 

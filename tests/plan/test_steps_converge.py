@@ -14,8 +14,9 @@ from framework.client.marketo import MarketoClient
 from framework.definitions.model import DefinitionFile
 from framework.live import TypeVersion
 from framework.plan.compare import compare
+from framework.plan.ops import attribute_body
 from framework.plan.read import read_live
-from framework.plan.steps import attribute_body, create_steps, draft_steps
+from framework.plan.steps import create_steps, draft_steps
 
 TWENTY = [{"apiName": f"a{i}", "name": f"A {i}", "dataType": "string"} for i in range(20)]
 SEATS = {"apiName": "seats", "name": "Seats", "dataType": "integer"}
@@ -95,7 +96,7 @@ async def arrange(client: MarketoClient, approved: TypeVersion | None,
         return
     await client.approve_type(approved.apiName)
     if draft is not None:
-        for step in draft_steps(approved, draft, ())[:-1]:
+        for step in draft_steps(approved, draft)[:-1]:
             await send(client, step)
 
 

@@ -11,10 +11,9 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from framework.plan.model import Plan, TypeChange
+from framework.plan.model import Plan, Reason, TypeChange
 from framework.plan.planfile import dumps
 from framework.plan.render.painting import ACTION_SYMBOLS, markdown_text, painter
-from framework.plan.rules import UPDATE_THROUGH_DRAFT
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
@@ -101,11 +100,9 @@ def change_title(change: TypeChange) -> str:
 _ENV.globals["change_title"] = change_title
 
 
-def risk_reasons(change: TypeChange) -> list[str]:
-    """The reasons that explain a change's risk (not the routine ones) for the risk summary."""
-    return [
-        r for r in change.reasons if r != UPDATE_THROUGH_DRAFT and not r.startswith("destructive: ")
-    ]
+def risk_reasons(change: TypeChange) -> list[Reason]:
+    """The reasons that carry a change's risk (not the routine ones) for the risk summary."""
+    return [r for r in change.reasons if r.risk != "safe"]
 
 
 _ENV.globals["risk_reasons"] = risk_reasons
