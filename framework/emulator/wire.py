@@ -13,6 +13,7 @@ import contextlib
 import errno
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
@@ -27,6 +28,7 @@ METHOD_CHARS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 DIGITS = re.compile(r"[0-9]+")  # ASCII only: str.isdigit() also accepts "²", which int() refuses
 HEX = re.compile(rb"[0-9A-Fa-f]{1,16}")
 OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE, errno.ENOBUFS, errno.ENOMEM})
+WARN_EVERY_SECONDS = 60.0
 
 log = logging.getLogger("framework.emulator")
 
@@ -88,7 +90,8 @@ class HttpServer:
         self.server: asyncio.Server | None = None
         self.connections: set[asyncio.Task[None]] = set()
         self.refused_connections = 0
-        self.out_of_descriptors = False
+        self.warned_at: float | None = None  # when "out of file descriptors" was last logged
+        self.closing = False
 
     async def start(self, host: str, port: int) -> int:
         """Listen and return the bound port (useful with port 0)."""
@@ -99,6 +102,7 @@ class HttpServer:
         return int(self.server.sockets[0].getsockname()[1])
 
     async def close(self) -> None:
+        self.closing = True
         if self.server is not None:
             self.server.close()
         for task in list(self.connections):
@@ -110,15 +114,20 @@ class HttpServer:
 
     def _loop_exception(self, default: LoopHandler | None) -> LoopHandler:
         """Out of file descriptors, asyncio stops accepting for a second and retries, logging
-        a traceback each time: log one warning instead, until an accept succeeds again."""
+        a traceback each time: log one warning a minute instead."""
 
         def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
             exception = context.get("exception")
             if isinstance(exception, OSError) and exception.errno in OUT_OF_DESCRIPTORS:
-                if not self.out_of_descriptors:
+                now = time.monotonic()
+                if self.warned_at is None or now - self.warned_at >= WARN_EVERY_SECONDS:
                     log.warning("the emulator is out of file descriptors (%s): it accepts no "
                                 "connection until some close", exception.strerror)
-                self.out_of_descriptors = True
+                    self.warned_at = now
+            elif self.closing and isinstance(exception, ValueError | OSError):
+                # asyncio's delayed retry of accept() after running out of descriptors may fire
+                # after the listening socket closed ("Invalid file descriptor: -1"): harmless.
+                log.debug("after close: %s", exception)
             elif default is not None:
                 default(loop, context)
             else:
@@ -130,7 +139,6 @@ class HttpServer:
         task = asyncio.current_task()
         assert task is not None
         self.connections.add(task)
-        self.out_of_descriptors = False
         try:
             if len(self.connections) > self.limits.max_connections:
                 await self._refuse(reader, writer)

@@ -204,5 +204,5 @@ def test_out_of_descriptors_is_one_warning_and_serving_resumes() -> None:
         assert answer.status_code == 200
     finally:
         _, err = process.communicate("", timeout=20)
-    assert "Traceback" not in err
+    assert "Traceback" not in err, err
     assert err.count("out of file descriptors") == 1, err
