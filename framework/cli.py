@@ -48,6 +48,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "codegen",
         "Generate typed record models (pydantic) and record JSON Schemas from the definitions.",
     ),
+    "ids": ("ids", "Print the Marketo id of each type (apiName -> id), for integration code."),
+    "init": (
+        "init",
+        "Start a repository: settings, activities/, plans/, CI workflows and pre-commit hooks.",
+    ),
     "emulator": (
         "emulator",
         "Serve an emulated Marketo instance; the first line printed is its URL.",
@@ -57,7 +62,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 # Commands that keep click's exit code 2 for a usage error, as their documentation says.
 USAGE_EXIT_2 = ("emulator",)
 # Commands that never talk to Marketo: they skip the client's logging set-up (and `logging`).
-OFFLINE = ("validate", "fmt", "schema", "show", "codegen")
+OFFLINE = ("validate", "fmt", "schema", "show", "codegen", "init")
 
 
 def load_command(name: str) -> click.Command:

@@ -1,0 +1,15 @@
+"""The steps of the GitHub workflows that `activities init` writes, one subcommand each.
+
+`python -m framework.ci STEP ...` runs one workflow step: it reads the variables GitHub sets
+(GITHUB_REPOSITORY, GITHUB_SHA, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT, ...), runs `activities`
+commands as a user would, and talks to GitHub only through the `gh` CLI. Keeping the logic
+here, not in the workflows' shell, makes it testable and lets a tool upgrade fix every
+repository's workflows at once.
+
+    environments   the environments to plan, apply or check for drift (a JSON list output)
+    plan ENV       the pull request's plan: comment body with a hidden marker, summary, JSON
+    comment N FILE post the comment on pull request N, or update the one with the same marker
+    apply ENV      apply on main only a plan equal to the one reviewed on the merged pull request
+    commit-lock ENV  commit and push the environment's lock file written by apply
+    drift ENV      report drift: open/update one issue per environment, or fail
+"""

@@ -1,0 +1,92 @@
+"""`python -m framework.ci STEP`: one step of the GitHub workflows (see framework/ci/__init__)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from framework.ci.workflow import StepContext
+from framework.commands.common import EXIT_OK, handle_errors
+from framework.settings import load_settings
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """Steps of the activities GitHub workflows."""
+
+
+@main.command()
+@click.option("--with-local", is_flag=True, help="List `local` when no environment is named.")
+@handle_errors
+def environments(with_local: bool) -> int:
+    """Set the step output `environments` to the JSON list of environments."""
+    import json
+
+    from framework.ci.tool import environments as names
+
+    listed = names(load_settings(), with_local)
+    StepContext.current().set_output("environments", json.dumps(listed))
+    click.echo(f"environments: {', '.join(listed) or '(none)'}")
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("environment")
+@handle_errors
+def plan(environment: str) -> int:
+    """Plan ENVIRONMENT for the pull request: comment body, summary and JSON plan."""
+    from framework.ci.pull_request import plan_step
+
+    return plan_step(load_settings(), environment, StepContext.current())
+
+
+@main.command()
+@click.argument("number", type=int)
+@click.argument("body_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@handle_errors
+def comment(number: int, body_file: Path) -> int:
+    """Post BODY_FILE on pull request NUMBER, or update the environment's plan comment."""
+    from framework.ci.github import GitHub
+    from framework.ci.pull_request import comment_step
+
+    ctx = StepContext.current()
+    return comment_step(number, body_file, ctx, GitHub(ctx.repository))
+
+
+@main.command()
+@click.argument("environment")
+@handle_errors
+def apply(environment: str) -> int:
+    """Apply on ENVIRONMENT the plan reviewed on the merged pull request, or refuse."""
+    from framework.ci.github import GitHub
+    from framework.ci.merge import apply_step
+
+    ctx = StepContext.current()
+    return apply_step(load_settings(), environment, ctx, GitHub(ctx.repository))
+
+
+@main.command("commit-lock")
+@click.argument("environment")
+@handle_errors
+def commit_lock(environment: str) -> int:
+    """Commit ENVIRONMENT's lock file and push it to the checked-out branch."""
+    from framework.ci.merge import commit_lock_step
+
+    return commit_lock_step(load_settings(), environment, StepContext.current())
+
+
+@main.command()
+@click.argument("environment")
+@handle_errors
+def drift(environment: str) -> int:
+    """Report drift on ENVIRONMENT: open or update its issue, or fail, as ON_DRIFT says."""
+    from framework.ci.drift import drift_step
+    from framework.ci.github import GitHub
+
+    ctx = StepContext.current()
+    return drift_step(load_settings(), environment, ctx, GitHub(ctx.repository))
+
+
+if __name__ == "__main__":
+    main()

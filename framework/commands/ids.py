@@ -1,0 +1,51 @@
+"""`activities ids`: the Marketo id of each custom activity type of an environment."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import click
+
+from framework.commands.common import EXIT_OK, dir_option, handle_errors, target_options
+from framework.environment import Target, connect, resolve_target
+from framework.ids import TypeIds, ids_from_list
+from framework.settings import Settings, load_settings
+
+
+@click.command("ids")
+@dir_option
+@target_options
+@click.option("--json", "as_json", is_flag=True, help="Print {environment, source, ids} as JSON.")
+@handle_errors
+def command(directory: Path | None, env: str | None, endpoint: str | None, as_json: bool) -> int:
+    """Print the Marketo id of each type (apiName -> id), for integration code."""
+    settings = load_settings()
+    directory = directory or settings.definitions_dir
+    target = resolve_target(settings, env, endpoint)
+    ids = asyncio.run(_from_instance(settings, target, directory))
+    if as_json:
+        click.echo(json.dumps(ids.to_json(), indent=2))
+        return EXIT_OK
+    click.echo(_source_line(ids), err=True)
+    width = max((len(name) for name in ids.ids), default=0)
+    for name, type_id in ids.ids.items():
+        mark = "  (unmanaged)" if name in ids.unmanaged else ""
+        click.echo(f"{name:<{width}}  {'-' if type_id is None else type_id}{mark}")
+    return EXIT_OK
+
+
+def _source_line(ids: TypeIds) -> str:
+    count = f"{len(ids.ids)} type{'' if len(ids.ids) == 1 else 's'}"
+    if ids.source == "lock":
+        return f"Ids of {ids.environment} from its lock file {ids.where} ({count})."
+    return f"Ids of {ids.environment} read from the instance ({ids.where}, {count})."
+
+
+async def _from_instance(settings: Settings, target: Target, directory: Path) -> TypeIds:
+    managed = {p.stem for p in directory.glob("*.y*ml")} if directory.is_dir() else set()
+    async with connect(target, settings) as (started, client):
+        listed = await client.list_types()
+    # `target.host`: the embedded instance listens on a new port each run, so name it instead.
+    return ids_from_list(started.name, target.host, listed, managed)

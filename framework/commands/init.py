@@ -1,0 +1,35 @@
+"""`activities init`: start a repository with settings, folders, workflows and hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from framework.commands.common import EXIT_OK, handle_errors
+
+
+@click.command("init")
+@click.argument(
+    "root", required=False, default=".", type=click.Path(path_type=Path, file_okay=False)
+)
+@click.option("--force", is_flag=True, help="Write the files init owns again, over existing ones.")
+@handle_errors
+def command(root: Path, force: bool) -> int:
+    """Start a repository: settings, activities/, plans/, CI workflows and pre-commit hooks."""
+    from framework.scaffold.init import init_repository
+
+    root.mkdir(parents=True, exist_ok=True)
+    report = init_repository(root, force=force)
+    for path in report.written:
+        click.echo(f"wrote {path}")
+    for path in report.updated:
+        click.echo(f"updated {path}")
+    for path in report.kept:
+        click.echo(f"kept {path} (it has what init adds)")
+    click.echo(
+        "Next: `activities validate` and `activities plan` (on the built-in local instance); "
+        "then add an environment to pyproject.toml and adopt its types with "
+        "`activities import -e NAME`."
+    )
+    return EXIT_OK

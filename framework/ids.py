@@ -1,0 +1,47 @@
+"""Marketo's id of each custom activity type, for integration code that sends records.
+
+Ids differ between instances (a sandbox and production give the same type different ids), so
+they are looked up per environment: from its lock file when an apply recorded one (no
+connection), or from the instance's type list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Source = Literal["lock", "instance"]
+
+
+@dataclass(frozen=True)
+class TypeIds:
+    """apiName -> id of one environment, and where the ids came from."""
+
+    environment: str
+    source: Source
+    ids: Mapping[str, int | None]
+    where: str  # the lock file's path, or the instance's host
+    unmanaged: tuple[str, ...] = ()  # live types with no definition file (instance only)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "environment": self.environment,
+            "source": self.source,
+            "from": self.where,
+            "ids": dict(sorted(self.ids.items())),
+            "unmanaged": list(self.unmanaged),
+        }
+
+
+def ids_from_list(
+    environment: str, host: str, listed: Sequence[Mapping[str, Any]], managed: Collection[str]
+) -> TypeIds:
+    """The ids in a type-list answer; types without a definition file are marked unmanaged."""
+    ids = {str(item["apiName"]): _id(item.get("id")) for item in listed if item.get("apiName")}
+    unmanaged = tuple(sorted(name for name in ids if name not in managed))
+    return TypeIds(environment, "instance", dict(sorted(ids.items())), host, unmanaged)
+
+
+def _id(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None

@@ -1,0 +1,57 @@
+"""The files init writes from templates, and the lines it adds to files it only extends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import PurePosixPath
+
+from framework import __version__
+
+# Where the tool lives; the pre-commit hooks are installed from its tags.
+REPOSITORY = "https://github.com/activities-as-code/activities"
+WORKFLOWS = ("activities-pull-request.yml", "activities-apply.yml", "activities-drift.yml")
+REQUIREMENTS = ".github/activities-requirements.txt"
+GITIGNORE_LINES = (
+    "# activities: the state of the embedded `local` instance (and its lock)",
+    ".activities/",
+)
+
+
+@dataclass(frozen=True)
+class TemplateFile:
+    """A file init owns: written whole, refused when present unless --force."""
+
+    path: PurePosixPath  # relative to the repository's root
+    text: str
+
+
+def template_text(*parts: str) -> str:
+    """A template shipped as package data, e.g. ("github", "workflows", NAME)."""
+    node = resources.files("framework.scaffold").joinpath("templates", *parts)
+    return node.read_text(encoding="utf-8")
+
+
+def owned_files(definitions: str) -> list[TemplateFile]:
+    """Every file init writes whole, in the order it reports them."""
+    files = [
+        TemplateFile(
+            PurePosixPath(definitions, "README.md"), template_text("activities", "README.md")
+        ),
+        TemplateFile(PurePosixPath("plans", ".gitkeep"), ""),
+    ]
+    files += [
+        TemplateFile(PurePosixPath(".github", "workflows", name),
+                     template_text("github", "workflows", name))
+        for name in WORKFLOWS
+    ]
+    files.append(TemplateFile(PurePosixPath(REQUIREMENTS), requirements()))
+    return files
+
+
+def requirements() -> str:
+    """What the workflows pip-install: this very version, so CI runs what the user runs."""
+    return (
+        "# The activities version the workflows install (bump it with the tool; Dependabot can).\n"
+        f"activities=={__version__}\n"
+    )

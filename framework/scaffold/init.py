@@ -1,0 +1,119 @@
+"""Start a repository: check what is there, refuse to overwrite, then write everything.
+
+Nothing is written unless everything can be: the refusal lists every file in the way.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from framework.errors import ActivitiesError
+from framework.scaffold.files import GITIGNORE_LINES, owned_files
+from framework.scaffold.precommit import with_hooks
+from framework.scaffold.pyproject import has_settings, with_settings
+
+PYPROJECT = "pyproject.toml"
+PRECOMMIT = ".pre-commit-config.yaml"
+GITIGNORE = ".gitignore"
+
+
+class InitRefusedError(ActivitiesError):
+    """init would overwrite files the user has."""
+
+
+@dataclass
+class InitReport:
+    """What init did, path by path, in the order it did it."""
+
+    written: list[str] = field(default_factory=list)  # created or overwritten whole
+    updated: list[str] = field(default_factory=list)  # merged into an existing file
+    kept: list[str] = field(default_factory=list)  # had what init adds already
+
+
+def init_repository(root: Path, *, force: bool, definitions: str = "activities") -> InitReport:
+    """Write settings, folders, workflows and hooks into ROOT (refusing to overwrite)."""
+    pyproject = root / PYPROJECT
+    old_pyproject = _read(pyproject)
+    files = owned_files(definitions)
+    present = [str(f.path) for f in files if (root / f.path).exists() and f.text]
+    if old_pyproject is not None and has_settings(old_pyproject):
+        present.insert(0, f"{PYPROJECT} [tool.activities]")
+    if present and not force:
+        raise InitRefusedError(
+            f"{root}: already set up for activities: {', '.join(present)}; nothing was "
+            "written\n  fix: run `activities init --force` to write those files again "
+            "(existing [tool.activities] keys are kept)"
+        )
+    report = InitReport()
+    new_pyproject = with_settings(old_pyproject, definitions)
+    _record(report, PYPROJECT, old_pyproject, new_pyproject)
+    _write(pyproject, new_pyproject)
+    for item in files:
+        target = root / item.path
+        if not item.text and target.exists():
+            continue  # a placeholder such as plans/.gitkeep: an existing folder is enough
+        _write(target, item.text)
+        report.written.append(str(item.path))
+    _merge_precommit(root, report)
+    _merge_gitignore(root, report)
+    return report
+
+
+def _merge_precommit(root: Path, report: InitReport) -> None:
+    path = root / PRECOMMIT
+    old = _read(path)
+    text, changed = with_hooks(old)
+    if changed:
+        _write(path, text)
+    _record(report, PRECOMMIT, old, text if changed else old)
+
+
+def _merge_gitignore(root: Path, report: InitReport) -> None:
+    path = root / GITIGNORE
+    old = _read(path)
+    lines = (old or "").splitlines()
+    missing = [line for line in GITIGNORE_LINES if line not in lines]
+    if missing == [GITIGNORE_LINES[0]]:
+        missing = []  # only the comment is missing: the rule is there already
+    if not missing:
+        report.kept.append(GITIGNORE)
+        return
+    prefix = (old or "").rstrip("\n")
+    text = (prefix + "\n\n" if prefix else "") + "\n".join(missing) + "\n"
+    _write(path, text)
+    _record(report, GITIGNORE, old, text)
+
+
+def _record(report: InitReport, name: str, old: str | None, new: str | None) -> None:
+    if old is None:
+        report.written.append(name)
+    elif old == new:
+        report.kept.append(name)
+    else:
+        report.updated.append(name)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ActivitiesError(f"{path}: cannot read it: {exc}\n  fix: make it a readable "
+                              "UTF-8 file, or move it away") from exc
+
+
+def _write(path: Path, text: str) -> None:
+    """Write atomically (a temporary file and a rename), creating folders."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise ActivitiesError(f"{path}: cannot write it: {exc.strerror or exc}\n  fix: run "
+                              "init in a folder you can write to") from exc

@@ -1,0 +1,171 @@
+"""`activities init`: an empty folder, an existing project (nothing lost), and a second run."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import Result
+
+from framework import __version__
+from framework.scaffold.files import WORKFLOWS, template_text
+
+Cli = Callable[..., Result]
+
+WRITTEN = [
+    "pyproject.toml",
+    "activities/README.md",
+    "plans/.gitkeep",
+    *(f".github/workflows/{name}" for name in WORKFLOWS),
+    ".github/activities-requirements.txt",
+    ".pre-commit-config.yaml",
+    ".gitignore",
+]
+NEXT = (
+    "Next: `activities validate` and `activities plan` (on the built-in local instance); then "
+    "add an environment to pyproject.toml and adopt its types with `activities import -e NAME`."
+)
+
+EXISTING_PYPROJECT = """\
+# The project's own header comment.
+[project]
+name = "marketing-ops"   # trailing comment
+version = "1.2.3"
+dependencies = ["activities==0.1.0"]
+
+[tool.ruff]
+line-length = 88  # ours
+
+[tool.pytest.ini_options]
+addopts = "-q"
+"""
+
+EXISTING_PRECOMMIT = """\
+# our hooks
+repos:
+  - repo: https://github.com/pre-commit/pre-commit-hooks
+    rev: v4.6.0
+    hooks:
+      - id: trailing-whitespace  # keep
+"""
+
+
+def files_under(root: Path) -> dict[str, str]:
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and ".git" not in p.relative_to(root).parts
+    }
+
+
+def test_init_in_an_empty_folder_writes_everything_and_validate_and_plan_work(
+    cli: Cli, tmp_path: Path
+) -> None:
+    result = cli("init", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.output == "".join(f"wrote {p}\n" for p in WRITTEN) + NEXT + "\n"
+    files = files_under(tmp_path)
+    assert sorted(files) == sorted(WRITTEN)
+    for name in WORKFLOWS:
+        assert files[f".github/workflows/{name}"] == template_text("github", "workflows", name)
+    requirements = files[".github/activities-requirements.txt"]
+    assert requirements.splitlines()[-1] == f"activities=={__version__}"
+    settings = tomllib.loads(files["pyproject.toml"])
+    assert settings == {"tool": {"activities": {"max_types": 10, "definitions": "activities"}}}
+    assert "# [tool.activities.environments.sandbox]" in files["pyproject.toml"]
+    assert files[".gitignore"] == (
+        "# activities: the state of the embedded `local` instance (and its lock)\n.activities/\n"
+    )
+    assert files[".pre-commit-config.yaml"] == (
+        "default_install_hook_types:\n  - pre-commit\n  - pre-push\nrepos:\n"
+        "  - repo: https://github.com/activities-as-code/activities\n"
+        f"    rev: v{__version__}\n"
+        "    hooks:\n      - id: activities-validate\n      - id: activities-fmt\n"
+        "      - id: activities-lint\n"
+    )
+    validate = cli("validate")
+    assert (validate.exit_code, validate.output) == (0, "0 definitions valid\n")
+    plan = cli("plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+    assert "No changes" in plan.output
+
+
+def test_init_keeps_everything_an_existing_project_has(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(EXISTING_PYPROJECT)
+    (tmp_path / ".pre-commit-config.yaml").write_text(EXISTING_PRECOMMIT)
+    (tmp_path / ".gitignore").write_text("__pycache__/\n.venv/\n")
+    (tmp_path / "activities").mkdir()
+    (tmp_path / "activities" / "notes.txt").write_text("ours\n")
+
+    result = cli("init", cwd=tmp_path)
+
+    assert result.exit_code == 0, result.output
+    assert "updated pyproject.toml\n" in result.output
+    assert "updated .pre-commit-config.yaml\nupdated .gitignore\n" in result.output
+    pyproject = (tmp_path / "pyproject.toml").read_text()
+    # Every byte of the old file is still there, in order, with the table added at the end.
+    assert pyproject.startswith(EXISTING_PYPROJECT)
+    data = tomllib.loads(pyproject)
+    before = tomllib.loads(EXISTING_PYPROJECT)
+    assert data["project"] == before["project"]
+    assert data["tool"] == {**before["tool"], "activities": {"max_types": 10,
+                                                             "definitions": "activities"}}
+    precommit = (tmp_path / ".pre-commit-config.yaml").read_text()
+    assert precommit == (
+        "# our hooks\ndefault_install_hook_types:\n  - pre-commit\n  - pre-push\nrepos:\n"
+        "  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0\n"
+        "    hooks:\n      - id: trailing-whitespace  # keep\n"
+        "  - repo: https://github.com/activities-as-code/activities\n"
+        f"    rev: v{__version__}\n"
+        "    hooks:\n      - id: activities-validate\n      - id: activities-fmt\n"
+        "      - id: activities-lint\n"
+    )
+    assert (tmp_path / ".gitignore").read_text() == (
+        "__pycache__/\n.venv/\n\n"
+        "# activities: the state of the embedded `local` instance (and its lock)\n.activities/\n"
+    )
+    assert (tmp_path / "activities" / "notes.txt").read_text() == "ours\n"
+    assert cli("validate").exit_code == 0
+
+
+def test_a_second_init_refuses_and_changes_nothing(cli: Cli, tmp_path: Path) -> None:
+    assert cli("init", cwd=tmp_path).exit_code == 0
+    (tmp_path / "activities" / "README.md").write_text("my own notes\n")
+    before = files_under(tmp_path)
+
+    again = cli("init")
+
+    assert again.exit_code == 1
+    assert again.output == (
+        "Error: .: already set up for activities: pyproject.toml [tool.activities], "
+        "activities/README.md, "
+        + ", ".join(f".github/workflows/{name}" for name in WORKFLOWS)
+        + ", .github/activities-requirements.txt; nothing was written\n"
+        "  fix: run `activities init --force` to write those files again (existing "
+        "[tool.activities] keys are kept)\n"
+    )
+    assert files_under(tmp_path) == before
+
+
+def test_force_writes_the_owned_files_again_and_keeps_the_settings(
+    cli: Cli, tmp_path: Path
+) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.activities]\nmax_types = 25  # ours\n")
+    assert cli("init", cwd=tmp_path).exit_code == 1
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    (tmp_path / ".github" / "workflows" / WORKFLOWS[0]).write_text("old\n")
+
+    result = cli("init", "--force")
+
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "pyproject.toml").read_text() == (
+        '[tool.activities]\nmax_types = 25  # ours\ndefinitions = "activities"\n'
+    )
+    workflow = (tmp_path / ".github" / "workflows" / WORKFLOWS[0]).read_text()
+    assert workflow == template_text("github", "workflows", WORKFLOWS[0])
+    assert "kept .gitignore" not in result.output
+    again = cli("init", "--force")
+    assert "kept pyproject.toml (it has what init adds)" in again.output
+    assert "kept .pre-commit-config.yaml (it has what init adds)" in again.output
+    assert "kept .gitignore (it has what init adds)" in again.output
