@@ -17,7 +17,13 @@ import httpx
 
 from framework.client.operations import IDENTITY_PATH
 from framework.client.redact import redact
-from framework.client.retry import NOTICEABLE_WAIT_SECONDS, RETRYABLE_HTTP, RetryPolicy
+from framework.client.retry import (
+    NOTICEABLE_WAIT_SECONDS,
+    RETRYABLE_HTTP,
+    UNREACHABLE_CODES,
+    RetryPolicy,
+    unreachable,
+)
 from framework.client.stats import ClientStats
 from framework.errors import AuthenticationError, TransientError
 
@@ -70,6 +76,7 @@ class TokenProvider:
         self._stats = stats
         self._sleep = sleep
         self._token: Token | None = None
+        self._detail = ""  # what the last failed identity request said
         self._generation = 0
         self._lock = asyncio.Lock()
 
@@ -104,6 +111,9 @@ class TokenProvider:
             if isinstance(failure, Token):
                 return failure
             delay = backoff.next_delay(failure)
+            if delay is None and failure in UNREACHABLE_CODES:
+                raise unreachable(str(self._http.base_url), failure, redact(self._detail),
+                                  backoff, IDENTITY_ENDPOINT)
             if delay is None:
                 raise TransientError(
                     f"the identity service kept failing ({failure}) for "
@@ -126,6 +136,7 @@ class TokenProvider:
             response = await self._http.get(IDENTITY_PATH, params=self._credentials)
         except httpx.TransportError as exc:
             log.debug("<- %s failed: %s", IDENTITY_ENDPOINT, type(exc).__name__)
+            self._detail = f"the connection failed ({exc})" if str(exc) else type(exc).__name__
             return type(exc).__name__
         log.debug("<- %s HTTP %d", IDENTITY_ENDPOINT, response.status_code)
         if response.status_code in (400, 401, 403):

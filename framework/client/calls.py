@@ -30,8 +30,10 @@ from framework.client.retry import (
     RETRYABLE_CODES,
     RETRYABLE_HTTP,
     TOKEN_CODES,
+    UNREACHABLE_CODES,
     Backoff,
     RetryPolicy,
+    unreachable,
 )
 from framework.client.stats import ClientStats
 from framework.errors import (
@@ -179,7 +181,7 @@ class CallRunner:
                 )
             except NOT_SENT as exc:
                 log.debug("<- %s %s not sent: %s", op.method, path, type(exc).__name__)
-                return Failure(type(exc).__name__, "the connection failed", retryable=True)
+                return Failure(type(exc).__name__, _not_sent_text(exc), retryable=True)
             except LOST as exc:
                 log.debug("<- %s %s answer lost: %s", op.method, path, type(exc).__name__)
                 return Failure(type(exc).__name__, _lost_text(exc), retryable=True, lost=True)
@@ -256,6 +258,9 @@ class CallRunner:
     def _exhausted(
         self, call: Call, failure: Failure, backoff: Backoff, uncertain: bool
     ) -> TransientError:
+        if failure.code in UNREACHABLE_CODES:
+            return unreachable(str(self._http.base_url), failure.code, failure.message,
+                               backoff, call.op.endpoint, call.where)
         return TransientError(
             f"still failing with {failure.code} ({failure.message}){call.where} after "
             f"{backoff.attempts} attempts in {backoff.elapsed():.1f} s; the retry budget is "
@@ -266,6 +271,11 @@ class CallRunner:
             request_id=failure.request_id,
             may_have_happened=uncertain,
         )
+
+
+def _not_sent_text(exc: httpx.TransportError) -> str:
+    detail = str(exc).strip()
+    return f"the connection failed ({detail})" if detail else "the connection failed"
 
 
 def _lost_text(exc: httpx.TransportError) -> str:

@@ -12,8 +12,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from framework.client.pacing import WINDOW_MARGIN_SECONDS
+from framework.errors import TransientError
 
 RETRYABLE_CODES = frozenset({"604", "606", "608", "611", "615", "713"})
+# Nothing answered at all (connection refused, unknown host, no route): retried only briefly,
+# since waiting minutes for an endpoint that is not there helps nobody.
+UNREACHABLE_CODES = frozenset({"ConnectError", "ConnectTimeout"})
+UNREACHABLE_BUDGET_SECONDS = 5.0
 RETRYABLE_HTTP = frozenset({502, 503, 504})
 TOKEN_CODES = frozenset({"600", "601", "602"})
 RATE_LIMIT_CODE = "606"
@@ -77,7 +82,10 @@ class Backoff:
         """The wait before the next attempt, or None when it would overrun the budget."""
         self.attempts += 1
         delay = self.policy.delay(self.attempts, code)
-        if self.elapsed() + delay > self.policy.budget_seconds:
+        budget = self.policy.budget_seconds
+        if code in UNREACHABLE_CODES:
+            budget = min(budget, UNREACHABLE_BUDGET_SECONDS)
+        if self.elapsed() + delay > budget:
             return None
         return delay
 
@@ -86,3 +94,17 @@ class Backoff:
         if self.started is None:
             return 0.0
         return self.policy.clock() - self.started
+
+
+def unreachable(
+    base_url: str, code: str, reason: str, backoff: Backoff, endpoint: str, where: str = ""
+) -> TransientError:
+    """Nothing answers at `base_url`: the error after the short retry budget of UNREACHABLE."""
+    return TransientError(
+        f"cannot reach {base_url.rstrip('/')}{where}: {reason} ({backoff.attempts} attempts in "
+        f"{backoff.elapsed():.1f} s)\n  fix: check the endpoint (https://<munchkin-id>"
+        ".mktorest.com for Marketo, the URL `activities emulator` printed for an emulator) and "
+        "the network, then run again",
+        code=code,
+        endpoint=endpoint,
+    )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from framework.client import MarketoClient, Pacing
+from framework.client.retry import UNREACHABLE_BUDGET_SECONDS
 from framework.emulator.faults import FaultPlan
 from framework.errors import MarketoError, ResponseLostError, TransientError
 from tests.client.scripted import FakeTime, fault_seed, run, type_body
@@ -161,7 +162,9 @@ def test_a_server_that_went_away_exhausts_the_budget_without_sending(
     emulator = emulator_factory()
 
     async def scenario() -> dict[str, Any]:
-        async with client_of(emulator, fake_time, retry_budget_seconds=5.0) as client:
+        # The default budget (120 s) is for Marketo's transient answers; nothing answering at
+        # all is given up on after UNREACHABLE_BUDGET_SECONDS.
+        async with client_of(emulator, fake_time) as client:
             await client.list_types()
             emulator.server.stop()
             with pytest.raises(TransientError) as caught:
@@ -169,9 +172,14 @@ def test_a_server_that_went_away_exhausts_the_budget_without_sending(
             error = caught.value
             assert (error.code, error.may_have_happened) == ("ConnectError", False)
             assert isinstance(error, MarketoError)
+            assert str(error).startswith(
+                f"Marketo error ConnectError: cannot reach {emulator.url} on type 'buyCar': the "
+                "connection failed (All connection attempts failed) (4 attempts in ")
+            assert "\n  fix: check the endpoint (https://<munchkin-id>.mktorest.com" in str(error)
             return client.stats.snapshot()
 
     stats = run(scenario())
+    assert sum(fake_time.sleeps) < UNREACHABLE_BUDGET_SECONDS
     # Waits of ~0.5, 1 and 2 s fit in 5 s, the fourth (~4 s) would not: 4 attempts, none sent.
     assert stats["calls_by_op"] == {"create_type": 4, "list_types": 1}
     assert stats["errors_by_code"] == {"ConnectError": 4}

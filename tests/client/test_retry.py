@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import socket
 
 import httpx
 import pytest
 
 from framework.client import MarketoClient, Pacing
+from framework.client.retry import UNREACHABLE_BUDGET_SECONDS
 from framework.errors import (
     MarketoError,
     QuotaExceededError,
@@ -236,3 +238,26 @@ def test_waits_a_person_would_notice_are_warnings(caplog: pytest.LogCaptureFixtu
     assert retries[-1].getMessage().startswith(
         "retrying GET /rest/v1/activities/external/type/{apiName}/describe.json"
     )
+
+
+def test_an_endpoint_where_nothing_listens_fails_in_seconds_not_minutes(
+    fake_time: FakeTime,
+) -> None:
+    with socket.socket() as probe:  # a port that was free a moment ago: connection refused
+        probe.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+    async def scenario() -> None:
+        async with MarketoClient(url, CLIENT_ID, SECRET, clock=fake_time.clock,
+                                 sleep=fake_time.sleep, seed=7) as client:
+            await client.list_types()
+
+    with pytest.raises(TransientError) as caught:
+        run(scenario())
+    assert sum(fake_time.sleeps) < UNREACHABLE_BUDGET_SECONDS
+    assert caught.value.code == "ConnectError"
+    assert str(caught.value) == (
+        f"Marketo error ConnectError: cannot reach {url}: the connection failed (All connection "
+        "attempts failed) (5 attempts in 4.7 s)\n  fix: check the endpoint (https://<munchkin-id>"
+        ".mktorest.com for Marketo, the URL `activities emulator` printed for an emulator) and the "
+        "network, then run again (endpoint GET /identity/oauth/token)")
