@@ -40,6 +40,11 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "import_",
         "Write definition files for live types: the named ones, or every unmanaged one.",
     ),
+    "lint": (
+        "lint",
+        "Review the definitions changed since the merge base with REF: versions, rules, "
+        "acknowledgements.",
+    ),
     "drift": (
         "drift",
         "Report what changed on the instance since the last apply (exit 2 when anything did).",

@@ -1,0 +1,47 @@
+"""`activities lint`: review the definitions changed since the merge base with a base ref."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
+
+
+@click.command("lint")
+@click.option(
+    "--base", required=True, metavar="REF",
+    help="The branch or commit SHA the change goes into (CI: the pull request's base SHA).",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+    show_default=True, help="text for terminals, json for machines, github for annotations.",
+)
+@click.option("--fix", is_flag=True, help="Write the expected version into the changed files.")
+@click.option(
+    "-e", "--env", "env", default=None, metavar="NAME",
+    help="Also grade against this environment: what harms only approved types is graded there.",
+)
+@dir_option
+@handle_errors
+def command(base: str, fmt: str, fix: bool, env: str | None, directory: Path | None) -> int:
+    """Review the definitions changed since the merge base with REF: versions, rules,
+    acknowledgements."""
+    # Imported here: gitpython and the client are slow to import.
+    import asyncio
+
+    from framework.lint.approvals import read_approvals
+    from framework.lint.history import changed_definitions
+    from framework.lint.render import render
+    from framework.lint.review import lint_history
+    from framework.settings import load_settings
+
+    settings = load_settings()
+    history = changed_definitions(directory or settings.definitions_dir, base)
+    approvals = None
+    if env is not None:
+        approvals = asyncio.run(read_approvals(settings, env))
+    report = lint_history(history, fix=fix, approvals=approvals)
+    click.echo(render(report, fmt), nl=False)
+    return EXIT_OK if report.ok else EXIT_ERROR

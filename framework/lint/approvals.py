@@ -1,0 +1,27 @@
+"""`lint -e ENV`: the types approved there, from its lock file or else from the instance."""
+
+from __future__ import annotations
+
+from framework.definitions.loader import display_path
+from framework.environment import connect, resolve_target
+from framework.lint.review import Approvals
+from framework.lock.store import load_lock, lock_path
+from framework.plan.read import read_live
+from framework.settings import Settings
+
+
+async def read_approvals(settings: Settings, env: str) -> Approvals:
+    """The approved types of environment `env`: its lock file's (no credentials needed), or
+    read from the instance with a read-only client."""
+    found = load_lock(lock_path(settings, env))
+    if found.lock is not None:
+        ids = {n: e.id for n, e in found.lock.types.items() if e.state.ever_approved}
+        where = display_path(found.path)
+        note = f"approvals on {env} from {where} (updated {found.lock.updatedAt})"
+        return Approvals(env, ids, note)
+    target = resolve_target(settings, env)
+    async with connect(target, settings, read_only=True) as (_, client):
+        live = await read_live(client)
+    ids = {n: t.id for n, t in live.types.items() if t.ever_approved}
+    note = found.note.replace(str(found.path), display_path(found.path))
+    return Approvals(target.name, ids, f"{note}: read the approvals from the instance instead")

@@ -1,0 +1,238 @@
+"""The whole lint: history → classify → grade (→ fix). Everything but the git reads is pure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml.error import YAMLError
+
+from framework.definitions.document import new_yaml, read_document
+from framework.definitions.model import ActivityType
+from framework.definitions.positions import locate
+from framework.lint.fix import write_version
+from framework.lint.history import ChangedFile, History
+from framework.lint.rules import RULES, Change, Severity, classify, removed_file
+
+LINT_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One graded finding, at a line of a file (relative to the repository's root)."""
+
+    rule: str
+    severity: Severity
+    file: str
+    line: int
+    type: str
+    message: str
+    fix: str
+    acknowledged: str | None = None  # the acknowledgement's reason, when one applies
+    fixed: bool = False  # a version finding that --fix wrote
+
+    @property
+    def fails(self) -> bool:
+        if self.severity == "error":
+            return not self.fixed
+        return self.severity in ("destructive", "breaking") and self.acknowledged is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule, "severity": self.severity, "file": self.file, "line": self.line,
+            "type": self.type, "message": self.message, "fix": self.fix,
+            "acknowledged": self.acknowledged, "fixed": self.fixed, "fails": self.fails,
+        }
+
+
+@dataclass(frozen=True)
+class Approvals:
+    """Which types are approved on the instance lint grades against (`-e ENV`)."""
+
+    environment: str
+    ids: Mapping[str, int | None]  # apiName -> id of every approved type
+    note: str = ""
+
+
+@dataclass
+class LintReport:
+    history: History
+    findings: list[Finding] = field(default_factory=list)
+    approvals: Approvals | None = None
+
+    @property
+    def failing(self) -> list[Finding]:
+        return [f for f in self.findings if f.fails]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failing
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "format_version": LINT_FORMAT_VERSION,
+            "base": self.history.base,
+            "baseCommit": self.history.base_commit,
+            "mergeBase": self.history.merge_base,
+            "environment": self.approvals.environment if self.approvals else None,
+            "note": self.approvals.note if self.approvals else "",
+            "changedFiles": [c.path for c in self.history.changed],
+            "findings": [f.to_json() for f in self.findings],
+            "failing": len(self.failing),
+            "ok": self.ok,
+        }
+
+
+def lint_history(history: History, *, fix: bool, approvals: Approvals | None) -> LintReport:
+    """Grade every changed file of `history`; with `fix`, write the expected versions."""
+    report = LintReport(history, approvals=approvals)
+    for changed in history.changed:
+        report.findings += _lint_file(history.root, changed, fix=fix, approvals=approvals)
+    return report
+
+
+def _lint_file(
+    root: Path, changed: ChangedFile, *, fix: bool, approvals: Approvals | None
+) -> list[Finding]:
+    old = _model(changed.old)
+    if changed.new is None:
+        if old is None:
+            return []
+        change = removed_file(old, changed.path)
+        return [_finding(change, "warning", changed.path, 1)]
+    document = read_document(root / changed.path, changed.path)
+    new = _validated(document.data) if not document.problems else None
+    if new is None:
+        first = document.problems[0] if document.problems else None
+        where = f" at line {first.line}: {first.message}" if first else ""
+        return [Finding(
+            "definition-invalid", "error", changed.path, first.line if first else 1, "",
+            f"{changed.path}: does not validate{where}",
+            "run `activities validate` and fix what it reports",
+        )]
+    findings: list[Finding] = []
+    version = new.version
+    expected = _expected_version(old, new, changed.old is None)
+    if expected is not None:
+        line = locate(document.data, ("version",))[0]
+        if fix:
+            write_version(root / changed.path, expected)
+            version = expected
+        findings.append(_version_finding(old, new, expected, changed.path, line, fixed=fix))
+    target = expected if expected is not None else new.version  # what acknowledgements name
+    changes = classify(old, new) if old is not None else []
+    given = {(a.rule, a.version) for a in (old.acknowledge if old else [])}
+    acks: dict[str, str] = {a.rule: a.reason for a in new.acknowledge
+            if a.version == version and (a.rule, a.version) not in given}
+    for change in changes:
+        rule = RULES[change.rule]
+        line = locate(document.data, change.path, key=True)[0] if change.path else 1
+        severity, message = _graded(rule.severity, rule.needs_approval, change, approvals)
+        acknowledgeable = severity in ("destructive", "breaking")
+        fix_text = change.fix
+        if acknowledgeable:
+            fix_text += (
+                f"; to accept it, add under `acknowledge:` `- {{rule: {change.rule}, version: "
+                f"{target}, reason: ...}}`"
+            )
+        findings.append(Finding(
+            change.rule, severity, changed.path, line, change.type, message, fix_text,
+            acknowledged=acks.get(change.rule) if acknowledgeable else None,
+        ))
+    findings += _acknowledgement_findings(new, version, changes, changed.path, document.data)
+    return sorted(findings, key=lambda f: (f.line, f.rule))
+
+
+def _graded(
+    severity: Severity, needs_approval: bool, change: Change, approvals: Approvals | None
+) -> tuple[Severity, str]:
+    """With `-e ENV`: a change that harms only approved types is a warning where it is not."""
+    if approvals is None or not needs_approval or severity not in ("destructive", "breaking"):
+        return severity, change.message
+    env = approvals.environment
+    if change.type in approvals.ids:
+        return severity, f"{change.message} ({change.type} is approved on {env}, id " \
+                         f"{approvals.ids[change.type]})"
+    return "warning", f"{change.message} (not approved on {env}: nothing is lost there yet)"
+
+
+def _expected_version(old: ActivityType | None, new: ActivityType, created: bool) -> int | None:
+    """The version the file should have, or None when it is right."""
+    if created:
+        return None if new.version == 1 else 1
+    if old is None:
+        return None  # the old text did not validate: nothing sound to compare with
+    if new.version < old.version or (new.version == old.version and _content(old) != _content(new)):
+        return old.version + 1
+    return None
+
+
+def _version_finding(
+    old: ActivityType | None, new: ActivityType, expected: int, path: str, line: int, *, fixed: bool
+) -> Finding:
+    name = new.apiName
+    if old is None:
+        return Finding(
+            "version-not-initial", "error", path, line, name,
+            f"{name}: was added with version {new.version}; a new definition starts at 1",
+            "set `version: 1` (or run lint with --fix)", fixed=fixed,
+        )
+    what = "went down" if new.version < old.version else "stayed"
+    return Finding(
+        "version-not-increased", "error", path, line, name,
+        f"{name}: the definition changed but its version {what} at {new.version} (it was "
+        f"{old.version} at the merge base)",
+        f"set `version: {expected}` (or run lint with --fix)", fixed=fixed,
+    )
+
+
+def _acknowledgement_findings(
+    new: ActivityType, version: int, changes: list[Change], path: str, data: Any
+) -> list[Finding]:
+    found = {c.rule for c in changes}
+    findings: list[Finding] = []
+    for index, ack in enumerate(new.acknowledge):
+        line = locate(data, ("acknowledge", index))[0]
+        if ack.version < version:
+            findings.append(Finding(
+                "acknowledgement-expired", "warning", path, line, new.apiName,
+                f"{new.apiName}: the acknowledgement of {ack.rule} for version {ack.version} "
+                f"expired (the file is at version {version})",
+                "remove it; a change in this version needs its own acknowledgement",
+            ))
+        elif ack.version == version and ack.rule not in found:
+            findings.append(Finding(
+                "acknowledgement-unused", "warning", path, line, new.apiName,
+                f"{new.apiName}: the acknowledgement of {ack.rule} for version {version} "
+                "matched no change",
+                "remove it, or check the rule id against the findings",
+            ))
+    return findings
+
+
+def _content(definition: ActivityType) -> dict[str, Any]:
+    """What the definition asks of Marketo: not its version or its acknowledgements."""
+    return definition.model_dump(exclude={"version", "acknowledge"})
+
+
+def _model(text: str | None) -> ActivityType | None:
+    if text is None:
+        return None
+    try:
+        return _validated(new_yaml().load(text))
+    except YAMLError:
+        return None
+
+
+def _validated(data: Any) -> ActivityType | None:
+    try:
+        return ActivityType.model_validate(data)
+    except ValidationError:
+        return None
+
+
+def _finding(change: Change, severity: Severity, path: str, line: int) -> Finding:
+    return Finding(change.rule, severity, path, line, change.type, change.message, change.fix)
