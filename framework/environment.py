@@ -7,10 +7,14 @@ environment comes from `[tool.activities.environments.NAME]` in pyproject.toml.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 # Re-exported: they lived here first and callers still import them from this module.
@@ -20,11 +24,19 @@ from framework.client.marketo import MarketoClient, Pacing
 from framework.errors import ConfigError
 from framework.settings import Settings
 
+if TYPE_CHECKING:
+    from framework.emulator.server import EmulatorServer
+
 LOCAL = "local"
 # The embedded instance's credentials: not secrets, it only ever listens on 127.0.0.1.
 LOCAL_CLIENT_ID = "local-client"
 LOCAL_CLIENT_SECRET = "local-secret"
 LOCAL_STATE_FILE = "local-state.json"
+# How long a command waits for another one using the `local` instance before it refuses.
+LOCAL_WAIT_SECONDS = 60.0
+# The embedded instance is reached through the client: its notices share the client's logger,
+# which the CLI shows on stderr.
+_local_log = logging.getLogger("framework.client.local")
 
 
 @dataclass(frozen=True)
@@ -143,6 +155,7 @@ async def connect(
         return
     from framework.emulator.config import EmulatorConfig
     from framework.emulator.server import EmulatorServer
+    from framework.emulator.store import locked_state
 
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     config = EmulatorConfig(
@@ -151,7 +164,28 @@ async def connect(
         max_types=settings.max_types,
         state_file=settings.state_dir / LOCAL_STATE_FILE,
     )
-    with EmulatorServer(config) as server:
+    assert config.state_file is not None
+    held = locked_state(config.state_file, LOCAL_WAIT_SECONDS, _waiting)
+    # The wait runs in a worker thread, so that the event loop is never blocked on it.
+    await asyncio.to_thread(held.__enter__)
+    try:
+        async with _embedded(EmulatorServer(config), target, read_only) as connected:
+            yield connected
+    finally:
+        held.__exit__(None, None, None)
+
+
+def _waiting(lock: Path) -> None:
+    _local_log.warning(
+        "the local instance is in use by another activities command; waiting up to "
+        "%g s for it to finish (%s)", LOCAL_WAIT_SECONDS, lock)
+
+
+@asynccontextmanager
+async def _embedded(
+    emulator: EmulatorServer, target: Target, read_only: bool
+) -> AsyncIterator[tuple[Target, MarketoClient]]:
+    with emulator as server:
         started = Target(LOCAL, server.url, target.client_id, target.client_secret, target.pacing)
         async with MarketoClient(
             server.url,

@@ -1,4 +1,6 @@
-"""The instance's state on disk: written atomically, so a crash mid-write never corrupts it."""
+"""The instance's state on disk: written atomically, so a crash mid-write never corrupts it,
+and locked, so two processes never serve the same state file at once (each would overwrite the
+other's changes with its own copy)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,11 @@ import contextlib
 import json
 import os
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+
+from filelock import FileLock, Timeout
 
 from framework.errors import ConfigError
 
@@ -53,6 +58,45 @@ def load_state(path: Path) -> dict[str, Any] | None:
             "  fix: delete the file to start from an empty instance"
         )
     return data
+
+
+def lock_path(path: Path) -> Path:
+    """The lock file beside a state file: `local-state.json.lock`."""
+    return path.with_name(path.name + ".lock")
+
+
+@contextlib.contextmanager
+def locked_state(
+    path: Path, wait_seconds: float, on_wait: Callable[[Path], None]
+) -> Iterator[None]:
+    """Hold the state file's lock while the block runs.
+
+    When another process holds it, `on_wait(lock_file)` is called once and the lock is waited
+    for up to `wait_seconds`; then ConfigError. The lock is the operating system's (flock on
+    POSIX, LockFileEx on Windows, through filelock), so it is released when its holder ends,
+    even by a crash: a lock file left behind never blocks anyone.
+    """
+    where = lock_path(path)
+    where.parent.mkdir(parents=True, exist_ok=True)
+    # thread_local=False: the holder may take it in a worker thread and release it in another.
+    lock = FileLock(where, thread_local=False)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        on_wait(where)
+        try:
+            lock.acquire(timeout=wait_seconds)
+        except Timeout as exc:
+            raise ConfigError(
+                f"the instance state {path} is in use by another process, which did not finish "
+                f"within {wait_seconds:g} s (it holds {where})\n"
+                "  fix: wait for the other activities command (or emulator) to end, then run "
+                "this one again; the lock goes with that process, even if it crashes"
+            ) from exc
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def with_suppressed_unlink(path: str) -> None:
