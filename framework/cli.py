@@ -58,6 +58,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "init",
         "Start a repository: settings, activities/, plans/, CI workflows and pre-commit hooks.",
     ),
+    "send": (
+        "send",
+        "Validate activity records from a file and send them, none lost or doubled.",
+    ),
     "emulator": (
         "emulator",
         "Serve an emulated Marketo instance; the first line printed is its URL.",

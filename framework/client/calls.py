@@ -112,6 +112,10 @@ class CallRunner:
 
     async def run(self, call: Call) -> list[dict[str, Any]]:
         """The call's `result` items; a MarketoError subclass when it fails for good."""
+        return (await self.run_envelope(call)).result
+
+    async def run_envelope(self, call: Call) -> Envelope:
+        """The call's whole answer (paging keys included); raises as `run` does."""
         backoff = self._policy.start()
         rejections = 0
         uncertain = False
@@ -119,7 +123,7 @@ class CallRunner:
             token = await self._auth.current()
             outcome = await self._attempt(call, token, backoff, rejections)
             if not isinstance(outcome, Failure):
-                return outcome.result
+                return outcome
             self._stats.count_error(outcome.code)
             if outcome.lost and call.op.mutating:
                 self._stats.count_lost_response()
@@ -134,6 +138,9 @@ class CallRunner:
             if outcome.code == QUOTA_CODE:
                 raise self._quota(call, outcome)
             uncertain = uncertain or (call.op.mutating and outcome.code in UNCERTAIN_CODES)
+            if uncertain and not call.op.retry_uncertain:
+                # Write-once records: a retry could store a batch twice; the caller reconciles.
+                raise self._error(call, outcome, uncertain)
             if not outcome.retryable:
                 raise self._error(call, outcome, uncertain)
             await self._back_off(call, outcome, backoff, uncertain)

@@ -19,6 +19,9 @@ class Envelope:
     result: list[dict[str, Any]] = field(default_factory=list)
     code: str | None = None
     message: str = ""
+    # Paging keys of reads that page (Get Paging Token, Get Lead Activities).
+    next_page_token: str | None = None
+    more_result: bool = False
 
     @property
     def success(self) -> bool:
@@ -47,7 +50,10 @@ def parse_envelope(response: httpx.Response, op: Operation, where: str) -> Envel
         result = data.get("result") or []
         if not isinstance(result, list):
             result = [result]
-        return Envelope(request_id, result=[item for item in result if isinstance(item, dict)])
+        token = data.get("nextPageToken")
+        return Envelope(request_id, result=[item for item in result if isinstance(item, dict)],
+                        next_page_token=token if isinstance(token, str) else None,
+                        more_result=data.get("moreResult") is True)
     errors = [error for error in data.get("errors") or [] if isinstance(error, dict)]
     if not errors:
         return Envelope(request_id, code="unknown", message="success:false without errors")

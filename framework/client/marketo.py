@@ -22,6 +22,7 @@ from framework.client import operations as ops
 from framework.client.auth import TokenProvider
 from framework.client.calls import Call, CallRunner
 from framework.client.endpoint import check_endpoint
+from framework.client.envelope import Envelope
 from framework.client.pacing import Limiter, Pacing, limiter_for
 from framework.client.redact import install_log_redaction
 from framework.client.retry import RetryPolicy
@@ -184,6 +185,38 @@ class MarketoClient:
                 raise _with_note(exc, f"records 1-{start} of {len(records)} were already "
                                       "added; send only the rest again") from exc
         return results
+
+
+    async def add_record_batch(self, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """One call of at most 300 records (endpoint 12). A 502 or 713, which may hide a
+        success, is raised with `may_have_happened` instead of being retried."""
+        if len(records) > ops.MAX_RECORDS_PER_CALL:
+            raise ValueError(f"at most {ops.MAX_RECORDS_PER_CALL} records a call")
+        return await self._run(Call(ops.ADD_RECORD_BATCH, body={"input": records}))
+
+    async def paging_token(self, since: str) -> str:
+        """A token for reading activities from `since` (ISO 8601) on (Get Paging Token)."""
+        envelope = await self._envelope(Call(ops.PAGING_TOKEN, params={"sinceDatetime": since}))
+        if envelope.next_page_token is None:
+            raise MarketoError("Marketo answered Get Paging Token without a nextPageToken",
+                               endpoint=ops.PAGING_TOKEN.endpoint)
+        return envelope.next_page_token
+
+    async def lead_activities(
+        self, token: str, type_ids: list[int], lead_ids: list[int] | None = None,
+        batch_size: int | None = None,
+    ) -> tuple[list[dict[str, Any]], str, bool]:
+        """One page of Get Lead Activities: (items, the next token, whether more may follow)."""
+        params = {"nextPageToken": token, "activityTypeIds": ",".join(map(str, type_ids))}
+        if lead_ids:
+            params["leadIds"] = ",".join(map(str, lead_ids))
+        if batch_size is not None:
+            params["batchSize"] = str(batch_size)
+        envelope = await self._envelope(Call(ops.LEAD_ACTIVITIES, params=params))
+        return envelope.result, envelope.next_page_token or token, envelope.more_result
+
+    async def _envelope(self, call: Call) -> Envelope:
+        return await self._runner.run_envelope(call)
 
 
 def _with_note(exc: MarketoError, note: str) -> MarketoError:

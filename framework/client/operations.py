@@ -21,6 +21,8 @@ class Operation:
     # Mutating calls must not be retried blindly when their answer is lost.
     mutating: bool
     timeout_factor: float = 1.0
+    # False: after a failure that may hide a success (502, 713) the call is not repeated.
+    retry_uncertain: bool = True
 
     @property
     def endpoint(self) -> str:
@@ -54,5 +56,13 @@ ADD_ACTIVITIES = Operation(
     "add_activities", "POST", "/rest/v1/activities/external.json", True,
     ADD_ACTIVITIES_TIMEOUT_FACTOR,
 )
+# One call of at most 300 records, never repeated after an answer that may hide a success:
+# records are write-once, so `activities send` reads back instead (framework/records).
+ADD_RECORD_BATCH = Operation(
+    "add_record_batch", "POST", "/rest/v1/activities/external.json", True,
+    ADD_ACTIVITIES_TIMEOUT_FACTOR, retry_uncertain=False,
+)
+PAGING_TOKEN = Operation("paging_token", "GET", "/rest/v1/activities/pagingtoken.json", False)
+LEAD_ACTIVITIES = Operation("lead_activities", "GET", "/rest/v1/activities.json", False)
 
 IDENTITY_PATH = "/identity/oauth/token"

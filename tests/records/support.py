@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +71,67 @@ def write_project(root: Path) -> Path:
     folder.mkdir(exist_ok=True)
     (folder / f"{API_NAME}.yaml").write_text(DEFINITION_YAML)
     return folder
+
+
+def install_type(url: str, client_id: str, client_secret: str) -> int:
+    """Create and approve the all-types definition on an emulator; returns its type id."""
+    import httpx
+
+    with httpx.Client(base_url=url, timeout=10) as http:
+        token = http.get("/identity/oauth/token", params={
+            "grant_type": "client_credentials", "client_id": client_id,
+            "client_secret": client_secret}).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        base = "/rest/v1/activities/external/type"
+        made = definition()
+        created = http.post(f"{base}.json", headers=auth, json={
+            "apiName": made.apiName, "name": made.name, "triggerName": made.triggerName,
+            "filterName": made.filterName,
+            "primaryAttribute": made.primaryAttribute.model_dump(exclude_none=True)}).json()
+        assert created["success"], created
+        attributes = [a.model_dump(exclude_none=True) for a in made.attributes]
+        reply = http.post(f"{base}/{API_NAME}/attributes/create.json", headers=auth,
+                          json={"attributes": attributes}).json()
+        assert reply["success"], reply
+        assert http.post(f"{base}/{API_NAME}/approve.json", headers=auth).json()["success"]
+        return int(created["result"][0]["id"])
+
+
+def stored_records(url: str) -> list[dict[str, Any]]:
+    import httpx
+
+    reply = httpx.get(f"{url}/_emulator/records", params={"type": API_NAME})
+    return reply.json()["records"]  # type: ignore[no-any-return]
+
+
+def stored_keys(url: str) -> list[tuple[Any, ...]]:
+    """Each stored record as (leadId, activityDate, primary, attributes), sorted."""
+    return sorted(_key(r["leadId"], r["activityDate"], r["primaryAttributeValue"],
+                       r["attributes"]) for r in stored_records(url))
+
+
+def file_keys(records: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    return sorted(_key(r["leadId"], r["activityDate"], r["primaryAttributeValue"],
+                       r.get("attributes") or {}) for r in records)
+
+
+def _key(lead: Any, when: Any, primary: Any, attributes: dict[str, Any]) -> tuple[Any, ...]:
+    return (lead, when, str(primary), tuple(sorted((k, json.dumps(v)) for k, v in
+                                                    attributes.items() if v not in (None, ""))))
+
+
+def many_records(count: int, leads: int, seed: int = 0) -> list[dict[str, Any]]:
+    """`count` distinct records over lead ids 1..leads."""
+    import random
+
+    rng = random.Random(seed)
+    return [{"leadId": rng.randint(1, leads), "activityDate": f"2026-09-26T06:{i // 60 % 60:02d}:"
+             f"{i % 60:02d}+07:00", "primaryAttributeValue": f"Event {i}",
+             "attributes": {"integerValue": rng.randint(0, 1000), "booleanValue": i % 2 == 0,
+                            "dateValue": "2026-02-28"}}
+            for i in range(count)]
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path

@@ -1,0 +1,348 @@
+"""Sending a record file: validate as it streams, batch, send within the limits, journal all.
+
+    report = await send_file(client, schema, path, type_id=100001)
+
+A producer reads and checks the file line by line and fills batches; up to the client's
+`max_concurrent` workers send them through the one client (whose limiter paces every call of
+the instance). For each batch: the journal says `sent` (fsynced) before the call, then `done`
+with Marketo's per-record answers. A batch whose answer was lost (or that failed in a way a
+stored batch could: 502, 713) is read back (framework.records.readback); the records found are
+settled, the others are sent again in a new batch. A run that starts on a journal first reads
+back the batches an earlier run left pending, then sends only lines not yet settled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from framework.client.marketo import MarketoClient
+from framework.errors import ConfigError, MarketoError, ResponseLostError
+from framework.records.batches import Batch, Batcher
+from framework.records.journal import JournalState, JournalWriter, read_journal
+from framework.records.readback import LiveShape, read_since, stored
+from framework.records.schema import InvalidRecord, RecordSchema
+from framework.records.source import fingerprint, read_lines
+
+# A batch read back and re-sent this many times without an answer stops the send.
+MAX_RESENDS = 5
+
+
+@dataclass
+class SendReport:
+    """What one run did, record by record in counts; `error` says why it stopped early."""
+
+    api_name: str
+    file: str
+    type_id: int
+    journal: str
+    rejects: str
+    lines: int = 0
+    added: int = 0
+    skipped: int = 0
+    invalid: int = 0
+    not_sent: int = 0
+    earlier: int = 0  # settled by earlier runs of the same file
+    read_back: int = 0  # batches read back after a lost or uncertain answer
+    found: int = 0  # records a read-back found stored
+    resent: int = 0  # records sent again because a read-back did not find them
+    batches: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    type_id_from: str = ""  # where the type id came from (the lock file, the instance, ...)
+
+    @property
+    def complete(self) -> bool:
+        return self.error is None
+
+    @property
+    def all_added(self) -> bool:
+        return self.complete and not (self.skipped or self.invalid or self.not_sent)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"apiName": self.api_name, "file": self.file, "typeId": self.type_id,
+                "complete": self.complete, "lines": self.lines, "added": self.added,
+                "skipped": self.skipped, "invalid": self.invalid, "notSent": self.not_sent,
+                "earlier": self.earlier, "readBack": self.read_back, "found": self.found,
+                "resent": self.resent, "batches": self.batches,
+                "seconds": round(self.seconds, 3), "journal": self.journal,
+                "rejects": self.rejects, "typeIdFrom": self.type_id_from, "error": self.error}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one batch, for progress and --json."""
+
+    batch: str
+    added: list[int]
+    skipped: list[tuple[int, list[dict[str, str]]]]
+    found: list[int] = field(default_factory=list)  # settled by a read-back
+
+
+Listener = Callable[[str, dict[str, Any]], None]
+
+
+def default_paths(path: Path, instance: str) -> tuple[Path, Path]:
+    """The journal and reject file beside the record file."""
+    return (path.with_name(f"{path.name}.{instance}.journal.jsonl"),
+            path.with_name(f"{path.name}.rejects.jsonl"))
+
+
+async def send_file(
+    client: MarketoClient,
+    schema: RecordSchema,
+    path: Path,
+    *,
+    type_id: int,
+    journal: Path,
+    rejects: Path,
+    listener: Listener | None = None,
+    wall: Callable[[], float] = time.time,
+) -> SendReport:
+    """Send every record of `path` not sent yet; see the module docstring."""
+    run = _Run(client, schema, path, type_id, journal, rejects, listener, wall)
+    return await run.go()
+
+
+class _Run:
+    def __init__(self, client: MarketoClient, schema: RecordSchema, path: Path, type_id: int,
+                 journal: Path, rejects: Path, listener: Listener | None,
+                 wall: Callable[[], float]) -> None:
+        self.client, self.schema, self.path, self.type_id = client, schema, path, type_id
+        self.journal_path, self.rejects_path = journal, rejects
+        self.listener = listener or (lambda event, data: None)
+        self.wall = wall
+        self.report = SendReport(schema.api_name, str(path), type_id, str(journal), str(rejects))
+        self._shape: LiveShape | None = None
+        self._shape_lock = asyncio.Lock()
+        self._stop: str | None = None
+        self._rejects: IO[str] | None = None
+
+    async def go(self) -> SendReport:
+        started = time.monotonic()
+        digest = fingerprint(self.path)
+        state = read_journal(self.journal_path, digest, self.path)
+        self.report.earlier = state.settled_lines
+        writer = JournalWriter(self.journal_path)
+        try:
+            self._rejects = _open_rejects(self.rejects_path)
+            run = state.runs + 1
+            await writer.write({"event": "run", "run": run, "file": str(self.path),
+                                "sha256": digest, "type": self.schema.api_name,
+                                "typeId": self.type_id, "at": _iso(self.wall())})
+            batcher = Batcher(run)
+            if state.pending:
+                await self._finish_pending(state, writer, batcher)
+            if self._stop is None:
+                await self._send_all(state, writer, batcher)
+        finally:
+            writer.close()
+            if self._rejects is not None:
+                self._rejects.close()
+        self.report.error = self._stop
+        self.report.seconds = time.monotonic() - started
+        return self.report
+
+    # -- earlier runs ------------------------------------------------------------------
+
+    async def _finish_pending(self, state: JournalState, writer: JournalWriter,
+                              batcher: Batcher) -> None:
+        """Read back what earlier runs sent without an answer; the rest is sent later."""
+        wanted = {line for pending in state.pending for line in pending.lines}
+        records = {}
+        for line in read_lines(self.path, self.schema):
+            if line.number in wanted and not line.unreadable:
+                with contextlib.suppress(InvalidRecord):
+                    records[line.number] = self.schema.check(line.raw)
+        for pending in state.pending:
+            lines = [n for n in pending.lines if n in records]
+            try:
+                found = await self._stored([records[n] for n in lines], pending.since)
+            except MarketoError as exc:
+                self._stop = (f"could not read back batch {pending.batch} of an earlier run: "
+                              f"{exc}")
+                return
+            settled = [n for n, hit in zip(lines, found, strict=True) if hit]
+            await writer.write({"event": "reconciled", "batch": pending.batch,
+                                "found": settled})
+            self.report.read_back += 1
+            self.report.found += len(settled)
+            self.report.earlier += len(settled)
+            self.listener("reconciled", {"batch": pending.batch, "found": settled})
+        # Found lines are settled; the others are sent by the main pass.
+        fresh = read_journal(self.journal_path, fingerprint(self.path), self.path)
+        state.settled = fresh.settled
+
+    # -- this run ----------------------------------------------------------------------
+
+    async def _send_all(self, state: JournalState, writer: JournalWriter,
+                        batcher: Batcher) -> None:
+        workers = max(1, self.client.pacing.max_concurrent)
+        queue: asyncio.Queue[Batch | None] = asyncio.Queue(maxsize=workers * 2)
+        tasks = [asyncio.create_task(self._worker(queue, writer, batcher))
+                 for _ in range(workers)]
+        try:
+            await self._produce(state, queue, batcher)
+        finally:
+            for _ in tasks:
+                await queue.put(None)
+            await asyncio.gather(*tasks)
+        while not queue.empty():  # batches never sent because the run stopped
+            batch = queue.get_nowait()
+            if batch is not None:
+                self.report.not_sent += len(batch.lines)
+
+    async def _produce(self, state: JournalState, queue: asyncio.Queue[Batch | None],
+                       batcher: Batcher) -> None:
+        settled, last = state.settled, 0
+        for line in read_lines(self.path, self.schema):
+            last = line.number
+            self.report.lines += 1
+            if self._stop is not None:
+                self.report.not_sent += 1
+                continue
+            # Invalid lines are reported on every run, even inside a settled stretch.
+            if line.unreadable:
+                self._reject(line.number, "invalid", [line.unreadable])
+                continue
+            try:
+                record = self.schema.check(line.raw)
+            except InvalidRecord as bad:
+                self._reject(line.number, "invalid", bad.reasons)
+                continue
+            if line.number in settled:
+                continue
+            closed = batcher.add(line.number, record)
+            if closed is not None:
+                await queue.put(closed)
+                await asyncio.sleep(0)  # let the workers send while the file is read
+        closed = batcher.flush(last)
+        if closed is not None:
+            if self._stop is None:
+                await queue.put(closed)
+            else:
+                self.report.not_sent += len(closed.lines)
+
+    async def _worker(self, queue: asyncio.Queue[Batch | None], writer: JournalWriter,
+                      batcher: Batcher) -> None:
+        while (batch := await queue.get()) is not None:
+            if self._stop is not None:
+                self.report.not_sent += len(batch.lines)
+                continue
+            await self._send(batch, writer, batcher, resends=0)
+
+    async def _send(self, batch: Batch, writer: JournalWriter, batcher: Batcher,
+                    resends: int) -> None:
+        sent_at = self.wall()
+        since = read_since(sent_at, batch.records)
+        await writer.write({"event": "sent", "batch": batch.id, "lines": batch.lines,
+                            "span": list(batch.span) if batch.span else None,
+                            "since": since})
+        self.report.batches += 1
+        body = [{**record, "activityTypeId": self.type_id} for record in batch.records]
+        try:
+            answers = await self.client.add_record_batch(body)
+        except (ResponseLostError, MarketoError) as exc:
+            if isinstance(exc, ResponseLostError) or exc.may_have_happened:
+                await self._reconcile(batch, since, writer, batcher, resends)
+                return
+            await writer.write({"event": "failed", "batch": batch.id, "error": str(exc)})
+            self.report.not_sent += len(batch.lines)
+            self._stop = self._stop or f"batch {batch.id} was refused: {exc}"
+            return
+        if len(answers) != len(batch.lines):
+            # Not an answer we can map to records: find out what was stored.
+            await self._reconcile(batch, since, writer, batcher, resends)
+            return
+        await self._record_answers(batch, answers, writer)
+
+    async def _record_answers(self, batch: Batch, answers: list[dict[str, Any]],
+                              writer: JournalWriter) -> None:
+        added, skipped = [], []
+        for line, answer in zip(batch.lines, answers, strict=True):
+            if answer.get("status") == "skipped":
+                reasons = _reasons(answer)
+                skipped.append((line, reasons))
+                self._reject(line, "skipped", reasons)
+            else:
+                added.append(line)
+        await writer.write({"event": "done", "batch": batch.id,
+                            "skipped": [[line, reasons] for line, reasons in skipped]})
+        self.report.added += len(added)
+        self.report.skipped += len(skipped)
+        self.listener("batch", {"batch": batch.id, "added": added,
+                                "skipped": [{"line": n, "reasons": r} for n, r in skipped]})
+
+    async def _reconcile(self, batch: Batch, since: str, writer: JournalWriter,
+                         batcher: Batcher, resends: int) -> None:
+        self.report.read_back += 1
+        try:
+            found = await self._stored(batch.records, since)
+        except MarketoError as exc:
+            self.report.not_sent += len(batch.lines)
+            self._stop = self._stop or (
+                f"batch {batch.id} got no answer and could not be read back ({exc}); run "
+                "again to read it back and send the rest")
+            return
+        hits = [n for n, hit in zip(batch.lines, found, strict=True) if hit]
+        await writer.write({"event": "reconciled", "batch": batch.id, "found": hits})
+        self.report.found += len(hits)
+        self.report.added += len(hits)
+        self.listener("reconciled", {"batch": batch.id, "found": hits})
+        missing = [(n, r) for n, r, hit in zip(batch.lines, batch.records, found, strict=True)
+                   if not hit]
+        if not missing:
+            return
+        if resends >= MAX_RESENDS:
+            self.report.not_sent += len(missing)
+            self._stop = self._stop or (f"batch {batch.id}: no answer after {resends} re-sends; "
+                                        "run again later")
+            return
+        self.report.resent += len(missing)
+        again = batcher.resend([n for n, _ in missing], [r for _, r in missing])
+        await self._send(again, writer, batcher, resends + 1)
+
+    async def _stored(self, records: list[dict[str, Any]], since: str) -> list[bool]:
+        if not records:
+            return []
+        async with self._shape_lock:
+            if self._shape is None:
+                described = await self.client.describe_type(self.schema.api_name)
+                self._shape = LiveShape.from_describe(described)
+        return await stored(self.client, self.type_id, self._shape, records, since)
+
+    def _reject(self, line: int, outcome: str, reasons: list[Any]) -> None:
+        if outcome == "invalid":
+            self.report.invalid += 1
+            self.listener("invalid", {"line": line, "reasons": reasons})
+        if self._rejects is not None:
+            self._rejects.write(json.dumps({"line": line, "outcome": outcome,
+                                            "reasons": reasons}, ensure_ascii=False) + "\n")
+
+
+def _reasons(answer: dict[str, Any]) -> list[dict[str, str]]:
+    # Adobe's example puts them in `errors`, its error-code page in `reasons`: read both.
+    given = answer.get("reasons") or answer.get("errors") or []
+    return [{"code": str(r.get("code", "")), "message": str(r.get("message", ""))}
+            for r in given if isinstance(r, dict)]
+
+
+def _open_rejects(path: Path) -> IO[str]:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write the reject file: {exc.strerror}\n"
+                          "  fix: pass --rejects PATH in a writable folder") from exc
+
+
+def _iso(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
