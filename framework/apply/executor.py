@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from framework.apply.guard import check_destructive
+from framework.apply.guard import check_destructive, check_order
 from framework.apply.journal import Journal, JournalState
 from framework.apply.model import (
     ApplyEvent,
@@ -20,12 +20,12 @@ from framework.apply.model import (
 )
 from framework.apply.preflight import TypeCheck, changes_to_apply, check_plan
 from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner
-from framework.apply.schedule import Wave, plan_waves, split_phases
 from framework.apply.verify import mismatches
 from framework.client.marketo import MarketoClient
 from framework.errors import MarketoError
-from framework.plan.model import Plan
+from framework.plan.model import Plan, Wave
 from framework.plan.ops import Step
+from framework.plan.order import split_phases
 from framework.plan.read import read_live
 
 
@@ -77,7 +77,8 @@ async def apply_plan(
 ) -> ApplyResult:
     """Apply `plan` with `client`; the journal must be open (it holds the plan's lock).
 
-    Raises RefusedError (destructive, name swaps) or StalePlanError before any mutating call.
+    The types run in the plan's own order (`plan.order`, computed when it was made). Raises
+    RefusedError (destructive changes not allowed) or StalePlanError before any mutating call.
     """
     started, calls, mutating = clock(), client.stats.calls, _mutating_calls(client)
     sinks: list[Listener] = [*([journal] if journal else []), *listeners]
@@ -101,10 +102,11 @@ async def apply_plan(
         return done
 
     check_destructive(plan)
+    check_order(plan, plan_name)
     changes = changes_to_apply(plan)
     if not changes:
         return result("nothing-to-do", [])
-    waves = plan_waves(changes)
+    waves = plan.order
     names = sorted(c.apiName for c in changes)
     live = await read_live(client, set(names))
     # Read after the live state: a step that moved it was journaled before it was sent.
@@ -117,9 +119,9 @@ async def apply_plan(
     if journal:
         journal.begin({"types": names})
     runner = StepRunner(client, emit)
-    for number, wave in enumerate(waves, start=1):
-        if not await _run_wave(number, wave, tallies, runner, emit):
-            _block_rest(waves[number:], number + 1, tallies, emit)
+    for position, wave in enumerate(waves):
+        if not await _run_wave(wave, tallies, runner, emit):
+            _block_rest(waves[position + 1 :], tallies, emit)
             return result("failed", list(tallies.values()))
     emit(Notice("verify", f"verifying {len(names)} type(s)", {"types": names}))
     try:
@@ -130,10 +132,11 @@ async def apply_plan(
 
 
 async def _run_wave(
-    number: int, wave: Wave, tallies: dict[str, _Tally], runner: StepRunner, emit: Listener
+    wave: Wave, tallies: dict[str, _Tally], runner: StepRunner, emit: Listener
 ) -> bool:
     """Stage every type of the wave, then approve; False when a step failed."""
-    members = [tallies[c.apiName] for c in wave.changes]
+    number = wave.number
+    members = [tallies[name] for name in wave.types]
     for tally in members:
         if tally.check.standing == "done":
             tally.staged.set()
@@ -178,8 +181,8 @@ async def _run_wave(
 def split_phases_indexed(
     todo: tuple[tuple[int, Step], ...],
 ) -> tuple[list[tuple[int, Step]], list[tuple[int, Step]]]:
-    staging, _ = split_phases(tuple(step for _, step in todo))
-    return list(todo[: len(staging)]), list(todo[len(staging) :])
+    first = split_phases([step for _, step in todo])
+    return list(todo[:first]), list(todo[first:])
 
 
 async def _stage(
@@ -192,7 +195,7 @@ async def _stage(
     emit: Listener,
 ) -> None:
     try:
-        for other in sorted(wave.waits.get(tally.check.change.apiName, ())):
+        for other in wave.after.get(tally.check.change.apiName, ()):
             await tallies[other].staged.wait()
             if tallies[other].failed or tallies[other].blocked:
                 tally.blocked = f"waits for {other}, which did not finish staging"
@@ -247,14 +250,14 @@ def _not_run(
         )
 
 
-def _block_rest(waves: list[Wave], first: int, tallies: dict[str, _Tally], emit: Listener) -> None:
+def _block_rest(waves: Sequence[Wave], tallies: dict[str, _Tally], emit: Listener) -> None:
     why = "waits for the approves of an earlier wave, which did not all happen"
-    for number, wave in enumerate(waves, start=first):
-        for change in wave.changes:
-            tally = tallies[change.apiName]
+    for wave in waves:
+        for name in wave.types:
+            tally = tallies[name]
             if tally.check.standing != "done":
                 tally.blocked = why
-                _not_run(tally, list(tally.check.todo), 0, number, why, emit)
+                _not_run(tally, list(tally.check.todo), 0, wave.number, why, emit)
 
 
 def _preflight_notice(tallies: list[_Tally]) -> Notice:

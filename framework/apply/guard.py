@@ -47,6 +47,20 @@ def check_destructive(plan: Plan) -> None:
     )
 
 
+def check_order(plan: Plan, plan_name: str) -> None:
+    """Refuse a plan whose order does not run each of its changes exactly once: apply runs the
+    plan's own order and never makes one up."""
+    ordered = [name for wave in plan.order for name in wave.types]
+    changed = sorted(c.apiName for c in plan.changes if c.action != "no-op")
+    if sorted(ordered) == changed and len(set(ordered)) == len(ordered):
+        return
+    raise RefusedError(
+        f"refusing to apply {plan_name}: its order of calls does not run each of its changes "
+        "exactly once; nothing was changed\n"
+        "  fix: make a new plan with `activities plan --out FILE`, review it, and apply that one"
+    )
+
+
 def check_target(plan: Plan, target: Target, plan_name: str) -> None:
     """Refuse to apply a plan to another instance than the one it was made for."""
     made = plan.provenance

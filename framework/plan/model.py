@@ -77,6 +77,17 @@ class TypeChange(BaseModel):
         own = [r for r in self.reasons if r.risk == "destructive"]
         return own + [a.reason for a in self.attributeChanges if a.risk == "destructive"]
 
+class Wave(BaseModel):
+    """Types staged, then approved, together: apply stages every type of the wave (each after
+    the types `after` names, whose staging frees what it takes), then runs their approves."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int
+    types: tuple[str, ...]
+    after: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+
+
 class Provenance(BaseModel):
     """Where and when a plan was made. Never holds a secret."""
 
@@ -115,6 +126,7 @@ class Plan(BaseModel):
     format_version: int = FORMAT_VERSION
     provenance: Provenance
     changes: tuple[TypeChange, ...]
+    order: tuple[Wave, ...] = ()  # the order apply runs the changes in (framework.plan.order)
     unmanaged: tuple[str, ...] = ()
     fingerprints: dict[str, str] = Field(default_factory=dict)  # apiName -> LiveType.fingerprint()
     summary: Summary = Summary()

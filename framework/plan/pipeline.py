@@ -13,6 +13,7 @@ from framework.environment import LOCAL, Target
 from framework.live import LiveState
 from framework.plan.compare import compare
 from framework.plan.model import Plan, Provenance, Summary, TypeChange
+from framework.plan.order import plan_order
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings
 
@@ -60,10 +61,12 @@ async def make_plan(
 def assemble(
     provenance: Provenance, changes: Sequence[TypeChange], unmanaged: Sequence[str], live: LiveState
 ) -> Plan:
-    """The sealed Plan of compared changes (also used by tests to build plans from literals)."""
+    """The sealed Plan of compared changes, in the order apply runs them (also used by tests
+    to build plans from literals). Raises RefusedError when no order exists (a name swap)."""
     return Plan(
         provenance=provenance,
         changes=tuple(changes),
+        order=plan_order(changes, live),
         unmanaged=tuple(unmanaged),
         fingerprints={
             c.apiName: live.fingerprint_of(c.apiName) for c in changes if c.action != "no-op"

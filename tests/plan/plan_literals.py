@@ -79,6 +79,8 @@ def every_kind_of_change() -> Plan:
         definition("readyDraft"),
         definition("strayDraft"),
         definition("sameType"),
+        # Takes the trigger name renamedTrigger gives up: after its approve, in wave 2.
+        definition("takesName", triggerName="Attends Old"),
     ]
     state: LiveState = live(
         live_type("approved", version("renamedTrigger", triggerName="Attends Old")),

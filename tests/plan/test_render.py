@@ -47,7 +47,7 @@ def test_json_is_the_saved_plan_document_with_stable_key_order() -> None:
     text = render(every_kind_of_change(), "json")
     document = json.loads(text)
     assert list(document) == [
-        "format_version", "provenance", "changes", "unmanaged", "fingerprints", "summary",
+        "format_version", "provenance", "changes", "order", "unmanaged", "fingerprints", "summary",
         "readCalls", "estimatedApplyCalls", "checksum",
     ]
     assert document["format_version"] == 2

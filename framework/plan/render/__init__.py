@@ -12,6 +12,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from framework.plan.model import Plan, Reason, TypeChange
+from framework.plan.order import split_phases
 from framework.plan.planfile import dumps
 from framework.plan.render.painting import ACTION_SYMBOLS, markdown_text, painter
 
@@ -58,7 +59,30 @@ def _context(plan: Plan) -> dict[str, object]:
         "risky": risky,
         "refused_destructive": plan.summary.destructive and not plan.provenance.allowDestructive,
         "counts": counts(plan),
+        "order": order_lines(plan),
     }
+
+
+def order_lines(plan: Plan) -> list[tuple[str, str]]:
+    """The plan's order, one (phase, types) pair per phase of each wave, in apply's order:
+    `("wave 1, staging", "alpha, beta (after alpha)")`, `("wave 1, approving", "alpha")`."""
+    by_name = {c.apiName: c for c in plan.changes}
+    lines: list[tuple[str, str]] = []
+    for wave in plan.order:
+        staging, approving = [], []
+        for name in wave.types:
+            steps = by_name[name].steps
+            first = split_phases(steps)
+            if first:
+                after = wave.after.get(name, ())
+                staging.append(name + (f" (after {', '.join(after)})" if after else ""))
+            if first < len(steps):
+                approving.append(name)
+        if staging:
+            lines.append((f"wave {wave.number}, staging", ", ".join(staging)))
+        if approving:
+            lines.append((f"wave {wave.number}, approving", ", ".join(approving)))
+    return lines
 
 
 def counts(plan: Plan) -> str:

@@ -1,21 +1,22 @@
-"""The order of types: waves for trigger/filter name hand-overs, deletes before creates."""
+"""The order plan computes: waves for trigger/filter name hand-overs, deletes before creates."""
 
 from __future__ import annotations
 
 import pytest
 
-from framework.apply.schedule import plan_waves, split_phases
 from framework.errors import RefusedError
-from framework.live import LiveAttribute, TypeVersion
+from framework.live import LiveAttribute, LiveState, LiveType, TypeVersion
 from framework.plan.model import Action, TypeChange
 from framework.plan.ops import (
     ApproveOp,
     CreateAttributesOp,
     CreateTypeOp,
     DeleteTypeOp,
+    DiscardDraftOp,
     Step,
     UpdateTypeOp,
 )
+from framework.plan.order import plan_order, split_phases
 
 PRIMARY = LiveAttribute(apiName="title", name="Title")
 
@@ -45,6 +46,7 @@ def change(
         steps.append(ApproveOp(apiName=api_name))
     return TypeChange(
         apiName=api_name,
+        file=f"activities/{api_name}.yaml",
         action=action,
         risk="safe",
         reasons=(),
@@ -64,10 +66,28 @@ def create(after: TypeVersion) -> CreateTypeOp:
     )
 
 
-def layout(changes: list[TypeChange]) -> list[dict[str, list[str]]]:
+def live_of(changes: list[TypeChange], drafts: dict[str, TypeVersion] | None = None) -> LiveState:
+    """The live state the changes were planned from: `before` approved, with pending drafts."""
+    drafts = drafts or {}
+    types = {
+        c.apiName: LiveType(
+            apiName=c.apiName,
+            status="approved with draft" if c.apiName in drafts else "approved",
+            approved=c.before,
+            draft=drafts.get(c.apiName),
+        )
+        for c in changes
+        if c.before is not None
+    }
+    return LiveState(types=types)
+
+
+def layout(
+    changes: list[TypeChange], drafts: dict[str, TypeVersion] | None = None
+) -> list[dict[str, list[str]]]:
     return [
-        {c.apiName: sorted(wave.waits[c.apiName]) for c in wave.changes}
-        for wave in plan_waves(changes)
+        {name: list(wave.after.get(name, ())) for name in wave.types}
+        for wave in plan_order(changes, live_of(changes, drafts))
     ]
 
 
@@ -160,12 +180,14 @@ def test_a_swap_of_names_is_refused() -> None:
         ),
     ]
     with pytest.raises(RefusedError) as refused:
-        plan_waves(changes)
+        layout(changes)
     assert str(refused.value) == (
-        "types alpha, beta swap trigger or filter names with each other; Marketo keeps these "
-        "names unique across types, so no order of calls can apply this plan\n"
-        "  fix: rename one of them to a temporary name first, plan and apply that, then plan "
-        "the final names"
+        "plan refused: activities/alpha.yaml and activities/beta.yaml swap trigger or filter "
+        "names ('Did Alpha', 'Did Beta', 'Does Alpha', 'Does Beta') with each other; Marketo "
+        "keeps these names unique across types at every call, so no order of calls can make "
+        "this change in one plan; nothing was planned\n"
+        "  fix: split it into two pull requests: first give alpha a temporary name (for "
+        "example 'Does Beta (old)') and apply that, then set the final names in a second one"
     )
 
 
@@ -175,5 +197,32 @@ def test_phases_split_at_the_first_approve() -> None:
         CreateAttributesOp(apiName="a", attributes=(PRIMARY,)),
         ApproveOp(apiName="a"),
     )
-    assert split_phases(steps) == (steps[:2], steps[2:])
-    assert split_phases(steps[2:]) == ((), steps[2:])
+    assert split_phases(steps) == 2
+    assert split_phases(steps[2:]) == 0
+    assert split_phases(steps[:2]) == 2
+
+
+def test_a_draft_holding_a_name_is_discarded_before_another_type_takes_it() -> None:
+    # Reproduction 4: a draft made in the UI holds the name the repository gives beta.
+    alpha = version("alpha", "Does Alpha", "Did Alpha")
+    discard = TypeChange(
+        apiName="alpha", action="discard-draft", risk="safe", reasons=(), before=alpha,
+        after=alpha, steps=(DiscardDraftOp(apiName="alpha"),),
+    )
+    changes = [
+        discard,
+        change("beta", "update", version("beta", "Does Beta", "Did Beta"),
+               version("beta", "Does New", "Did Beta")),
+    ]
+    drafts = {"alpha": version("alpha", "Does New", "Did Alpha")}
+    assert layout(changes, drafts) == [{"alpha": [], "beta": ["alpha"]}]
+
+
+def test_a_draft_name_overwritten_by_an_update_is_free_after_its_staging() -> None:
+    alpha = version("alpha", "Does Alpha", "Did Alpha")
+    changes = [
+        change("alpha", "update", alpha, version("alpha", "Does Alpha", "Did A")),
+        change("beta", "create", None, version("beta", "Does New", "Did Beta")),
+    ]
+    drafts = {"alpha": version("alpha", "Does New", "Did Alpha")}
+    assert layout(changes, drafts) == [{"alpha": [], "beta": ["alpha"]}]
