@@ -78,9 +78,14 @@ def _without_userinfo(url: str) -> str:
     """Refuse `https://user:secret@host`: plans, output and errors show the endpoint's host."""
     try:
         parts = urlsplit(url)
-        userinfo = parts.username is not None or parts.password is not None
-    except ValueError:  # a malformed port; check_endpoint says what is wrong
-        return url
+    except ValueError as exc:  # "Invalid IPv6 URL": an unclosed [ in the host
+        # Not repeated either: whatever it holds before the host may be a secret.
+        raise ConfigError(
+            f"the endpoint URL cannot be read ({exc}); nothing was sent\n"
+            "  fix: pass the REST base, e.g. --endpoint https://123-ABC-456.mktorest.com "
+            "(an IPv6 host in brackets: http://[::1]:8787)"
+        ) from None
+    userinfo = parts.username is not None or parts.password is not None
     if userinfo:
         # The URL itself is not repeated: it holds the secret.
         raise ConfigError(

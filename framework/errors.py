@@ -2,6 +2,7 @@
 
     ActivitiesError           every error a user can act on (the CLI prints it, exit 1)
     ├── ConfigError           bad settings, environment or credentials
+    │   └── FolderError       the definitions folder is missing or unreadable (carries a Problem)
     ├── DefinitionError       definition files break the format or a rule (carries Problems)
     ├── PlanError             a plan cannot be made, read or applied
     │   ├── RefusedError      the plan would break a rule (protect, destructive, a Marketo limit)
@@ -43,6 +44,16 @@ class Problem:
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
         return f"{where}\n  fix: {self.fix}" if self.fix else where
+
+
+class FolderError(ConfigError):
+    """The definitions folder is missing, not a folder, or unreadable.
+
+    `problem` says the same as data, so `validate --json` can report it as JSON."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(f"{problem.message}\n  fix: {problem.fix}")
 
 
 class DefinitionError(ActivitiesError):

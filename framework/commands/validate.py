@@ -8,7 +8,8 @@ from pathlib import Path
 import click
 
 from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
-from framework.definitions.loader import CheckResult, check_definitions
+from framework.definitions.loader import CheckResult, check_definitions, display_path
+from framework.errors import FolderError
 from framework.settings import load_settings
 
 
@@ -47,6 +48,18 @@ def _json_report(result: CheckResult) -> str:
 def command(directory: Path | None, as_json: bool) -> int:
     """Check the definition files offline: the schema and every Marketo rule."""
     settings = load_settings()
-    result = check_definitions(directory or settings.definitions_dir, settings)
-    click.echo(_json_report(result) if as_json else _text_report(result))
+    folder = directory or settings.definitions_dir
+    try:
+        result = check_definitions(folder, settings)
+    except FolderError as exc:
+        if not as_json:
+            raise
+        result = CheckResult(files=[], problems=[exc.problem], checked=0)
+    if as_json:
+        click.echo(_json_report(result))
+    elif not result.checked and not result.problems:
+        # Said, not a bare "valid": a wrong --dir must be noticed (a new project starts empty).
+        click.echo(f"0 definitions: {display_path(folder)} holds no *.yaml or *.yml file")
+    else:
+        click.echo(_text_report(result))
     return EXIT_ERROR if result.problems else EXIT_OK

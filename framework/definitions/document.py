@@ -1,7 +1,8 @@
 """Reading one definition file: bytes → UTF-8 text → YAML with the line and column of every node.
 
-Every way a file can fail before it is even a mapping (not UTF-8, tabs, YAML syntax, duplicate
-keys, empty, a list or a scalar at the top) becomes a Problem here, with a position.
+Every way a file can fail before it is even a mapping (too big, not UTF-8, tabs, YAML syntax,
+duplicate keys, empty, a list or a scalar at the top, YAML no definition needs) becomes a
+Problem here, with a position.
 """
 
 from __future__ import annotations
@@ -17,12 +18,17 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
 
+from framework.definitions.composer import DefinitionComposer, RefusedYAML
 from framework.definitions.messages import describe
 from framework.errors import Problem
 
 FILE_FIELD = "(file)"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 FORMAT_HINT = "see README.md, 'The definition format', or activities/attendWebinar.yaml"
+# Marketo answers 413 to a request body over 1 MB, so no definition comes near it; larger files
+# are refused unread (413 in
+# https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes).
+MAX_FILE_BYTES = 1_000_000
 
 
 @dataclass
@@ -40,19 +46,15 @@ def new_yaml() -> YAML:
     yaml = YAML(typ="rt")
     # Duplicates are found on the node tree instead, so that every one of them is reported.
     yaml.allow_duplicate_keys = True
+    yaml.Composer = DefinitionComposer
     return yaml
 
 
 def read_document(path: Path, display: str) -> Document:
     """Read and parse `path`; `display` is how messages name the file."""
     document = Document(display)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        document.problems.append(
-            Problem(display, 1, 1, FILE_FIELD, f"cannot be read: {exc.strerror}",
-                    "check the file's permissions")
-        )
+    raw = _read_bytes(path, document)
+    if raw is None:
         return document
     text = _decode(raw, document)
     if text is None:
@@ -81,6 +83,29 @@ def read_document(path: Path, display: str) -> Document:
         return document
     document.data = data
     return document
+
+
+def _read_bytes(path: Path, document: Document) -> bytes | None:
+    """The file's bytes; a file over MAX_FILE_BYTES is refused before it is read."""
+    try:
+        with path.open("rb") as stream:
+            size = path.stat().st_size
+            raw = b"" if size > MAX_FILE_BYTES else stream.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        document.problems.append(
+            Problem(document.path, 1, 1, FILE_FIELD, f"cannot be read: {exc.strerror}",
+                    "check the file's permissions")
+        )
+        return None
+    if size > MAX_FILE_BYTES or len(raw) > MAX_FILE_BYTES:
+        document.problems.append(
+            Problem(document.path, 1, 1, FILE_FIELD,
+                    f"is {max(size, len(raw)):,} bytes, over the {MAX_FILE_BYTES:,} bytes a "
+                    "definition file may have (Marketo refuses requests over 1 MB)",
+                    "a definition is a few hundred bytes: check that this is the right file")
+        )
+        return None
+    return raw
 
 
 def _decode(raw: bytes, document: Document) -> str | None:
@@ -118,6 +143,13 @@ def _has_control_character(text: str, document: Document) -> bool:
 def _compose(text: str, document: Document) -> Node | None:
     try:
         node: Node | None = new_yaml().compose(text)
+    except RefusedYAML as exc:
+        mark = exc.problem_mark
+        document.problems.append(
+            Problem(document.path, mark.line + 1, mark.column + 1, FILE_FIELD,
+                    str(exc.problem), exc.fix)
+        )
+        return None
     except MarkedYAMLError as exc:
         document.problems.append(_syntax_problem(document.path, text, exc))
         return None

@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from framework.definitions.document import FILE_FIELD, Document, new_yaml, read_document
 from framework.definitions.loader import definition_paths, display_path
+from framework.definitions.writer import write_atomically
 from framework.errors import Problem
 
 TYPE_KEYS = (
@@ -46,8 +47,9 @@ class FormatResult:
 
 def format_directory(directory: Path, *, write: bool) -> FormatResult:
     """Format every definition file of `directory`; with `write=False` only report."""
-    result = FormatResult()
-    for path in definition_paths(directory):
+    listing = definition_paths(directory)
+    result = FormatResult(refused=list(listing.problems))
+    for path in listing.paths:
         document = read_document(path, display_path(path))
         if document.data is None or document.problems:
             result.refused.extend(document.problems)
@@ -58,7 +60,8 @@ def format_directory(directory: Path, *, write: bool) -> FormatResult:
             continue
         if write:
             try:
-                path.write_text(text, encoding="utf-8")
+                # A link inside the folder is written through to its file, and stays a link.
+                write_atomically(path.resolve(), text)
             except OSError as exc:
                 result.refused.append(Problem(document.path, 1, 1, FILE_FIELD,
                                               f"cannot be written: {exc.strerror}",

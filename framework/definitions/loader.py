@@ -1,25 +1,29 @@
 """Load and check every definition file of a folder: the first stage of the pipeline.
 
 Only `*.yaml` and `*.yml` files directly in the folder are definitions; other files, folders and
-hidden files (names starting with a dot) are ignored.
+hidden files (names starting with a dot) are ignored. What looks like a definition but cannot be
+one is reported, never skipped: `.YAML` names, and symbolic links that are broken, loop, or lead
+out of the folder (a definition is never read or written outside it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from framework.definitions.catalog import CatalogEntry, catalog_entry, catalog_rules
-from framework.definitions.document import Document, read_document
+from framework.definitions.document import FILE_FIELD, Document, read_document
 from framework.definitions.messages import translate
 from framework.definitions.model import ActivityType, DefinitionFile
 from framework.definitions.rules import file_rules
-from framework.errors import ConfigError, DefinitionError, Problem
+from framework.errors import DefinitionError, FolderError, Problem
 from framework.settings import Settings
 
 SUFFIXES = (".yaml", ".yml")
+FOLDER_FIELD = "(folder)"
 
 
 @dataclass(frozen=True)
@@ -35,46 +39,102 @@ class CheckResult:
         return len({problem.path for problem in self.problems})
 
 
-def definition_paths(directory: Path) -> list[Path]:
-    """The definition files of `directory`, sorted by name; ConfigError when it is missing."""
+@dataclass(frozen=True)
+class Listing:
+    """The definition files of a folder, and the entries that look like one but were refused."""
+
+    paths: list[Path] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.paths) + len({problem.path for problem in self.problems})
+
+
+def definition_paths(directory: Path) -> Listing:
+    """The definition files of `directory`, sorted by name; FolderError when it is missing."""
+    where = display_path(directory)
     if not directory.exists():
-        raise ConfigError(
-            f"the definitions folder {display_path(directory)} does not exist\n"
-            "  fix: create it, pass --dir PATH, or set `definitions` under [tool.activities] "
-            "in pyproject.toml"
+        raise _folder_error(
+            where, f"the definitions folder {where} does not exist",
+            "create it, pass --dir PATH, or set `definitions` under [tool.activities] in "
+            "pyproject.toml",
         )
     if not directory.is_dir():
-        raise ConfigError(
-            f"{display_path(directory)} is a file, not a definitions folder\n"
-            "  fix: pass the folder that holds the *.yaml files with --dir PATH"
+        raise _folder_error(
+            where, f"{where} is a file, not a definitions folder",
+            "pass the folder that holds the *.yaml files with --dir PATH",
         )
     try:
-        return sorted(
-            path for path in directory.iterdir()
-            if path.suffix in SUFFIXES and not path.name.startswith(".") and path.is_file()
-        )
+        entries = sorted(directory.iterdir())
     except OSError as exc:
-        raise ConfigError(
-            f"the definitions folder {display_path(directory)} cannot be read: {exc.strerror}\n"
-            "  fix: check the folder's permissions"
+        raise _folder_error(
+            where, f"the definitions folder {where} cannot be read: {exc.strerror}",
+            "check the folder's permissions",
         ) from exc
+    listing = Listing()
+    folder = directory.resolve()
+    for path in entries:
+        if path.name.startswith(".") or path.suffix.lower() not in SUFFIXES:
+            continue
+        problem = _refusal(path, folder)
+        if problem is not None:
+            listing.problems.append(problem)
+        elif path.is_file():
+            listing.paths.append(path)
+    return listing
+
+
+def _folder_error(where: str, message: str, fix: str) -> FolderError:
+    return FolderError(Problem(where, 1, 1, FOLDER_FIELD, message, fix))
+
+
+def _refusal(path: Path, folder: Path) -> Problem | None:
+    """Why `path` cannot be read as a definition, or None."""
+    display = display_path(path)
+    if path.suffix not in SUFFIXES:
+        return Problem(display, 1, 1, FILE_FIELD,
+                       f"is named {path.suffix}: only .yaml and .yml files are definitions",
+                       f"rename it to {path.stem}{path.suffix.lower()}")
+    if not path.is_symlink():
+        return None
+    try:
+        target = path.resolve(strict=True)
+    except FileNotFoundError:
+        return Problem(display, 1, 1, FILE_FIELD,
+                       "is a broken symbolic link: the file it points to does not exist",
+                       "remove the link, or point it at a definition in this folder")
+    except (OSError, RuntimeError):  # a loop: RuntimeError before Python 3.13, OSError after
+        return Problem(display, 1, 1, FILE_FIELD, "is a symbolic link that loops",
+                       "remove the link, or point it at a definition in this folder")
+    if folder not in target.parents:
+        return Problem(display, 1, 1, FILE_FIELD,
+                       "is a symbolic link to a file outside the definitions folder; it is "
+                       "neither read nor written",
+                       "copy the definition into the folder, or remove the link")
+    return None
 
 
 def display_path(path: Path) -> str:
-    """How messages name a path: relative to the working folder when it is inside it."""
+    """How messages name a path: relative to the working folder when it is inside it.
+
+    A name that is not valid UTF-8 shows its bytes as `\\xff`, so the text prints anywhere."""
+    # abspath, not resolve: a symbolic link is named as itself, not as its target.
+    absolute = Path(os.path.abspath(path))
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
+        text = str(absolute.relative_to(Path.cwd()))
     except ValueError:
-        return str(path)
+        text = str(path)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def check_definitions(directory: Path, settings: Settings) -> CheckResult:
     """Check every file and every rule; never raises for a broken definition."""
-    paths = definition_paths(directory)
-    problems: list[Problem] = []
+    listing = definition_paths(directory)
+    problems: list[Problem] = list(listing.problems)
     files: list[DefinitionFile] = []
     entries: list[CatalogEntry] = []
-    for path in paths:
+    for path in listing.paths:
         # One file at a time: its parsed YAML is dropped once its catalog entry is taken.
         document = read_document(path, display_path(path))
         problems.extend(document.problems)
@@ -86,7 +146,7 @@ def check_definitions(directory: Path, settings: Settings) -> CheckResult:
         if definition is not None:
             files.append(DefinitionFile(path=document.path, definition=definition))
     problems.extend(catalog_rules(entries, settings.max_types))
-    return CheckResult(files=files, problems=sorted(problems), checked=len(paths))
+    return CheckResult(files=files, problems=sorted(problems), checked=listing.count)
 
 
 def _validate(document: Document, problems: list[Problem]) -> ActivityType | None:

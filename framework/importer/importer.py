@@ -14,9 +14,9 @@ from typing import Any, Literal
 
 from framework.definitions.loader import check_definitions, display_path, load_definitions
 from framework.definitions.model import API_NAME_PATTERN, ActivityType
+from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, Problem
 from framework.importer.content import definition_text, schema_modeline
-from framework.importer.writer import write_atomically
 from framework.live import LiveType, TypeVersion
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings

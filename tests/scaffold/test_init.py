@@ -85,7 +85,9 @@ def test_init_in_an_empty_folder_writes_everything_and_validate_and_plan_work(
         "      - id: activities-lint\n"
     )
     validate = cli("validate")
-    assert (validate.exit_code, validate.output) == (0, "0 definitions valid\n")
+    assert (validate.exit_code, validate.output) == (
+        0, "0 definitions: activities holds no *.yaml or *.yml file\n"
+    )
     plan = cli("plan", "--detailed-exitcode")
     assert plan.exit_code == 0, plan.output
     assert "No changes" in plan.output
