@@ -61,7 +61,13 @@ def changed_definitions(directory: Path, base: str) -> History:
     if not bases:
         raise ConfigError(_no_merge_base(base, shallow))
     merge_base = bases[0]
-    folder = PurePosixPath(directory.resolve().relative_to(root.resolve()).as_posix())
+    try:
+        folder = PurePosixPath(directory.resolve().relative_to(root.resolve()).as_posix())
+    except ValueError as exc:
+        raise ConfigError(
+            f"the definitions folder {directory} is outside the repository at {root}\n"
+            "  fix: run lint from the repository that holds the definitions"
+        ) from exc
     old = _files_at(merge_base.tree, folder)
     new = {
         (folder / path.name).as_posix(): path.read_text(encoding="utf-8", errors="replace")
@@ -77,7 +83,8 @@ def changed_definitions(directory: Path, base: str) -> History:
 
 def fetch_command(base: str) -> str:
     """The fetch that brings `base` and enough history of both sides for a merge base."""
-    refspec = base if _SHA.match(base) else f"+{base}:refs/remotes/origin/{base}"
+    branch = base.removeprefix("origin/")
+    refspec = base if _SHA.match(base) else f"+{branch}:refs/remotes/origin/{branch}"
     return f"git fetch --no-tags --deepen={DEEPEN} origin {refspec}"
 
 

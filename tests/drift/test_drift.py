@@ -188,6 +188,7 @@ def test_json_and_markdown_golden(applied: Path, emulator: Any, cli: Any) -> Non
 
     as_json = _drift(cli, applied, emulator, "--json")
     markdown = _drift(cli, applied, emulator, "--format", "markdown")
+    text = _drift(cli, applied, emulator)
 
     assert (as_json.exit_code, markdown.exit_code) == (2, 2), as_json.output + markdown.output
     report = json.loads(as_json.stdout)
@@ -195,6 +196,7 @@ def test_json_and_markdown_golden(applied: Path, emulator: Any, cli: Any) -> Non
     stable = re.sub(r"\(id \d+", "(id ID", _stable(json.dumps(report, indent=2), emulator))
     check_golden("drift.json", stable + "\n")
     check_golden("drift.md", re.sub(r"\(id \d+", "(id ID", _stable(markdown.stdout, emulator)))
+    check_golden("drift.txt", re.sub(r"\(id \d+", "(id ID", _stable(text.stdout, emulator)))
 
 
 def test_without_a_lock_drift_compares_with_the_definitions_and_says_so(

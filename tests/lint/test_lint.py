@@ -268,6 +268,18 @@ def test_a_shallow_clone_without_the_base_fails_with_the_fetch_that_fixes_it(
     assert "breaking trigger-name-changed" in fetched.stdout
 
 
+@pytest.mark.parametrize(
+    ("base", "command"),
+    [
+        ("main", "git fetch --no-tags --deepen=1000 origin +main:refs/remotes/origin/main"),
+        ("origin/main", "git fetch --no-tags --deepen=1000 origin +main:refs/remotes/origin/main"),
+        ("1a2b3c4d5e6f", "git fetch --no-tags --deepen=1000 origin 1a2b3c4d5e6f"),
+    ],
+)
+def test_the_fetch_command_for_a_branch_and_for_a_sha(base: str, command: str) -> None:
+    assert fetch_command(base) == command
+
+
 def test_a_shallow_clone_without_the_merge_base_fails_too(
     history: Any, cli: Any, tmp_path: Path
 ) -> None:

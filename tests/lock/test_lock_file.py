@@ -229,3 +229,32 @@ def test_a_missing_or_unreadable_lock_is_no_lock_with_a_note(
 
     assert found.lock is None
     assert found.note.startswith(note.format(path=path))
+
+
+def test_an_entry_apply_did_not_change_keeps_its_time_and_commit(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    from framework.lock.record import Stamp, updated_lock
+    from framework.plan.planfile import load_plan
+
+    write_type(project, "attendClass")
+    write_type(project, "buyBook")
+    assert _apply(cli, project, emulator, saved_plan(project, emulator, "first")).exit_code == 0
+    previous = Lock.model_validate_json(_lock_of(project, emulator).read_text())
+    write_type(project, "buyBook", version=2, name="Buys A Book")
+    second = saved_plan(project, emulator, "second")
+    assert _apply(cli, project, emulator, second).exit_code == 0
+
+    plan = load_plan(second)
+    after = {c.apiName: c.after for c in plan.changes if c.after is not None}
+    lock, recorded = updated_lock(
+        previous, plan, read(emulator), versions={"attendClass": (1, after["attendClass"])},
+        stamp=Stamp("LATER", "c0ffee"), environment="endpoint", host="h",
+    )
+
+    assert lock.types["attendClass"] == previous.types["attendClass"]  # a no-op: kept as is
+    assert (lock.types["buyBook"].appliedAt, lock.types["buyBook"].gitCommit) == (
+        "LATER", "c0ffee"
+    )
+    assert lock.types["buyBook"].version is None  # no version given for it: none recorded
+    assert (recorded.written, recorded.kept) == (["attendClass", "buyBook"], [])
