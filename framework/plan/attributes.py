@@ -19,6 +19,7 @@ from framework.plan.rules import (
     attribute_rename_reason,
     data_type_reason,
     primary_edit_reason,
+    primary_frozen,
 )
 
 RISK_ORDER: dict[Risk, int] = {"safe": 0, "breaking": 1, "destructive": 2}
@@ -90,7 +91,7 @@ def _primary_change(
             if ever_approved
             else f" in the draft; {NEVER_APPROVED}"
         )
-    elif before.name != after.name and ever_approved:
+    elif primary_frozen(before, after, ever_approved):
         action, risk, reason = "update", "breaking", primary_edit_reason(before, after)
         code = "primary-display-name-changed"
     else:

@@ -23,11 +23,26 @@ if TYPE_CHECKING:
 # The type fields update_type (endpoint 4) can change in place, in Marketo's own names (§2.5).
 TYPE_FIELDS: tuple[str, ...] = ("name", "description", "triggerName", "filterName")
 
-# §3 "Immutability": once a type is "approved and in use", its display name, trigger name,
-# filter name and primary attribute can no longer be changed. "In use" is undefined, so an
-# edit of these on an ever-approved type is *breaking*: Smart Lists refer to the trigger and
-# filter by name, and Marketo may refuse the approve.
-FROZEN_WHEN_IN_USE: frozenset[str] = frozenset({"name", "triggerName", "filterName"})
+# Adobe's Activities guide ("Create type"): once a type is "approved and in use", its display
+# name, API name, description, trigger name, filter name and primary attribute can no longer
+# be changed. No API call tells whether a smart list or campaign uses a custom activity type,
+# so an edit of these on an ever-approved type is *breaking*, and its reason says what apply
+# does if the type turns out to be in use.
+FROZEN_WHEN_IN_USE: frozenset[str] = frozenset({"name", "description", "triggerName",
+                                                "filterName"})
+ACTIVITIES_GUIDE = (
+    "https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/"
+    "activities"
+)
+# What the plan cannot know, and what apply then does (framework/apply/executor.py: a failed
+# staging step stops its wave before the approves, and no later wave runs).
+IN_USE_UNKNOWN = (
+    "Marketo freezes it once the type is approved and in use, and no API call says whether a "
+    "smart list or campaign uses the type, so this plan cannot know: if one does, Marketo "
+    "refuses the edit (709) and apply stops at this step, approving nothing of its wave, so "
+    "the published types stay as they were; then remove the type from those smart lists and "
+    f"campaigns, or keep the old value ({ACTIVITIES_GUIDE})"
+)
 
 
 def smart_list_key(name: str) -> str:
@@ -136,21 +151,29 @@ UPDATE_THROUGH_DRAFT = (
 
 
 def frozen_field_reason(field: str, before: str | None, after: str | None) -> str:
-    """The reason an edit of a field frozen once in use is breaking (§3 Immutability)."""
+    """The reason an edit of a field frozen once in use is breaking."""
     what = {"name": "display name", "triggerName": "trigger name", "filterName": "filter name"}
     text = f"{what.get(field, field)} changes from {before!r} to {after!r}"
     if field in ("triggerName", "filterName"):
         text += "; Smart Lists and campaigns that use it by its old name must be checked"
-    return text + "; Marketo freezes it once the type is approved and in use (§3)"
+    return f"{text}; {IN_USE_UNKNOWN}"
+
+
+def primary_frozen(before: LiveAttribute, after: LiveAttribute, ever_approved: bool) -> bool:
+    """Whether an in-place edit of the primary attribute touches what Marketo freezes once the
+    type is approved and in use: the whole primary attribute (its name and description)."""
+    return ever_approved and before != after
 
 
 def primary_edit_reason(before: LiveAttribute, after: LiveAttribute) -> str:
-    """The reason an edit of the primary attribute's name on an approved type is breaking (§3)."""
-    return (
-        f"primary attribute {after.apiName} display name changes from {before.name!r} to "
-        f"{after.name!r}; Marketo freezes the primary attribute once the type is approved and in "
-        "use (§3)"
-    )
+    """The reason an edit of the primary attribute on an approved type is breaking."""
+    edits = [
+        f"{label} changes from {old!r} to {new!r}"
+        for label, old, new in (("display name", before.name, after.name),
+                                ("description", before.description, after.description))
+        if old != new
+    ]
+    return f"primary attribute {after.apiName} {' and '.join(edits)}; {IN_USE_UNKNOWN}"
 
 
 def attribute_name_reason(before: LiveAttribute, after: LiveAttribute) -> str:

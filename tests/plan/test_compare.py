@@ -118,13 +118,25 @@ def test_a_type_that_matches_is_a_no_op_without_steps() -> None:
     assert change.liveStatus == "approved"
 
 
-def test_description_change_is_a_safe_update_through_the_draft() -> None:
+IN_USE_UNKNOWN = (
+    "Marketo freezes it once the type is approved and in use, and no API call says whether a "
+    "smart list or campaign uses the type, so this plan cannot know: if one does, Marketo "
+    "refuses the edit (709) and apply stops at this step, approving nothing of its wave, so "
+    "the published types stay as they were; then remove the type from those smart lists and "
+    "campaigns, or keep the old value (https://experienceleague.adobe.com/en/docs/"
+    "marketo-developer/marketo/rest/lead-database/activities)"
+)
+
+
+def test_description_change_of_an_approved_type_is_breaking_through_the_draft() -> None:
+    # Repro 9 of issue 9: Adobe's guide freezes the description once the type is in use.
     state = live(live_type("approved", version(description="Old")))
     change = one([definition()], state)
-    assert (change.action, change.risk) == ("update", "safe")
+    assert (change.action, change.risk) == ("update", "breaking")
     assert texts(change.reasons) == (
         THROUGH_DRAFT,
-        "description changes from 'Old' to 'A person attended one of our webinars'",
+        f"description changes from 'Old' to 'A person attended one of our webinars'; "
+        f"{IN_USE_UNKNOWN}",
     )
     assert calls(change) == (
         ("update_type", {"description": "A person attended one of our webinars"}),
@@ -144,15 +156,12 @@ def test_a_cleared_description_is_sent_as_empty_text() -> None:
     [
         ("triggerName", "Attends Old",
          "trigger name changes from 'Attends Old' to 'Attends attendWebinar'; Smart Lists and "
-         "campaigns that use it by its old name must be checked; Marketo freezes it once the "
-         "type is approved and in use (§3)"),
+         f"campaigns that use it by its old name must be checked; {IN_USE_UNKNOWN}"),
         ("filterName", "Attended Old",
          "filter name changes from 'Attended Old' to 'Attended attendWebinar'; Smart Lists and "
-         "campaigns that use it by its old name must be checked; Marketo freezes it once the "
-         "type is approved and in use (§3)"),
+         f"campaigns that use it by its old name must be checked; {IN_USE_UNKNOWN}"),
         ("name", "Old Name",
-         "display name changes from 'Old Name' to 'Attend Webinar'; Marketo freezes it once the "
-         "type is approved and in use (§3)"),
+         f"display name changes from 'Old Name' to 'Attend Webinar'; {IN_USE_UNKNOWN}"),
     ],
 )
 def test_renaming_a_frozen_field_of_an_approved_type_is_breaking(
@@ -399,10 +408,11 @@ def test_a_pending_draft_nobody_made_is_overwritten_from_the_draft_then_approved
     )
     state = live(live_type("approved with draft", approved, foreign))
     change = one([definition()], state)
-    assert (change.action, change.risk) == ("update", "safe")
+    assert (change.action, change.risk) == ("update", "breaking")
     assert texts(change.reasons) == (
         THROUGH_DRAFT,
-        "description changes from 'Old' to 'A person attended one of our webinars'",
+        f"description changes from 'Old' to 'A person attended one of our webinars'; "
+        f"{IN_USE_UNKNOWN}",
         "a pending draft nobody in the repository made differs in description, attribute extra "
         "(only in the draft), attribute replayUrl; it is overwritten with the desired state, "
         "then approved",

@@ -3,7 +3,13 @@ filter names held by every live type and version, and the type limit counting un
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+from typing import Any
+
+import httpx
 import pytest
+from live_setup import seed, write_definition
 from plan_literals import definition, live, live_type, version
 
 from framework.errors import RefusedError
@@ -83,3 +89,53 @@ def test_the_type_limit_counts_unmanaged_and_draft_only_types() -> None:
         "activities/new.yaml: the plan would leave 4 custom activity types on the instance, "
         "over the limit of 3 (max_types; Marketo error 1027, §4)"
     )
+
+
+def test_a_primary_description_change_of_an_approved_type_is_breaking() -> None:
+    primary = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string"}
+    state = live(live_type("approved", version(primaryAttribute=primary)))
+    desired = [definition(primaryAttribute={**primary, "description": "The title"})]
+    [change], _ = compare(desired, state, max_types=10)
+    assert (change.action, change.risk) == ("update", "breaking")
+    [attribute] = change.attributeChanges
+    assert attribute.reason.text.startswith(
+        "primary attribute webinarName description changes from None to 'The title'; Marketo "
+        "freezes it once the type is approved and in use, and no API call says whether")
+
+
+def test_a_primary_description_change_of_a_draft_never_approved_is_safe() -> None:
+    primary = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string"}
+    state = live(live_type("draft", None, version(primaryAttribute=primary)))
+    desired = [definition(primaryAttribute={**primary, "description": "The title"})]
+    [change], _ = compare(desired, state, max_types=10)
+    assert (change.action, change.risk) == ("update", "safe")
+
+
+def test_a_description_change_on_a_type_in_use_is_planned_breaking_and_apply_stops_at_709(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    # Repro 9 of issue 9, end to end: the plan calls it breaking and says what apply does if
+    # the type is in use; the emulator refuses it like the other frozen fields.
+    seed(emulator.url, emulator.config.client_id, emulator.config.client_secret,
+         ("buyCar", "approved"))
+    emulator.mark_in_use("buyCar")
+    write_definition(project / "activities", "buyCar", description="Bought a car")
+    endpoint = ["--endpoint", emulator.url]
+
+    planned = cli("plan", "--format", "json", *endpoint, cwd=project, env=emulator.env)
+    [change] = json.loads(planned.stdout)["changes"]
+    assert (change["action"], change["risk"]) == ("update", "breaking")
+    assert "no API call says whether a smart list or campaign uses the type" in str(
+        change["reasons"])
+
+    applied = cli("apply", "--yes", *endpoint, cwd=project, env=emulator.env)
+    assert applied.exit_code == 1
+    assert "709" in applied.output and "is approved and in use" in applied.output
+    assert read_status(emulator, "buyCar") == ("approved", None)
+
+
+def read_status(emulator: Any, api_name: str) -> tuple[str, str | None]:
+    state = httpx.get(f"{emulator.url}/_emulator/state").json()
+    [found] = [t for t in state["catalog"]["types"] if t["apiName"] == api_name]
+    return ("approved" if found["draft"] is None else "approved with draft",
+            found["approved"]["description"])
