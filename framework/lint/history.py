@@ -71,7 +71,7 @@ def changed_definitions(directory: Path, base: str) -> History:
     old = _files_at(merge_base.tree, folder)
     new = {
         (folder / path.name).as_posix(): path.read_text(encoding="utf-8", errors="replace")
-        for path in definition_paths(directory)
+        for path in definition_paths(directory).paths
     }
     changed = tuple(
         ChangedFile(path, old.get(path), new.get(path))
