@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,7 +50,9 @@ class Identity:
             if self.current is not None:
                 self.expired.add(self.current.value)
             self.current = Token(f"{uuid.uuid4()}:int", now + self.ttl)
-        remaining = max(0, int(self.current.expires_at - now))
+        # Rounded up (after dropping float noise, e.g. 100.00000000001): a fresh 100 s token
+        # says 100, never 99, and the count reaches 0 only when the token has expired.
+        remaining = max(0, math.ceil(round(self.current.expires_at - now, 6)))
         return {"access_token": self.current.value, "token_type": "bearer",
                 "expires_in": remaining, "scope": SCOPE}
 

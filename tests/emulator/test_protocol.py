@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -42,6 +43,19 @@ def test_get_and_post_give_the_same_token_with_the_remaining_lifetime(api: Api) 
     assert (first["expires_in"], second["expires_in"]) == (3600, 3500)
     assert (first["token_type"], first["scope"]) == ("bearer", "apis@emulator.local")
     assert first["access_token"].endswith(":int")
+
+
+def test_expires_in_is_rounded_up_never_under_reported(
+    api_factory: Callable[..., Api],
+) -> None:
+    clock = FakeClock()
+    clock.now = 1000.004  # (1000.004 + 100) - 1000.004 is 99.99999999999989 in floats
+    api = api_factory(token_ttl=100, clock=clock)  # issues the token now
+    lifetimes = []
+    for elapsed in (0.0, 0.5, 98.9, 99.9999):
+        clock.now = 1000.004 + elapsed
+        lifetimes.append(api.http.get(TOKEN, params=credentials(api)).json()["expires_in"])
+    assert lifetimes == [100, 100, 2, 1]
 
 
 @pytest.mark.parametrize("override", [
