@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -45,14 +46,37 @@ class RunningEmulator:
         }
 
 
+class HeldCalls:
+    """An emulator latency (`sleep=held.sleep`) that holds every admitted call until `expect`ed
+    calls have all arrived: concurrency made certain, instead of likely with a real delay."""
+
+    def __init__(self) -> None:
+        self.running: RunningEmulator | None = None
+        self.target = 0
+
+    def expect(self, running: RunningEmulator, calls: int) -> None:
+        """The next `calls` REST calls arrive together; admitted ones wait for the last."""
+        self.running = running
+        self.target = running.server.emulator.stats.total_calls + calls
+
+    async def sleep(self, seconds: float) -> None:
+        assert self.running is not None, "call expect() before sending"
+        emulator = self.running.server.emulator
+        for _ in range(10_000):  # 10 s at most: a broken test fails instead of hanging
+            if emulator.stats.total_calls >= self.target:
+                return
+            await asyncio.sleep(0.001)
+        raise AssertionError(f"only {emulator.stats.total_calls} of {self.target} calls came")
+
+
 @pytest.fixture
 def emulator_factory() -> Iterator[Callable[..., RunningEmulator]]:
-    """Start emulators with any EmulatorConfig overrides (and EmulatorServer's `limits`, `clock`
-    and `wall`); all stop at the end of the test."""
+    """Start emulators with any EmulatorConfig overrides (and EmulatorServer's `limits`, `clock`,
+    `wall` and `sleep`); all stop at the end of the test."""
     servers: list[EmulatorServer] = []
 
     def start(**overrides: Any) -> RunningEmulator:
-        served = {key: overrides.pop(key) for key in ("limits", "clock", "wall")
+        served = {key: overrides.pop(key) for key in ("limits", "clock", "wall", "sleep")
                   if key in overrides}
         config = replace(
             EmulatorConfig(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), **overrides

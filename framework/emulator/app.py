@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl
@@ -47,8 +47,10 @@ class Emulator:
         config: EmulatorConfig,
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.config = config
+        self.sleep = sleep  # the latency's; tests inject one that waits for an event instead
         self.instance = Instance(config.max_types, config.leads, iso_now, wall,
                                  config.strict_activity_date)
         self.identity = Identity(config.client_id, config.client_secret, config.token_ttl, clock)
@@ -193,7 +195,7 @@ class Emulator:
                 raise
             self.stats.quota_calls += 1
             if self.config.latency_ms > 0:
-                await asyncio.sleep(self.config.latency_ms / 1000)
+                await self.sleep(self.config.latency_ms / 1000)
             fault = self.faults.draw()
             if fault is not None:
                 self.stats.faults[fault.kind] += 1

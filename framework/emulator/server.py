@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 
 from framework.emulator.app import Emulator
@@ -19,8 +19,8 @@ START_TIMEOUT = 10.0
 class EmulatorServer:
     """Serves one emulated instance on host:port (0 picks a free port) in its own event loop.
 
-    `clock` (monotonic) and `wall` (epoch seconds) drive tokens, the window and the quota day;
-    tests inject them to move time without waiting.
+    `clock` (monotonic) and `wall` (epoch seconds) drive tokens, the window and the quota day,
+    `sleep` the latency; tests inject them to move time without waiting.
     """
 
     def __init__(
@@ -32,12 +32,13 @@ class EmulatorServer:
         limits: WireLimits = WireLimits(),  # noqa: B008 - frozen, so one shared default is safe
         clock: Callable[[], float] = time.monotonic,
         wall: Callable[[], float] = time.time,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.config = config
         self.host, self.port = host, port
         self.url = ""
         self.limits = limits
-        self.emulator = Emulator(config, clock, wall)
+        self.emulator = Emulator(config, clock, wall, sleep)
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._http: HttpServer | None = None

@@ -149,15 +149,16 @@ def test_607_stops_at_once_when_the_daily_quota_is_spent(
 def test_the_token_expiring_mid_run_is_replaced_after_one_602(
     emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
 ) -> None:
-    # The emulator's token lives 2 s (announced as 1 s left); the client's clock stands still,
+    # The emulator's token lives 2 s; the client's clock stands still while the server's moves,
     # so only the server can tell it the token expired, as when local clocks drift.
-    emulator = emulator_factory(token_ttl=2)
+    server_time = FakeTime()
+    emulator = emulator_factory(token_ttl=2, clock=server_time.clock)
 
     async def scenario() -> dict[str, Any]:
         async with client_of(emulator, fake_time) as client:
             await client.list_types()
             await client.list_types()
-            await asyncio.sleep(2.05)  # real time: the emulator's tokens age in real time
+            server_time.now += 2.05  # the emulator's token expires
             await client.list_types()
             await client.list_types()
             return client.stats.snapshot()
@@ -171,14 +172,16 @@ def test_the_token_expiring_mid_run_is_replaced_after_one_602(
 
 
 def test_a_limiter_at_the_instance_limits_provokes_no_606_and_no_615(
-    emulator_factory: Callable[..., RunningEmulator],
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
 ) -> None:
+    # One clock for both sides: the client's waits for its window move the instance's window.
+    # The 20 ms latency (real) keeps three calls in flight together.
     emulator = emulator_factory(rate_limit_calls=8, rate_limit_seconds=0.5, max_concurrent=3,
-                                latency_ms=20)
+                                latency_ms=20, clock=fake_time.clock)
     pacing = Pacing(calls_per_window=8, window_seconds=0.5, max_concurrent=3)
 
     async def scenario() -> dict[str, Any]:
-        async with client_of(emulator, pacing=pacing) as client:
+        async with client_of(emulator, fake_time, pacing=pacing) as client:
             await asyncio.gather(*(client.describe_type("buyCar", draft=True)
                                    for _ in range(20)), return_exceptions=True)
             return client.stats.snapshot()

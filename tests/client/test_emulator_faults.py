@@ -16,7 +16,7 @@ from framework.client.retry import UNREACHABLE_BUDGET_SECONDS
 from framework.emulator.faults import FaultPlan
 from framework.errors import MarketoError, ResponseLostError, TransientError
 from tests.client.scripted import FakeTime, fault_seed, run, type_body
-from tests.conftest import RunningEmulator
+from tests.conftest import HeldCalls, RunningEmulator
 
 CREATE = "POST /rest/v1/activities/external/type.json"
 # What httpx raises when the server closes the connection instead of answering.
@@ -26,21 +26,27 @@ CLOSED = "RemoteProtocolError"
 def client_of(emulator: RunningEmulator, fake_time: FakeTime | None = None,
               **options: Any) -> MarketoClient:
     if fake_time is not None:
-        options.update(clock=fake_time.clock, sleep=fake_time.sleep)
+        options = {"clock": fake_time.clock, "sleep": fake_time.sleep, **options}
     return MarketoClient(emulator.url, emulator.config.client_id, emulator.config.client_secret,
                          seed=3, **options)
 
 
 def test_a_606_storm_backs_off_a_whole_window_and_recovers(
-    emulator_factory: Callable[..., RunningEmulator],
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
 ) -> None:
     # The instance allows 5 calls a second, the client was told 20: 10 calls at once get 5
-    # answers and 5 refusals, and the 5 retries fit in the next window.
-    emulator = emulator_factory(rate_limit_calls=5, rate_limit_seconds=1.0)
+    # answers and 5 refusals, and the 5 retries fit in the next window. One clock for both
+    # sides: the client's back-off moves the instance's window too.
+    emulator = emulator_factory(rate_limit_calls=5, rate_limit_seconds=1.0, clock=fake_time.clock)
     pacing = Pacing(calls_per_window=20, window_seconds=1.0, max_concurrent=10)
 
+    async def back_off(seconds: float) -> None:
+        while emulator.server.emulator.stats.total_calls < 10:  # the ten arrive "at once"
+            await asyncio.sleep(0.001)
+        await fake_time.sleep(seconds)
+
     async def scenario() -> dict[str, Any]:
-        async with client_of(emulator, pacing=pacing) as client:
+        async with client_of(emulator, fake_time, pacing=pacing, sleep=back_off) as client:
             listed = await asyncio.gather(*(client.list_types() for _ in range(10)))
             assert listed == [[]] * 10
             return client.stats.snapshot()
@@ -53,23 +59,33 @@ def test_a_606_storm_backs_off_a_whole_window_and_recovers(
 
 
 def test_a_615_storm_backs_off_and_recovers(
-    emulator_factory: Callable[..., RunningEmulator],
+    emulator_factory: Callable[..., RunningEmulator], fake_time: FakeTime
 ) -> None:
-    # 3 calls in flight at most on the instance, the client allows 6: three refusals, whose
-    # retries (after 0.25-0.5 s, when the first three have long answered) all get in.
-    emulator = emulator_factory(max_concurrent=3, latency_ms=100)
+    # 3 calls in flight at most on the instance, the client allows 6: the first three are held
+    # until all six arrived, so three are refused; their retries (after 0.25-0.5 s, when the
+    # first three have long answered) all get in.
+    held = HeldCalls()
+    emulator = emulator_factory(max_concurrent=3, latency_ms=1, sleep=held.sleep)
     pacing = Pacing(calls_per_window=100, window_seconds=20.0, max_concurrent=6)
 
+    async def back_off(seconds: float) -> None:
+        await fake_time.sleep(seconds)
+        while emulator.server.emulator.pacer.in_flight:  # the held three answer meanwhile
+            await asyncio.sleep(0.001)
+
     async def scenario() -> dict[str, Any]:
-        async with client_of(emulator, pacing=pacing) as client:
+        async with client_of(emulator, fake_time, pacing=pacing, sleep=back_off) as client:
+            held.expect(emulator, 1)
+            await client.list_types()  # the token, and one call that passes the gate alone
+            held.expect(emulator, 6)
             await asyncio.gather(*(client.list_types() for _ in range(6)))
             return client.stats.snapshot()
 
     stats = run(scenario())
-    assert (stats["calls"], stats["retries"], stats["errors_by_code"]) == (9, 3, {"615": 3})
+    assert (stats["calls"], stats["retries"], stats["errors_by_code"]) == (10, 3, {"615": 3})
     server = emulator.stats()
     assert (server["total_calls"], server["concurrency_limited_calls"],
-            server["max_in_flight"]) == (9, 3, 3)
+            server["max_in_flight"]) == (10, 3, 3)
 
 
 @pytest.mark.parametrize(("fault", "happened"), [("lose", True), ("drop", False)])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable
 
 import httpx
@@ -25,9 +24,11 @@ from tests.client.scripted import (
 
 
 class Recorder:
-    """An in-process server that records when each REST call arrived and left, in real time."""
+    """An in-process server that records when each REST call arrived and left on the client's
+    (fake) clock; an answer takes `latency` of that clock."""
 
-    def __init__(self, latency: float) -> None:
+    def __init__(self, fake_time: FakeTime, latency: float) -> None:
+        self.time = fake_time
         self.latency = latency
         self.spans: list[tuple[float, float]] = []
         self.in_flight = 0
@@ -36,12 +37,13 @@ class Recorder:
     async def handle(self, request: httpx.Request) -> httpx.Response:
         if request.url.path.startswith("/identity"):
             return httpx.Response(200, json={"access_token": "t", "expires_in": 3600})
-        arrived = time.monotonic()
+        arrived = self.time.clock()
         self.in_flight += 1
         self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        await asyncio.sleep(self.latency)
+        await asyncio.sleep(0.005)  # real, and short: lets the other calls in flight arrive
+        self.time.now = max(self.time.now, arrived + self.latency)
         self.in_flight -= 1
-        self.spans.append((arrived, time.monotonic()))
+        self.spans.append((arrived, self.time.clock()))
         return httpx.Response(200, json=envelope([{"apiName": "t"}]))
 
     def most_in_any_window(self, seconds: float) -> int:
@@ -51,16 +53,21 @@ class Recorder:
         )
 
 
-def test_calls_stay_inside_the_window_and_the_concurrency_cap() -> None:
-    recorder = Recorder(latency=0.01)
+def paced_client(recorder: Recorder, pacing: Pacing) -> MarketoClient:
+    return MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing,
+                         transport=httpx.MockTransport(recorder.handle),
+                         clock=recorder.time.clock, sleep=recorder.time.sleep)
+
+
+def test_calls_stay_inside_the_window_and_the_concurrency_cap(fake_time: FakeTime) -> None:
+    recorder = Recorder(fake_time, latency=0.01)
     pacing = Pacing(calls_per_window=5, window_seconds=0.2, max_concurrent=2)
 
     async def scenario() -> float:
-        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing,
-                                 transport=httpx.MockTransport(recorder.handle)) as client:
-            started = time.monotonic()
+        async with paced_client(recorder, pacing) as client:
+            started = fake_time.clock()
             await asyncio.gather(*(client.list_types() for _ in range(12)))
-            return time.monotonic() - started
+            return fake_time.clock() - started
 
     elapsed = run(scenario())
     assert len(recorder.spans) == 12
@@ -70,16 +77,12 @@ def test_calls_stay_inside_the_window_and_the_concurrency_cap() -> None:
     assert elapsed >= 2 * (0.2 + WINDOW_MARGIN_SECONDS)
 
 
-def test_two_clients_of_one_instance_share_its_limiter() -> None:
-    recorder = Recorder(latency=0.0)
+def test_two_clients_of_one_instance_share_its_limiter(fake_time: FakeTime) -> None:
+    recorder = Recorder(fake_time, latency=0.0)
     pacing = Pacing(calls_per_window=4, window_seconds=0.2, max_concurrent=4)
 
     async def scenario() -> None:
-        transport = httpx.MockTransport(recorder.handle)
-        async with (
-            MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing, transport=transport) as one,
-            MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing, transport=transport) as two,
-        ):
+        async with paced_client(recorder, pacing) as one, paced_client(recorder, pacing) as two:
             await asyncio.gather(*(c.list_types() for c in (one, two) for _ in range(4)))
 
     run(scenario())
@@ -87,15 +90,16 @@ def test_two_clients_of_one_instance_share_its_limiter() -> None:
     assert recorder.most_in_any_window(0.2) == 4
 
 
-def test_a_slot_is_held_from_sending_until_a_window_after_the_answer() -> None:
+def test_a_slot_is_held_from_sending_until_a_window_after_the_answer(
+    fake_time: FakeTime,
+) -> None:
     # Slow answers: the server counts a call when it arrives, somewhere in the call's span, so
     # the next window may only open a window after the answer came back.
-    recorder = Recorder(latency=0.1)
+    recorder = Recorder(fake_time, latency=0.1)
     pacing = Pacing(calls_per_window=2, window_seconds=0.2, max_concurrent=2)
 
     async def scenario() -> None:
-        async with MarketoClient(ENDPOINT, CLIENT_ID, SECRET, pacing=pacing,
-                                 transport=httpx.MockTransport(recorder.handle)) as client:
+        async with paced_client(recorder, pacing) as client:
             await asyncio.gather(*(client.list_types() for _ in range(4)))
 
     run(scenario())

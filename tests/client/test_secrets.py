@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 
@@ -19,9 +18,10 @@ def test_no_secret_or_token_in_logs_errors_or_reprs(
     emulator_factory: Callable[..., RunningEmulator], debug_log: pytest.LogCaptureFixture,
     fake_time: FakeTime,
 ) -> None:
-    # Faults (a lost create, a 606), tokens announced with `expires_in: 0` and replaced mid-run,
-    # a refused call and refused credentials: every path that logs or raises.
-    emulator = emulator_factory(token_ttl=1, fault_rate=0.5,
+    # Faults (a lost create, a 606), a token that expires on the server and is replaced after a
+    # 602, a refused call and refused credentials: every path that logs or raises.
+    server_time = FakeTime()
+    emulator = emulator_factory(token_ttl=1, fault_rate=0.5, clock=server_time.clock,
                                 seed=fault_seed(0.5, ["lose", "error:606", None, None]))
     config = emulator.config
     texts: list[str] = []
@@ -36,7 +36,7 @@ def test_no_secret_or_token_in_logs_errors_or_reprs(
                     await attempt
                 except MarketoError as error:
                     texts.extend([str(error), repr(error)])
-            await asyncio.sleep(1.05)  # the emulator's token expires: the next one is new
+            server_time.now += 1.05  # the emulator's token expires: the next one is new
             try:
                 await client.approve_type("noSuchType")
             except MarketoError as error:
@@ -52,7 +52,7 @@ def test_no_secret_or_token_in_logs_errors_or_reprs(
     identity = emulator.server.emulator.identity
     tokens = {identity.current.value, *identity.expired} if identity.current else set()
     assert len(tokens) == 2  # the run did use two tokens
-    assert emulator.stats()["errors_by_code"] == {"606": 1, "702": 1}
+    assert emulator.stats()["errors_by_code"] == {"602": 1, "606": 1, "702": 1}
     logged = [record.getMessage() for record in debug_log.records]
     assert any("/identity/oauth/token" in line for line in logged)  # httpx's own INFO line
     assert any(line.startswith("-> POST /rest/") for line in logged)  # the client's DEBUG lines

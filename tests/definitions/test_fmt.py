@@ -137,7 +137,9 @@ def test_windows_line_endings_and_no_final_newline(write_files: Writer) -> None:
 
 
 def test_examples_are_formatted() -> None:
-    for path in sorted((REPOSITORY / "activities").glob("*.yaml")):
+    examples = sorted((REPOSITORY / "activities").glob("*.yaml"))
+    assert examples, "no example definitions in activities/"
+    for path in examples:
         assert canonical_text(read_document(path, path.name)) == path.read_text(), path
 
 

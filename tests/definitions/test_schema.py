@@ -50,7 +50,9 @@ def test_write_schema_writes_once(tmp_path: Path) -> None:
 
 def test_examples_pass_the_json_schema() -> None:
     yaml = YAML(typ="safe")
-    for path in sorted((REPOSITORY / "activities").glob("*.yaml")):
+    examples = sorted((REPOSITORY / "activities").glob("*.yaml"))
+    assert examples, "no example definitions in activities/"
+    for path in examples:
         errors = list(validator().iter_errors(yaml.load(path.read_text(encoding="utf-8"))))
         assert errors == [], path
 

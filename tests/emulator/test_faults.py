@@ -3,7 +3,6 @@ then the connection closes), reproducible from the seed."""
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import httpx
@@ -88,10 +87,14 @@ def test_a_502_is_an_http_status_not_an_envelope(api: Api) -> None:
 
 
 def test_latency_applies_to_rest_calls_only(api_factory: Any) -> None:
-    api = api_factory(latency_ms=150)
-    started = time.perf_counter()
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    api = api_factory(latency_ms=150, sleep=sleep)  # fetches a token
     api.fetch_token()
-    token_time = time.perf_counter() - started
-    started = time.perf_counter()
+    api.http.get("/_emulator/stats")
+    assert slept == []
     api.list_types()
-    assert time.perf_counter() - started >= 0.15 > token_time
+    assert slept == [0.15]

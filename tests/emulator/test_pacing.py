@@ -11,9 +11,11 @@ from collections import Counter
 from typing import Any
 
 import httpx
+import pytest
 
 from framework.emulator.pacing import Pacer, central_day
 from framework.emulator.refusal import Refusal
+from tests.conftest import HeldCalls
 from tests.emulator.rest import TYPE_BASE, Api, result, type_body
 
 TYPES = "/rest/v1/activities/external/types.json"
@@ -74,10 +76,10 @@ def test_concurrency_is_counted_and_released() -> None:
     pacer = Pacer(100, 20.0, 2, 1000, FakeClock(), lambda: 0.0)
     pacer.enter()
     pacer.enter()
-    try:
+    with pytest.raises(Refusal) as refused:
         pacer.enter()
-    except Refusal as refusal:
-        assert (refusal.code, refusal.message) == ("615", "Concurrent access limit reached (2)")
+    assert (refused.value.code, refused.value.message) == (
+        "615", "Concurrent access limit reached (2)")
     pacer.leave()
     pacer.enter()
     assert pacer.in_flight == 2
@@ -99,7 +101,9 @@ def codes(replies: list[dict[str, Any]]) -> Counter[str]:
 
 
 def test_twenty_callers_get_615_past_ten_in_flight(api_factory: Any) -> None:
-    api = api_factory(latency_ms=500)
+    held = HeldCalls()
+    api = api_factory(latency_ms=1, sleep=held.sleep)
+    held.expect(api.running, CALLERS)
     replies = asyncio.run(_together(api, [("GET", TYPES, None)] * CALLERS))
     assert codes(replies) == Counter({"ok": 10, "615": 10})
     stats = api.running.stats()
@@ -130,17 +134,22 @@ def test_concurrent_creates_stay_consistent(api_factory: Any) -> None:
 
 
 def test_concurrent_attribute_calls_under_limits_stay_consistent(api_factory: Any) -> None:
-    api = api_factory(latency_ms=200, rate_limit_calls=15, rate_limit_seconds=60)
+    held = HeldCalls()
+    api = api_factory(latency_ms=1, rate_limit_calls=15, rate_limit_seconds=60, sleep=held.sleep)
+    held.expect(api.running, 1)
     result(api.create(type_body("busy")))
     calls = [("POST", f"{TYPE_BASE}/busy/attributes/create.json",
               {"attributes": [{"apiName": f"field{i}", "name": f"Field {i}",
                                "dataType": "string"}]})
              for i in range(CALLERS + 5)]
+    held.expect(api.running, CALLERS)
     replies = asyncio.run(_together(api, calls[:CALLERS]))
     assert codes(replies) == Counter({"ok": 10, "615": 10})
+    held.expect(api.running, 1)
     added = {r["result"][0]["attributes"][-1]["apiName"] for r in replies if r["success"]}
     [draft] = result(api.describe("busy", draft=True))
     assert {a["apiName"] for a in draft["attributes"]} == added
     # The window (15 calls, 12 used) now refuses what concurrency would allow.
+    held.expect(api.running, 5)
     replies = asyncio.run(_together(api, calls[CALLERS:]))
     assert codes(replies) == Counter({"ok": 3, "606": 2})

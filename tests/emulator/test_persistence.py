@@ -16,10 +16,13 @@ from framework.emulator.store import load_state, save_state
 from framework.errors import ConfigError
 from tests.emulator.rest import Api, result, type_body
 
+# 12:00 US Central on 2026-01-02: the test cannot straddle the quota day's midnight.
+CENTRAL_NOON = 1767376800.0
+
 
 def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
-    first = api_factory(state_file=state)
+    first = api_factory(state_file=state, wall=lambda: CENTRAL_NOON)
     result(first.create(type_body()))
     result(first.approve("attendConference"))
     result(first.update("attendConference", {"name": "Renamed"}))
@@ -28,7 +31,7 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     first.running.mark_in_use("attendConference")
     before = result(first.describe("attendConference", draft=True))
     first.running.server.stop()
-    second = api_factory(state_file=state)
+    second = api_factory(state_file=state, wall=lambda: CENTRAL_NOON)
     assert result(second.describe("attendConference", draft=True)) == before
     assert result(second.create(type_body("other")))[0]["id"] == 100002
     assert second.delete("attendConference")["errors"][0]["code"] == "1022"

@@ -25,8 +25,13 @@ def skipped(code: str, message: str) -> dict[str, Any]:
     return {"status": "skipped", "errors": reason, "reasons": reason}
 
 
+# 12:00 US Central on 2026-01-02: a test cannot straddle the quota day's midnight.
+CENTRAL_NOON = 1767376800.0
+
+
 @pytest.fixture
-def live(api: Api) -> Api:
+def live(api_factory: Any) -> Api:
+    api: Api = api_factory(wall=lambda: CENTRAL_NOON)
     result(api.create(type_body()))
     result(api.attributes(ATT, "create", [
         {"apiName": "minutes", "name": "Minutes Watched", "dataType": "integer"},
@@ -143,4 +148,4 @@ def test_usage_reports_the_days_calls(live: Api) -> None:
     # create, attributes, approve, then this call
     assert (usage["total"], usage["users"]) == (4, [{"userId": "apis@emulator.local",
                                                       "count": 4}])
-    assert usage["date"].endswith("T00:00:00-06:00")
+    assert usage["date"] == "2026-01-02T00:00:00-06:00"
