@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from framework.definitions.document import read_document
+from framework.definitions.writer import write_atomically
 from framework.errors import ConfigError
 
 _NUMBER = re.compile(r"[0-9]+")
@@ -30,7 +31,7 @@ def write_version(path: Path, version: int) -> None:
         )
     lines[line] = lines[line][: found.start()] + str(version) + lines[line][found.end() :]
     try:
-        path.write_text("".join(lines), encoding="utf-8")
+        write_atomically(path, "".join(lines))
     except OSError as exc:
         raise ConfigError(
             f"{path}: cannot be written: {exc.strerror}\n  fix: check the file's permissions"

@@ -15,12 +15,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from framework.definitions.writer import write_atomically
 from framework.environment import LOCAL, Target
 from framework.errors import ConfigError
 from framework.lock.model import LOCK_FORMAT_VERSION, Lock
@@ -92,21 +92,9 @@ def write_lock(path: Path, lock: Lock) -> None:
     A crash at any point leaves either the previous lock or the new one, never a mix."""
     text = json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        write_atomically(path, text)
     except OSError as exc:
         raise ConfigError(_cannot_write(path, exc)) from exc
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException as exc:
-        Path(temporary).unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise ConfigError(_cannot_write(path, exc)) from exc
-        raise
     _fsync_folder(path.parent)
 
 

@@ -258,3 +258,9 @@ def test_an_entry_apply_did_not_change_keeps_its_time_and_commit(
     )
     assert lock.types["buyBook"].version is None  # no version given for it: none recorded
     assert (recorded.written, recorded.kept) == (["attendClass", "buyBook"], [])
+
+
+def test_the_lock_file_is_readable_like_any_committed_file(tmp_path: Path) -> None:
+    path = tmp_path / "staging.json"
+    write_lock(path, _a_lock("x"))
+    assert path.stat().st_mode & 0o777 == 0o644
