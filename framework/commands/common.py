@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,36 +16,80 @@ from framework.errors import ActivitiesError
 EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_CHANGES = 2
+EXIT_BUG = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
+EXIT_TERMINATED = 143  # 128 + SIGTERM, as shells report a cancelled CI job
 
 BUG_REPORT = (
     "This is a bug in activities, not in your files. Please report it with the command you ran "
-    "and the text above: https://github.com/activities-as-code/activities/issues"
+    "and the crash log: https://github.com/activities-as-code/activities/issues"
+)
+RESUME = (
+    "Run the same command again to resume: apply skips the steps its journal records as done, "
+    "and import writes the types still missing."
 )
 
 F = TypeVar("F", bound=Callable[..., int])
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM arrived. A KeyboardInterrupt, so that it stops asyncio and apply as Ctrl+C does."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def handle_errors(func: F) -> F:
-    """Run a command body: user errors become `Error: ...` and exit 1, never a traceback."""
+    """Run a command body and map how it ended to an exit code, never a traceback.
+
+    A user error is `Error: ...` and 1; Ctrl+C 130; SIGTERM says how to resume and 143; any
+    other exception is a bug: 3, with a crash log (versions, traceback, no secret)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> int:
+        previous = _catch_sigterm()
         try:
             code = func(*args, **kwargs)
         except ActivitiesError as exc:
             click.echo(f"Error: {exc}", err=True)
             code = EXIT_ERROR
+        except Terminated:
+            click.echo(f"Terminated (SIGTERM). {RESUME}", err=True)
+            code = EXIT_TERMINATED
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)
-            code = 130
+            code = EXIT_INTERRUPTED
         except click.exceptions.Exit:
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence
-            click.echo(f"Unexpected error: {type(exc).__name__}: {exc}\n{BUG_REPORT}", err=True)
-            code = EXIT_ERROR
+            code = _report_bug(exc)
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
         sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _catch_sigterm() -> Any:
+    """Turn SIGTERM into Terminated while the command runs; the previous handler, or None."""
+    try:
+        return signal.signal(signal.SIGTERM, _terminate)
+    except (ValueError, AttributeError):  # not the main thread, or no SIGTERM on this platform
+        return None
+
+
+def _report_bug(error: Exception) -> int:
+    from framework.crash import mask_secrets, write_crash_log
+
+    try:
+        where = f"The crash log is {write_crash_log(error, sys.argv[1:])}."
+    except Exception as log_error:  # noqa: BLE001 - the report must still be printed
+        where = f"No crash log could be written ({type(log_error).__name__})."
+    message = mask_secrets(f"{type(error).__name__}: {error}")
+    click.echo(f"Unexpected error: {message}\n{where}\n{BUG_REPORT}", err=True)
+    return EXIT_BUG
 
 
 def dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
