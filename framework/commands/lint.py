@@ -31,17 +31,23 @@ def command(base: str, fmt: str, fix: bool, env: str | None, directory: Path | N
     # Imported here: gitpython and the client are slow to import.
     import asyncio
 
+    from framework.errors import ActivitiesError
     from framework.lint.approvals import read_approvals
     from framework.lint.history import changed_definitions
-    from framework.lint.render import render
+    from framework.lint.render import render, workflow_error
     from framework.lint.review import lint_history
     from framework.settings import load_settings
 
-    settings = load_settings()
-    history = changed_definitions(directory or settings.definitions_dir, base)
-    approvals = None
-    if env is not None:
-        approvals = asyncio.run(read_approvals(settings, env))
-    report = lint_history(history, fix=fix, approvals=approvals)
+    try:
+        settings = load_settings()
+        history = changed_definitions(directory or settings.definitions_dir, base)
+        approvals = None
+        if env is not None:
+            approvals = asyncio.run(read_approvals(settings, env))
+        report = lint_history(history, fix=fix, approvals=approvals)
+    except ActivitiesError as exc:
+        if fmt == "github":  # shown on the run's summary, not only in its log
+            click.echo(workflow_error(str(exc)))
+        raise
     click.echo(render(report, fmt), nl=False)
     return EXIT_OK if report.ok else EXIT_ERROR

@@ -66,6 +66,11 @@ def _github(report: LintReport) -> str:
     return "\n".join(lines) + "\n"
 
 
+def workflow_error(message: str) -> str:
+    """An error that stopped lint, as a workflow command (`::error title=...::...`)."""
+    return f"::error title=activities lint::{_data(message)}"
+
+
 def _data(text: str) -> str:
     """Escape a workflow command's message (GitHub's toolkit: %, CR and LF)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")

@@ -280,6 +280,24 @@ def test_the_fetch_command_for_a_branch_and_for_a_sha(base: str, command: str) -
     assert fetch_command(base) == command
 
 
+def test_with_github_format_an_error_is_a_workflow_command_too(
+    history: Any, cli: Any, tmp_path: Path
+) -> None:
+    clone = _shallow_clone(history, tmp_path)
+
+    result = cli("lint", "--base", "main", "--format", "github", cwd=clone)
+
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "::error title=activities lint::the base 'main' is not in this clone, which is shallow "
+        "(actions/checkout fetches one commit unless told otherwise); lint cannot tell what "
+        "changed and does not pass without it%0A  fix: git fetch --no-tags --deepen=1000 "
+        "origin +main:refs/remotes/origin/main%0A  or, in the workflow: `fetch-depth: 0` under "
+        "`with:` of actions/checkout\n"
+    )
+    assert result.stderr.startswith("Error: the base 'main' is not in this clone")
+
+
 def test_a_shallow_clone_without_the_merge_base_fails_too(
     history: Any, cli: Any, tmp_path: Path
 ) -> None:
