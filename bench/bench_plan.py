@@ -165,7 +165,7 @@ def _cpu_row() -> dict[str, str]:
                             createdAt="2026-01-01T00:00:00Z")
     started = time.process_time()
     changes, unmanaged = compare(desired, state, max_types=count)
-    plan = assemble(provenance, changes, unmanaged, state)
+    plan = assemble(provenance, changes, unmanaged, state, max_types=count)
     compared = time.process_time() - started
     sizes = {fmt: len(render(plan, fmt)) for fmt in ("text", "markdown", "json")}  # type: ignore[arg-type]
     total = time.process_time() - started

@@ -26,7 +26,7 @@ from framework.errors import MarketoError
 from framework.plan.model import Plan, Wave
 from framework.plan.ops import Step
 from framework.plan.order import split_phases
-from framework.plan.read import read_live
+from framework.plan.read import read_for_apply, read_live
 
 
 @dataclass
@@ -108,10 +108,12 @@ async def apply_plan(
         return result("nothing-to-do", [])
     waves = plan.order
     names = sorted(c.apiName for c in changes)
-    live = await read_live(client, set(names))
+    live, held = await read_for_apply(
+        client, set(names), with_drafts=bool(plan.assumptions.names)
+    )
     # Read after the live state: a step that moved it was journaled before it was sent.
     state = journal.read() if journal else JournalState()
-    checks = check_plan(plan, live, state, plan_name)
+    checks = check_plan(plan, live, state, plan_name, held)
     tallies = {c.change.apiName: _Tally(c, skipped=len(c.already_live)) for c in checks}
     emit(_preflight_notice(list(tallies.values())))
     if all(t.check.standing == "done" for t in tallies.values()):

@@ -10,9 +10,11 @@ Per type to change:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from framework.apply.assumed import assumption_moves
 from framework.apply.journal import JournalState
 from framework.apply.reconcile import at_target, residual
 from framework.errors import StalePlanError
@@ -65,19 +67,27 @@ def check_type(
 
 
 def check_plan(
-    plan: Plan, live: LiveState, journal: JournalState, plan_name: str
+    plan: Plan,
+    live: LiveState,
+    journal: JournalState,
+    plan_name: str,
+    held: Mapping[str, frozenset[str]] | None = None,
 ) -> list[TypeCheck]:
-    """Every type to change, checked; raises StalePlanError naming what moved."""
+    """Every type to change, checked, and the plan's assumptions about the rest of the
+    instance (`held`: the names each live type holds); raises StalePlanError naming what
+    moved. A plan whose types are all at their target is not stale."""
     checks = [
         check_type(c, live, plan.fingerprints.get(c.apiName), journal)
         for c in changes_to_apply(plan)
     ]
     stale = [c for c in checks if c.standing == "stale"]
-    if stale:
-        lines = [
-            f"  - {c.change.apiName}: {describe_move(c.change, live.types.get(c.change.apiName))}"
-            for c in stale
-        ]
+    lines = [
+        f"  - {c.change.apiName}: {describe_move(c.change, live.types.get(c.change.apiName))}"
+        for c in stale
+    ]
+    if held is not None and any(c.standing != "done" for c in checks):
+        lines += [f"  - {line}" for line in assumption_moves(plan, held)]
+    if lines:
         raise StalePlanError(
             f"{plan_name} is stale: the live instance changed since the plan was made, and is "
             "neither as planned nor as the plan would leave it; nothing was changed\n"

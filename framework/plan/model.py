@@ -88,6 +88,30 @@ class Wave(BaseModel):
     after: dict[str, tuple[str, ...]] = Field(default_factory=dict)
 
 
+class NameClaim(BaseModel):
+    """A trigger or filter name the plan gives a type that does not hold it yet, and the other
+    types that held it when the plan was made (those the plan frees it from)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    field: Literal["triggerName", "filterName"]
+    name: str
+    takenBy: str
+    heldBy: tuple[str, ...] = ()
+
+
+class Assumptions(BaseModel):
+    """What the plan's steps and order rely on beyond the types it touches; apply re-reads it
+    and refuses the plan as stale when it no longer holds."""
+
+    model_config = ConfigDict(frozen=True)
+
+    names: tuple[NameClaim, ...] = ()
+    liveTypes: int = 0  # custom activity types on the instance when planned
+    maxTypes: int = 0  # the subscription's limit the plan was checked against (max_types)
+    slotsNeeded: int = 0  # the most types the plan adds at any point of its order
+
+
 class Provenance(BaseModel):
     """Where and when a plan was made. Never holds a secret."""
 
@@ -129,6 +153,7 @@ class Plan(BaseModel):
     order: tuple[Wave, ...] = ()  # the order apply runs the changes in (framework.plan.order)
     unmanaged: tuple[str, ...] = ()
     fingerprints: dict[str, str] = Field(default_factory=dict)  # apiName -> LiveType.fingerprint()
+    assumptions: Assumptions = Assumptions()
     summary: Summary = Summary()
     readCalls: int = 0  # calls made to read the live state (besides the token)
     estimatedApplyCalls: int = 0

@@ -11,6 +11,7 @@ from framework.definitions.loader import load_definitions
 from framework.definitions.model import DefinitionFile
 from framework.environment import LOCAL, Target
 from framework.live import LiveState
+from framework.plan.assumptions import plan_assumptions
 from framework.plan.compare import compare
 from framework.plan.model import Plan, Provenance, Summary, TypeChange
 from framework.plan.order import plan_order
@@ -55,22 +56,29 @@ async def make_plan(
         definitionsDir=_relative(directory, settings.root),
         allowDestructive=allow_destructive,
     )
-    return assemble(provenance, changes, unmanaged, live)
+    return assemble(provenance, changes, unmanaged, live, max_types=settings.max_types)
 
 
 def assemble(
-    provenance: Provenance, changes: Sequence[TypeChange], unmanaged: Sequence[str], live: LiveState
+    provenance: Provenance,
+    changes: Sequence[TypeChange],
+    unmanaged: Sequence[str],
+    live: LiveState,
+    *,
+    max_types: int,
 ) -> Plan:
     """The sealed Plan of compared changes, in the order apply runs them (also used by tests
     to build plans from literals). Raises RefusedError when no order exists (a name swap)."""
+    order = plan_order(changes, live)
     return Plan(
         provenance=provenance,
         changes=tuple(changes),
-        order=plan_order(changes, live),
+        order=order,
         unmanaged=tuple(unmanaged),
         fingerprints={
             c.apiName: live.fingerprint_of(c.apiName) for c in changes if c.action != "no-op"
         },
+        assumptions=plan_assumptions(changes, order, live, max_types),
         summary=summarize(changes, unmanaged),
         readCalls=live.calls,
         estimatedApplyCalls=sum(len(c.steps) for c in changes),

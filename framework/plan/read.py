@@ -13,7 +13,8 @@ from typing import Any, Protocol, get_args
 
 from framework.errors import PlanError
 from framework.live import LiveState, LiveType, Status, TypeVersion
-from framework.plan.rules import describes_for
+from framework.plan.assumptions import NAME_FIELDS, names_held
+from framework.plan.rules import describes_for, smart_list_key
 
 STATUSES: tuple[Status, ...] = get_args(Status)
 
@@ -46,6 +47,39 @@ async def read_live(client: TypeReader, api_names: Collection[str] | None = None
     return LiveState(
         types={t.apiName: t for t in types}, calls=client.stats.calls - calls_before
     )
+
+
+async def read_for_apply(
+    client: TypeReader, touched: Collection[str], *, with_drafts: bool
+) -> tuple[LiveState, dict[str, frozenset[str]]]:
+    """The touched types in full, and the trigger and filter names every live type holds.
+
+    One list call gives every type's status and the names of its approved version (or of the
+    draft of a type never approved); `with_drafts` also describes the pending drafts of the
+    untouched types (one call each), whose names count as taken too.
+    """
+    calls_before = client.stats.calls
+    listed = sorted(await client.list_types(), key=lambda i: str(i.get("apiName", "")))
+    present = [i for i in listed if i.get("status") != "deleted"]
+    mine = [i for i in present if i.get("apiName") in touched]
+    others = [i for i in present if i.get("apiName") not in touched]
+    pending = [i for i in others if with_drafts and i.get("status") == "approved with draft"]
+    types, drafts = await asyncio.gather(
+        asyncio.gather(*(_read_type(client, item) for item in mine)),
+        asyncio.gather(*(client.describe_type(str(i["apiName"]), draft=True) for i in pending)),
+    )
+    held = {t.apiName: names_held(t) for t in types}
+    for item in others:
+        held[str(item["apiName"])] = _listed_names(item)
+    for item in drafts:
+        name = str(item.get("apiName", ""))
+        held[name] = held.get(name, frozenset()) | _listed_names(item)
+    live = LiveState(types={t.apiName: t for t in types}, calls=client.stats.calls - calls_before)
+    return live, held
+
+
+def _listed_names(item: dict[str, Any]) -> frozenset[str]:
+    return frozenset(smart_list_key(str(item.get(f) or "")) for f in NAME_FIELDS)
 
 
 async def _read_type(client: TypeReader, item: dict[str, Any]) -> LiveType:

@@ -96,10 +96,10 @@ def every_kind_of_change() -> Plan:
         calls=8,
     )
     changes, unmanaged = compare(desired, state, max_types=10)
-    return assemble(PROVENANCE, changes, unmanaged, state)
+    return assemble(PROVENANCE, changes, unmanaged, state, max_types=10)
 
 
 def no_changes() -> Plan:
     state = live(live_type("approved", version()), calls=2)
     changes, unmanaged = compare([definition()], state, max_types=10)
-    return assemble(PROVENANCE, changes, unmanaged, state)
+    return assemble(PROVENANCE, changes, unmanaged, state, max_types=10)

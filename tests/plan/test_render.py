@@ -47,7 +47,8 @@ def test_json_is_the_saved_plan_document_with_stable_key_order() -> None:
     text = render(every_kind_of_change(), "json")
     document = json.loads(text)
     assert list(document) == [
-        "format_version", "provenance", "changes", "order", "unmanaged", "fingerprints", "summary",
+        "format_version", "provenance", "changes", "order", "unmanaged", "fingerprints",
+        "assumptions", "summary",
         "readCalls", "estimatedApplyCalls", "checksum",
     ]
     assert document["format_version"] == 2
@@ -68,7 +69,7 @@ def big_plan(count: int) -> Plan:
     desired = [definition(f"type{i:04}", attributes=many) for i in range(count)]
     state = live()
     changes, unmanaged = compare(desired, state, max_types=count)
-    return assemble(PROVENANCE, changes, unmanaged, state)
+    return assemble(PROVENANCE, changes, unmanaged, state, max_types=count)
 
 
 def test_markdown_trims_details_never_the_summary_to_fit_a_comment() -> None:
