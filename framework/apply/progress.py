@@ -9,11 +9,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 
 from framework.apply.model import ApplyEvent, Notice, StepEvent
 
 Write = Callable[[str], None]
+
+
+def terminal_columns() -> int:
+    """The terminal's width now (it may be resized during an apply); 80 when unknown."""
+    return shutil.get_terminal_size((80, 24)).columns
 
 
 def step_line(event: StepEvent) -> str:
@@ -53,8 +59,9 @@ class TerminalProgress:
 
     CLEAR = "\r\x1b[K"
 
-    def __init__(self, write: Write) -> None:
+    def __init__(self, write: Write, columns: Callable[[], int] = terminal_columns) -> None:
         self._write = write
+        self._columns = columns
         self._running: dict[tuple[str, int], str] = {}
         self._finished = 0
         self._total = 0
@@ -81,7 +88,11 @@ class TerminalProgress:
             return ""
         running = ", ".join(sorted(self._running.values()))
         total = f"/{self._total}" if self._total else ""
-        return f"[{self._finished}{total} steps] running: {running}"[:120]
+        # One column short of the width: a line that fills the last column wraps on many
+        # terminals, and the CLEAR of the next redraw would then leave the first row behind.
+        width = max(self._columns() - 1, 20)
+        line = f"[{self._finished}{total} steps] running: {running}"
+        return line if len(line) <= width else line[: width - 3] + "..."
 
     def close(self) -> None:
         """Clear the status line."""
