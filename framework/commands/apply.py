@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -49,6 +50,7 @@ def command(
 ) -> int:
     """Apply PLAN (a saved, reviewed plan) without asking; or, without PLAN, make a plan, show
     it and apply it once confirmed."""
+    started = time.monotonic()
     settings = load_settings()
     progress = _progress(as_json)
     try:
@@ -97,6 +99,11 @@ def command(
                 click.echo(
                     "Not applied; nothing was changed." if changes else "No changes.", err=True
                 )
+                if as_json and not changes:
+                    # A machine reading the events gets its summary whatever the outcome.
+                    nothing = ApplyResult("nothing-to-do", (), confirmed.plan.readCalls, 0,
+                                          time.monotonic() - started)
+                    _report(nothing, "", as_json)
                 return EXIT_ERROR if changes else EXIT_OK
             plan, result = confirmed.plan, confirmed.result
             rerun = f"activities apply {_shown(confirmed.plan_path)}" + (
