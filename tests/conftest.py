@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from framework.cli import main
+from framework.client.redact import forget_secrets
 from framework.emulator.config import EmulatorConfig
 from framework.emulator.server import EmulatorServer
 
@@ -44,6 +45,14 @@ class RunningEmulator:
             "MARKETO_CLIENT_ID": self.config.client_id,
             "MARKETO_CLIENT_SECRET": self.config.client_secret,
         }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_secret_registry() -> Iterator[None]:
+    """Each test starts with no registered secret (the registry lives for a process's run)."""
+    forget_secrets()
+    yield
+    forget_secrets()
 
 
 class HeldCalls:

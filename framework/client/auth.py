@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 
+from framework.client.envelope import load_json, read_bounded, short, too_large
 from framework.client.operations import IDENTITY_PATH
-from framework.client.redact import redact
+from framework.client.redact import redact, remember_secret
 from framework.client.retry import (
     NOTICEABLE_WAIT_SECONDS,
     RETRYABLE_HTTP,
@@ -33,6 +35,7 @@ log = logging.getLogger("framework.client")
 # short-lived tokens are still used).
 EXPIRY_MARGIN_SECONDS = 60.0
 IDENTITY_ENDPOINT = f"GET {IDENTITY_PATH}"
+MAX_LIFETIME_SECONDS = 86_400.0
 CREDENTIALS_FIX = (
     "  fix: check MARKETO_CLIENT_ID / MARKETO_CLIENT_SECRET (or the variables your environment "
     "names): the client id and secret of the LaunchPoint custom service"
@@ -66,6 +69,8 @@ class TokenProvider:
         sleep: Callable[[float], Awaitable[None]],
     ) -> None:
         self._http = http
+        remember_secret(client_id)
+        remember_secret(client_secret)
         self._credentials = {
             "grant_type": "client_credentials",
             "client_id": client_id,
@@ -133,43 +138,60 @@ class TokenProvider:
         sent_at = self._clock()
         log.debug("-> %s (credentials redacted)", IDENTITY_ENDPOINT)
         try:
-            response = await self._http.get(IDENTITY_PATH, params=self._credentials)
+            request = self._http.build_request("GET", IDENTITY_PATH, params=self._credentials)
+            response = await self._http.send(request, stream=True)
+            try:
+                content = await read_bounded(response)
+            finally:
+                await response.aclose()
         except httpx.TransportError as exc:
             log.debug("<- %s failed: %s", IDENTITY_ENDPOINT, type(exc).__name__)
             self._detail = f"the connection failed ({exc})" if str(exc) else type(exc).__name__
             return type(exc).__name__
         log.debug("<- %s HTTP %d", IDENTITY_ENDPOINT, response.status_code)
+        if content is None:
+            raise AuthenticationError(
+                f"{too_large('')} (HTTP {response.status_code})\n"
+                "  fix: check that the endpoint is the instance's REST base "
+                "(https://<munchkin-id>.mktorest.com)",
+                code=str(response.status_code),
+                endpoint=IDENTITY_ENDPOINT,
+            )
         if response.status_code in (400, 401, 403):
             raise AuthenticationError(
                 f"the identity service refused the client credentials "
-                f"(HTTP {response.status_code}: {_oauth_error(response)})\n{CREDENTIALS_FIX}",
+                f"(HTTP {response.status_code}: {_oauth_error(content)})\n{CREDENTIALS_FIX}",
                 code=str(response.status_code),
                 endpoint=IDENTITY_ENDPOINT,
             )
         if response.status_code in RETRYABLE_HTTP:
             return f"http-{response.status_code}"
-        return self._parse(response, sent_at)
+        return self._parse(response.status_code, content, sent_at)
 
-    def _parse(self, response: httpx.Response, sent_at: float) -> Token:
+    def _parse(self, status: int, content: bytes, sent_at: float) -> Token:
         try:
-            data = response.json()
+            data = load_json(content)
             value = data["access_token"]
             expires_in = float(data.get("expires_in", 0))
+            # A hostile lifetime (negative, NaN, infinite, centuries) is read as "refresh soon".
+            expires_in = min(max(expires_in, 0.0), MAX_LIFETIME_SECONDS) if math.isfinite(
+                expires_in) else 0.0
         except (ValueError, KeyError, TypeError) as exc:
             raise AuthenticationError(
-                f"the identity service answered HTTP {response.status_code} without a token\n"
+                f"the identity service answered HTTP {status} without a token\n"
                 "  fix: check that the endpoint is the instance's REST base "
                 "(https://<munchkin-id>.mktorest.com)",
-                code=str(response.status_code),
+                code=str(status),
                 endpoint=IDENTITY_ENDPOINT,
             ) from exc
-        if response.status_code != 200 or not isinstance(value, str) or not value:
+        if status != 200 or not isinstance(value, str) or not value:
             raise AuthenticationError(
-                f"the identity service answered HTTP {response.status_code} without a token\n"
+                f"the identity service answered HTTP {status} without a token\n"
                 f"{CREDENTIALS_FIX}",
-                code=str(response.status_code),
+                code=str(status),
                 endpoint=IDENTITY_ENDPOINT,
             )
+        remember_secret(value)
         self._generation += 1
         margin = min(EXPIRY_MARGIN_SECONDS, expires_in / 10)
         # Measured from when the request left: the lifetime started no earlier than that.
@@ -178,13 +200,13 @@ class TokenProvider:
         return token
 
 
-def _oauth_error(response: httpx.Response) -> str:
+def _oauth_error(content: bytes) -> str:
     """The OAuth error text of a refused identity call, without echoing anything sent."""
     try:
-        data = response.json()
+        data = load_json(content)
     except ValueError:
         return "no details"
     if not isinstance(data, dict):
         return "no details"
     parts = [str(data[key]) for key in ("error", "error_description") if data.get(key)]
-    return redact(": ".join(parts)) or "no details"
+    return short(": ".join(parts)) or "no details"

@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 
 from framework.client.auth import Token, TokenProvider
-from framework.client.envelope import Envelope, parse_envelope
+from framework.client.envelope import Envelope, parse_envelope, read_bounded, too_large
 from framework.client.operations import Operation
 from framework.client.pacing import Limiter
-from framework.client.redact import body_text
+from framework.client.redact import body_text, redact
 from framework.client.retry import (
     MAX_TOKEN_REJECTIONS,
     NOTICEABLE_WAIT_SECONDS,
@@ -177,15 +177,20 @@ class CallRunner:
                 body_text(call.body),
             )
             started = self._clock()
+            request = self._http.build_request(
+                op.method,
+                path,
+                params=call.params,
+                json=call.body,
+                headers={"Authorization": f"Bearer {token.value}"},
+                timeout=self._timeout * op.timeout_factor,
+            )
             try:
-                response = await self._http.request(
-                    op.method,
-                    path,
-                    params=call.params,
-                    json=call.body,
-                    headers={"Authorization": f"Bearer {token.value}"},
-                    timeout=self._timeout * op.timeout_factor,
-                )
+                response = await self._http.send(request, stream=True)
+                try:
+                    content = await read_bounded(response)
+                finally:
+                    await response.aclose()
             except NOT_SENT as exc:
                 log.debug("<- %s %s not sent: %s", op.method, path, type(exc).__name__)
                 return Failure(type(exc).__name__, _not_sent_text(exc), retryable=True)
@@ -193,12 +198,18 @@ class CallRunner:
                 log.debug("<- %s %s answer lost: %s", op.method, path, type(exc).__name__)
                 return Failure(type(exc).__name__, _lost_text(exc), retryable=True, lost=True)
             except httpx.TransportError as exc:
-                return Failure(type(exc).__name__, str(exc), retryable=False)
+                return Failure(type(exc).__name__, redact(str(exc)), retryable=False)
         elapsed_ms = (self._clock() - started) * 1000
-        return self._outcome(call, response, elapsed_ms)
+        if content is None:
+            raise MarketoError(
+                f"{too_large(call.where)}\n  fix: check that the endpoint is the instance's REST "
+                "base (https://<munchkin-id>.mktorest.com)",
+                endpoint=op.endpoint,
+            )
+        return self._outcome(call, response, content, elapsed_ms)
 
     def _outcome(
-        self, call: Call, response: httpx.Response, elapsed_ms: float
+        self, call: Call, response: httpx.Response, content: bytes, elapsed_ms: float
     ) -> Envelope | Failure:
         op, path = call.op, call.op.path(call.api_name)
         if response.status_code != 200:
@@ -209,7 +220,7 @@ class CallRunner:
                 f"HTTP {response.status_code} {response.reason_phrase}".strip(),
                 retryable=response.status_code in RETRYABLE_HTTP,
             )
-        envelope = parse_envelope(response, op, call.where)
+        envelope = parse_envelope(content, op, call.where)
         log.debug(
             "<- %s %s HTTP 200 requestId=%s %s in %.0f ms",
             op.method, path, envelope.request_id,
@@ -281,7 +292,7 @@ class CallRunner:
 
 
 def _not_sent_text(exc: httpx.TransportError) -> str:
-    detail = str(exc).strip()
+    detail = redact(str(exc).strip())
     return f"the connection failed ({detail})" if detail else "the connection failed"
 
 

@@ -1,14 +1,25 @@
-"""Marketo's response envelope (§1): HTTP 200 with `success`, `result`, `errors`, `requestId`."""
+"""Marketo's response envelope (§1): HTTP 200 with `success`, `result`, `errors`, `requestId`.
+
+An answer is read whole only up to MAX_ANSWER_BYTES, parsed without trusting its depth, and
+every text taken from it is redacted and cut short: a hostile, huge or malformed answer is a
+MarketoError naming the endpoint, never a crash, a hang or a secret echoed back.
+"""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from framework.client.operations import Operation
+from framework.client.redact import redact
 from framework.errors import MarketoError
+
+# Far above any answer of these endpoints (a page of 300 activity records is well under 1 MB).
+MAX_ANSWER_BYTES = 16 * 1024 * 1024
+MAX_MESSAGE_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -28,24 +39,49 @@ class Envelope:
         return self.code is None
 
 
-def parse_envelope(response: httpx.Response, op: Operation, where: str) -> Envelope:
+async def read_bounded(response: httpx.Response, limit: int = MAX_ANSWER_BYTES) -> bytes | None:
+    """The (decoded) body of a streamed answer, or None when it is over `limit` bytes."""
+    declared = response.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in response.aiter_bytes():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def load_json(content: bytes) -> Any:
+    """The JSON value of `content`; ValueError for anything else, too deep nesting included."""
+    try:
+        return json.loads(content)
+    except RecursionError as exc:
+        raise ValueError("nested too deeply") from exc
+
+
+def too_large(where: str, limit: int = MAX_ANSWER_BYTES) -> str:
+    return f"the answer is over {limit // (1024 * 1024)} MB and was not read{where}"
+
+
+def parse_envelope(content: bytes, op: Operation, where: str) -> Envelope:
     """The envelope of a 200 answer; MarketoError if the body is not one."""
     try:
-        data = response.json()
+        data = load_json(content)
     except ValueError as exc:
         raise MarketoError(
-            f"the answer is not JSON ({_snippet(response.text)}){where}\n"
+            f"the answer is not JSON ({_snippet(content)}){where}\n"
             "  fix: check that the endpoint is the instance's REST base",
             endpoint=op.endpoint,
         ) from exc
     if not isinstance(data, dict) or "success" not in data:
         raise MarketoError(
-            f"the answer is not a Marketo envelope ({_snippet(response.text)}){where}\n"
+            f"the answer is not a Marketo envelope ({_snippet(content)}){where}\n"
             "  fix: check that the endpoint is the instance's REST base",
             endpoint=op.endpoint,
         )
     request_id = data.get("requestId")
-    request_id = str(request_id) if request_id is not None else None
+    request_id = short(str(request_id), 100) if request_id is not None else None
     if data["success"] is True:
         result = data.get("result") or []
         if not isinstance(result, list):
@@ -58,11 +94,17 @@ def parse_envelope(response: httpx.Response, op: Operation, where: str) -> Envel
     if not errors:
         return Envelope(request_id, code="unknown", message="success:false without errors")
     # Codes are quoted numbers ("601"), but be lenient with integers.
-    code = str(errors[0].get("code", "unknown"))
-    message = "; ".join(str(error.get("message", "")).strip() for error in errors)
+    code = short(str(errors[0].get("code", "unknown")), 20)
+    message = short("; ".join(str(error.get("message", "")).strip() for error in errors))
     return Envelope(request_id, code=code, message=message or "no message")
 
 
-def _snippet(text: str, limit: int = 120) -> str:
-    text = " ".join(text.split())
-    return repr(text[:limit] + ("..." if len(text) > limit else ""))
+def short(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    """Server text fit to show: secrets masked, at most `limit` characters."""
+    text = redact(text)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _snippet(content: bytes, limit: int = 120) -> str:
+    text = " ".join(content[: limit * 4].decode("utf-8", "replace").split())
+    return repr(redact(text)[:limit] + ("..." if len(content) > limit else ""))

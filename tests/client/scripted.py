@@ -146,3 +146,45 @@ def fault_seed(rate: float, wanted: list[str | None], limit: int = 100_000) -> i
         if describe(seed) == wanted:
             return seed
     raise AssertionError(f"no seed below {limit} draws {wanted}")
+
+
+class FakeServer:
+    """A real HTTP server on 127.0.0.1 (the emulator's wire layer, none of its rules) whose
+    answers are scripted: `answer(path, request)` returns (status, body bytes). For what the
+    other side may send that the emulator never would: hostile, huge or malformed answers."""
+
+    def __init__(self, answer: Callable[[str, Any], tuple[int, bytes]]) -> None:
+        import threading
+
+        self.answer = answer
+        self.url = ""
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=asyncio.run, args=(self._serve(),), daemon=True)
+        self._stop: asyncio.Event | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def _handle(self, request: Any) -> Any:
+        from framework.emulator.wire import Reply
+
+        status, body = self.answer(request.path, request)
+        return Reply(status, body)
+
+    async def _serve(self) -> None:
+        from framework.emulator.wire import HttpServer
+
+        self._loop, self._stop = asyncio.get_running_loop(), asyncio.Event()
+        server = HttpServer(self._handle)
+        self.url = f"http://127.0.0.1:{await server.start('127.0.0.1', 0)}"
+        self._ready.set()
+        await self._stop.wait()
+        await server.close()
+
+    def __enter__(self) -> FakeServer:
+        self._thread.start()
+        self._ready.wait(10)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._loop is not None and self._stop is not None
+        self._loop.call_soon_threadsafe(self._stop.set)
+        self._thread.join(10)
