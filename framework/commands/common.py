@@ -52,7 +52,7 @@ def handle_errors(func: F) -> F:
         try:
             code = func(*args, **kwargs)
         except ActivitiesError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            click.echo(f"Error: {_masked(str(exc))}", err=True)
             code = EXIT_ERROR
         except Terminated:
             click.echo(f"Terminated (SIGTERM). {RESUME}", err=True)
@@ -70,6 +70,14 @@ def handle_errors(func: F) -> F:
         sys.exit(code)
 
     return wrapper  # type: ignore[return-value]
+
+
+def _masked(text: str) -> str:
+    """Error text as shown: every secret the run registered (client id and secret, tokens) and
+    every credential-looking part masked. Without the client loaded, nothing was registered,
+    and importing it (httpx) would slow every failing validate."""
+    registry = sys.modules.get("framework.client.redact")
+    return registry.redact_known(text) if registry is not None else text
 
 
 def _catch_sigterm() -> Any:

@@ -147,3 +147,19 @@ def test_the_cli_shows_a_refusal_that_echoes_the_credentials_masked(
     assert result.exit_code == 1
     assert f"no client {REDACTED} with secret {REDACTED}" in result.output
     assert_no_secret(result.output, *(r.getMessage() for r in caplog.records))
+
+
+def test_the_cli_masks_registered_secrets_in_any_error(capsys: pytest.CaptureFixture[str]) -> None:
+    from framework.client.redact import remember_secret
+    from framework.commands.common import handle_errors
+    from framework.errors import ConfigError
+
+    @handle_errors
+    def failing() -> int:
+        raise ConfigError(f"endpoint 'https://x.mktorest.com/?t={TOKEN}' is not usable")
+
+    remember_secret(TOKEN)
+    with pytest.raises(SystemExit):
+        failing()
+    assert capsys.readouterr().err == (
+        f"Error: endpoint 'https://x.mktorest.com/?t={REDACTED}' is not usable\n")
