@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from framework.definitions.document import MAX_FILE_BYTES
 from framework.definitions.loader import SUFFIXES, definition_paths
 from framework.errors import ConfigError
 
@@ -69,10 +70,8 @@ def changed_definitions(directory: Path, base: str) -> History:
             "  fix: run lint from the repository that holds the definitions"
         ) from exc
     old = _files_at(merge_base.tree, folder)
-    new = {
-        (folder / path.name).as_posix(): path.read_text(encoding="utf-8", errors="replace")
-        for path in definition_paths(directory).paths
-    }
+    paths = definition_paths(directory).paths
+    new = {(folder / path.name).as_posix(): _capped(path) for path in paths}
     changed = tuple(
         ChangedFile(path, old.get(path), new.get(path))
         for path in sorted(old.keys() | new.keys())
@@ -133,6 +132,15 @@ def _files_at(tree: Any, folder: PurePosixPath) -> dict[str, str]:
     for blob in subtree.blobs:
         name = PurePosixPath(blob.path).name
         if PurePosixPath(name).suffix in SUFFIXES and not name.startswith("."):
-            raw: bytes = blob.data_stream.read()
+            raw: bytes = blob.data_stream.read(MAX_FILE_BYTES + 1)
             files[PurePosixPath(blob.path).as_posix()] = raw.decode("utf-8", errors="replace")
     return files
+
+
+def _capped(path: Path) -> str:
+    """The file's text, read no further than a definition may be long (validate refuses more)."""
+    try:
+        with path.open("rb") as stream:
+            return stream.read(MAX_FILE_BYTES + 1).decode("utf-8", errors="replace")
+    except OSError as exc:
+        return f"(unreadable: {exc.strerror})"  # read_document reports it on the file

@@ -370,3 +370,15 @@ def test_outside_git_lint_is_an_error(project: Path, cli: Any) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: ")
     assert "is not in a git repository" in result.stderr
+
+
+def test_an_oversized_definition_is_refused_like_validate_does(history: Any, cli: Any) -> None:
+    _on_branch(history, attend_class(version=2) + "# " + "x" * 1_100_000 + "\n")
+
+    result = _lint(cli, history)
+
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0].startswith(
+        "activities/attendClass.yaml:1: error definition-invalid: activities/attendClass.yaml: "
+        "does not validate at line 1: is 1,100,"
+    )
