@@ -16,7 +16,7 @@ from framework.definitions.loader import check_definitions, display_path, load_d
 from framework.definitions.model import API_NAME_PATTERN, ActivityType
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, Problem
-from framework.importer.content import definition_text, schema_modeline
+from framework.importer.content import definition_text, schema_modeline, updated_text
 from framework.live import LiveType, TypeVersion
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings
@@ -181,7 +181,7 @@ def _write_all(
             )
         path = file_for(folder, name)
         replaced = path.exists()
-        text = _text(version, folder.definitions.get(name), modeline)
+        text = _text(version, folder.definitions.get(name), modeline, path)
         try:
             write_atomically(path, text)
         except OSError as exc:
@@ -197,9 +197,10 @@ def _write_all(
     return imported
 
 
-def _text(live: TypeVersion, existing: ActivityType | None, modeline: str) -> str:
-    """The new file; over an existing one (--force) its `protect` is kept and its version
-    bumped when the content changes (the file format asks for a bump on every change)."""
+def _text(live: TypeVersion, existing: ActivityType | None, modeline: str, path: Path) -> str:
+    """The new file; over an existing one (--force) its comments, key and attribute order and
+    `protect` are kept, and its version bumped when the content changes (the file format asks
+    for a bump on every change)."""
     if existing is None:
         return definition_text(live, modeline=modeline)
     same = (
@@ -208,4 +209,4 @@ def _text(live: TypeVersion, existing: ActivityType | None, modeline: str) -> st
         and not any(a.renamedFrom for a in existing.attributes)
     )
     version = existing.version if same else existing.version + 1
-    return definition_text(live, modeline=modeline, version=version, protect=existing.protect)
+    return updated_text(path.read_text(encoding="utf-8"), live, version=version)
