@@ -250,3 +250,25 @@ def test_the_read_only_client_refuses_every_mutating_call(emulator: Any) -> None
         "  fix: this is a bug in activities; please report it"
     )
     assert emulator.stats()["mutating_calls"] == 0
+
+
+def test_drift_on_the_local_instance_reads_its_git_ignored_lock(project: Path, cli: Any) -> None:
+    write_type(project, "attendClass")
+    assert cli("apply", "--yes", cwd=project).exit_code == 0
+
+    result = cli("drift", cwd=project)
+
+    assert result.exit_code == 0, result.output
+    assert re.sub(r"\(\d{4}-[^)]*\)", "(TIME)", result.stdout) == (
+        "No drift on local (embedded emulator) since the last apply (TIME), per "
+        ".activities/lock/local.json.\n"
+    )
+
+
+def test_json_and_format_markdown_together_are_refused(project: Path, cli: Any) -> None:
+    result = cli("drift", "--json", "--format", "markdown", cwd=project)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --json and --format markdown are exclusive\n  fix: pass one of them\n"
+    )

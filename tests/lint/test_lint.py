@@ -382,3 +382,19 @@ def test_an_oversized_definition_is_refused_like_validate_does(history: Any, cli
         "activities/attendClass.yaml:1: error definition-invalid: activities/attendClass.yaml: "
         "does not validate at line 1: is 1,100,"
     )
+
+
+def test_an_acknowledgement_that_matches_no_change_is_a_warning(history: Any, cli: Any) -> None:
+    _on_branch(history, attend_class(version=2, filter_name="Was In Class", extra=(
+        "acknowledge:\n  - rule: filter-name-changed\n    version: 2\n    reason: renamed\n"
+        "  - rule: type-deleted\n    version: 2\n    reason: copied from another file\n"
+    )))
+
+    result = _lint(cli, history)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[2:4] == [
+        "activities/attendClass.yaml:22: warning acknowledgement-unused: attendClass: the "
+        "acknowledgement of type-deleted for version 2 matched no change",
+        "  fix: remove it, or check the rule id against the findings",
+    ]
