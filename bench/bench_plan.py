@@ -29,9 +29,8 @@ from framework.emulator.config import EmulatorConfig  # noqa: E402
 from framework.emulator.server import EmulatorServer  # noqa: E402
 from framework.environment import Target  # noqa: E402
 from framework.live import LiveState, LiveType, TypeVersion  # noqa: E402
-from framework.plan.compare import compare  # noqa: E402
 from framework.plan.model import Provenance  # noqa: E402
-from framework.plan.pipeline import assemble, make_plan  # noqa: E402
+from framework.plan.pipeline import derive_plan, make_plan  # noqa: E402
 from framework.plan.render import render  # noqa: E402
 from framework.plan.rules import describes_for  # noqa: E402
 from framework.settings import Settings  # noqa: E402
@@ -164,8 +163,7 @@ def _cpu_row() -> dict[str, str]:
     provenance = Provenance(environment="bench", endpointHost="bench", toolVersion="0",
                             createdAt="2026-01-01T00:00:00Z")
     started = time.process_time()
-    changes, unmanaged = compare(desired, state, max_types=count)
-    plan = assemble(provenance, changes, unmanaged, state, max_types=count)
+    plan = derive_plan(provenance, desired, state, max_types=count)
     compared = time.process_time() - started
     sizes = {fmt: len(render(plan, fmt)) for fmt in ("text", "markdown", "json")}  # type: ignore[arg-type]
     total = time.process_time() - started

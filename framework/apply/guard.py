@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from framework import __version__
 from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import RefusedError
 from framework.plan.model import Plan
+from framework.plan.pipeline import derive_plan
+from framework.plan.planfile import KEY_VARIABLE
 
 # `--endpoint URL` targets carry this name; they are matched by host alone.
 AD_HOC = "endpoint"
@@ -45,6 +48,60 @@ def check_destructive(plan: Plan) -> None:
         + "\n".join(lines)
         + "".join(f"\n  fix: {fix}" for fix in fixes)
     )
+
+
+def check_derivation(plan: Plan, plan_name: str) -> None:
+    """Refuse a plan that is not what the planner derives from its own recorded definitions
+    and live state: a step, an order or an allowance edited by hand and re-sealed."""
+    try:
+        again = derive_plan(
+            plan.provenance,
+            plan.inputs.desired,
+            plan.inputs.live,
+            max_types=plan.assumptions.maxTypes,
+        )
+    except RefusedError as exc:
+        first = str(exc).splitlines()[0]
+        differences = [f"the planner refuses its recorded inputs: {first}"]
+    else:
+        differences = _differences(again, plan)
+    if not differences:
+        return
+    made_by = plan.provenance.toolVersion
+    cause = (
+        "it was edited after it was made (and sealed again)"
+        if made_by == __version__
+        else f"it was made by activities {made_by} (this is {__version__}), or edited since"
+    )
+    raise RefusedError(
+        f"refusing to apply {plan_name}: it is not the plan its own recorded definitions and "
+        f"live state make: {cause}; nothing was changed\n"
+        + "".join(f"  - {line}\n" for line in differences)
+        + "  fix: make a new plan with `activities plan --out FILE`, review it, and apply that "
+        f"one; set {KEY_VARIABLE} (a CI secret) to have plans signed"
+    )
+
+
+def _differences(derived: Plan, plan: Plan) -> list[str]:
+    """Where a plan differs from the one derived from its inputs, by part."""
+    lines: list[str] = []
+    ours = {c.apiName: c for c in derived.changes}
+    theirs = {c.apiName: c for c in plan.changes}
+    for name in sorted(ours.keys() | theirs.keys()):
+        a, b = ours.get(name), theirs.get(name)
+        if a is None or b is None:
+            lines.append(f"changes: {name} is {'not ' if a is None else ''}planned only here")
+            continue
+        parts = [f for f in type(a).model_fields if getattr(a, f) != getattr(b, f)]
+        if parts:
+            lines.append(f"changes[{name}]: {', '.join(parts)} differ")
+    skip = {"changes", "checksum", "signature"}
+    lines.extend(
+        f"{field} differs"
+        for field in type(plan).model_fields
+        if field not in skip and getattr(plan, field) != getattr(derived, field)
+    )
+    return lines
 
 
 def check_order(plan: Plan, plan_name: str) -> None:

@@ -12,14 +12,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from framework.apply.executor import apply_plan
-from framework.apply.guard import check_destructive, check_target
+from framework.apply.guard import check_derivation, check_destructive, check_target
 from framework.apply.journal import Journal, journal_path, utc_now
 from framework.apply.model import ApplyResult, Listener
 from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect
 from framework.plan.model import Plan
 from framework.plan.pipeline import make_plan
-from framework.plan.planfile import save_plan
+from framework.plan.planfile import save_plan, sign
 from framework.settings import Settings
 
 PLANS_DIR = "plans"
@@ -43,6 +43,7 @@ async def apply_saved(
     listeners: Sequence[Listener] = (),
 ) -> ApplyResult:
     """Apply a reviewed, saved plan to `target`; its journal goes next to it."""
+    check_derivation(plan, str(plan_path))
     check_target(plan, target, str(plan_path))
     check_destructive(plan)
     journal = Journal(journal_path(plan_path), plan.checksum)
@@ -68,8 +69,10 @@ async def plan_and_apply(
     confirm: Callable[[Plan], bool],
     listeners: Sequence[Listener] = (),
     now: Callable[[], datetime] = utc_now,
+    key: str | None = None,
 ) -> Confirmed:
-    """Plan, `show` it, refuse what is not allowed, ask `confirm`, save under plans/, apply."""
+    """Plan, `show` it, refuse what is not allowed, ask `confirm`, save under plans/ (signed
+    with the plan `key` when there is one), apply."""
     async with connect(target, settings) as (started, client):
         plan = await make_plan(
             settings,
@@ -86,6 +89,7 @@ async def plan_and_apply(
         if not confirm(plan):
             return Confirmed(plan, None, None)
         plan_path = interactive_plan_path(settings.root, now())
+        plan = sign(plan, key)
         save_plan(plan, plan_path)
         async with Journal(journal_path(plan_path), plan.checksum) as journal:
             result = await apply_plan(

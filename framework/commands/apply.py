@@ -22,7 +22,7 @@ from framework.environment import LOCAL, resolve_target
 from framework.errors import ConfigError, RefusedError
 from framework.lock.record import record_apply
 from framework.plan.model import Plan
-from framework.plan.planfile import load_plan
+from framework.plan.planfile import KEY_VARIABLE, load_plan
 from framework.plan.render import render, use_color
 from framework.settings import load_settings
 
@@ -52,6 +52,7 @@ def command(
     it and apply it once confirmed."""
     started = time.monotonic()
     settings = load_settings()
+    key = os.environ.get(KEY_VARIABLE) or None  # the plan key: a secret, never printed
     progress = _progress(as_json)
     try:
         if plan_file is not None:
@@ -61,7 +62,7 @@ def command(
                     "  fix: a saved plan carries them: make it with `activities plan "
                     "--allow-destructive --out FILE`"
                 )
-            plan = load_plan(plan_file)
+            plan = load_plan(plan_file, key=key)
             made_for = plan.provenance.environment
             if env is None and endpoint is None and made_for != "endpoint":
                 env = made_for  # apply where the plan was reviewed for; the guard checks the host
@@ -92,6 +93,7 @@ def command(
                     show=lambda plan: _show(plan, as_json),
                     confirm=lambda plan: yes or _ask(),
                     listeners=[progress],
+                    key=key,
                 )
             )
             if confirmed.result is None:

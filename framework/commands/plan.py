@@ -22,7 +22,7 @@ from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect, resolve_target
 from framework.plan.model import Plan
 from framework.plan.pipeline import make_plan
-from framework.plan.planfile import save_plan
+from framework.plan.planfile import KEY_VARIABLE, save_plan, sign
 from framework.plan.render import FORMATS, Format, render, use_color
 from framework.settings import Settings, load_settings
 
@@ -64,6 +64,7 @@ def command(
     definitions = load_definitions(directory, settings)  # definition errors stop us offline
     target = resolve_target(settings, env, endpoint)
     plan = asyncio.run(_plan(settings, target, directory, definitions, allow_destructive))
+    plan = sign(plan, os.environ.get(KEY_VARIABLE) or None)
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
     click.echo(render(plan, fmt, color=color), nl=False)
     if out is not None:

@@ -5,12 +5,12 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from framework.live import TypeVersion
+from framework.definitions.model import DefinitionFile
+from framework.live import LiveState, TypeVersion
 from framework.plan.ops import Step
 
 FORMAT_VERSION = 2
@@ -112,6 +112,16 @@ class Assumptions(BaseModel):
     slotsNeeded: int = 0  # the most types the plan adds at any point of its order
 
 
+class PlanInputs(BaseModel):
+    """What the plan was derived from: the definitions and the live state it read. Apply
+    derives the plan again from these and refuses one whose content differs."""
+
+    model_config = ConfigDict(frozen=True)
+
+    desired: tuple[DefinitionFile, ...] = ()
+    live: LiveState = LiveState()
+
+
 class Provenance(BaseModel):
     """Where and when a plan was made. Never holds a secret."""
 
@@ -157,6 +167,8 @@ class Plan(BaseModel):
     summary: Summary = Summary()
     readCalls: int = 0  # calls made to read the live state (besides the token)
     estimatedApplyCalls: int = 0
+    inputs: PlanInputs = PlanInputs()
+    signature: str | None = None  # HMAC-SHA256 with the plan key, when one is configured
     checksum: str = ""
 
     @property
@@ -166,9 +178,14 @@ class Plan(BaseModel):
     def body_for_checksum(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude={"checksum"})
 
+    def canonical(self, *, signed: bool = True) -> bytes:
+        """The content sealed by the checksum (and, without the signature, by the signature):
+        compact JSON in declaration order."""
+        exclude = {"checksum"} if signed else {"checksum", "signature"}
+        return self.model_dump_json(by_alias=True, exclude=exclude).encode()
+
     def compute_checksum(self) -> str:
-        text = json.dumps(self.body_for_checksum(), sort_keys=True, separators=(",", ":"))
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+        return "sha256:" + hashlib.sha256(self.canonical()).hexdigest()
 
     def sealed(self) -> Plan:
         """This plan with its checksum filled in."""

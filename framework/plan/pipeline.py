@@ -13,7 +13,7 @@ from framework.environment import LOCAL, Target
 from framework.live import LiveState
 from framework.plan.assumptions import plan_assumptions
 from framework.plan.compare import compare
-from framework.plan.model import Plan, Provenance, Summary, TypeChange
+from framework.plan.model import Plan, PlanInputs, Provenance, Summary, TypeChange
 from framework.plan.order import plan_order
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings
@@ -43,9 +43,6 @@ async def make_plan(
     if definitions is None:
         definitions = load_definitions(directory, settings)
     live = await read_live(client)
-    changes, unmanaged = compare(
-        definitions, live, max_types=settings.max_types, allow_destructive=allow_destructive
-    )
     provenance = Provenance(
         environment=target.name,
         # The embedded instance listens on a new port each run: record what it is, not where.
@@ -56,19 +53,22 @@ async def make_plan(
         definitionsDir=_relative(directory, settings.root),
         allowDestructive=allow_destructive,
     )
-    return assemble(provenance, changes, unmanaged, live, max_types=settings.max_types)
+    return derive_plan(provenance, definitions, live, max_types=settings.max_types)
 
 
-def assemble(
+def derive_plan(
     provenance: Provenance,
-    changes: Sequence[TypeChange],
-    unmanaged: Sequence[str],
+    desired: Sequence[DefinitionFile],
     live: LiveState,
     *,
     max_types: int,
 ) -> Plan:
-    """The sealed Plan of compared changes, in the order apply runs them (also used by tests
-    to build plans from literals). Raises RefusedError when no order exists (a name swap)."""
+    """The sealed plan of `desired` against `live`: a pure function of its inputs, which the
+    plan records, so that apply can derive it again and refuse one that was edited. Raises
+    RefusedError for a plan that breaks a rule or has no order (a name swap)."""
+    changes, unmanaged = compare(
+        desired, live, max_types=max_types, allow_destructive=provenance.allowDestructive
+    )
     order = plan_order(changes, live)
     return Plan(
         provenance=provenance,
@@ -82,6 +82,7 @@ def assemble(
         summary=summarize(changes, unmanaged),
         readCalls=live.calls,
         estimatedApplyCalls=sum(len(c.steps) for c in changes),
+        inputs=PlanInputs(desired=tuple(desired), live=live),
     ).sealed()
 
 

@@ -3,13 +3,16 @@
 The document is `Plan` dumped with its field names in declaration order (format_version first)
 and two-space indentation. `format_version` (framework.plan.model.FORMAT_VERSION) changes
 whenever a field changes meaning; a plan of another version is refused, never guessed at.
-`checksum` is the sha256 of the document without it (keys sorted, compact separators), so
-any edit after saving is detected.
+`checksum` is the sha256 of the document without it (compact, in declaration order), so an
+accidental edit or a truncation is detected; a deliberate edit can recompute it. With a plan
+key (ACTIVITIES_PLAN_KEY, a CI secret) plans are also signed: `signature` is an HMAC-SHA256 of
+the document without checksum and signature, which only a holder of the key can recompute.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,9 @@ from framework.errors import PlanError
 from framework.plan.model import FORMAT_VERSION, Plan
 
 REPLAN = "  fix: make the plan again with `activities plan --out {path}`"
+
+# The environment variable holding the plan key (a CI secret); never printed or stored.
+KEY_VARIABLE = "ACTIVITIES_PLAN_KEY"
 
 
 def document(plan: Plan) -> dict[str, Any]:
@@ -47,8 +53,9 @@ def save_plan(plan: Plan, path: Path) -> None:
         ) from exc
 
 
-def load_plan(path: Path) -> Plan:
-    """Read a saved plan, refusing one of another format version or edited after saving."""
+def load_plan(path: Path, *, key: str | None = None) -> Plan:
+    """Read a saved plan, refusing one of another format version or edited after saving;
+    with the plan `key`, also one unsigned or signed otherwise."""
     raw = _read_json(path)
     version = raw.get("format_version")
     if isinstance(version, int) and version < FORMAT_VERSION:
@@ -62,28 +69,60 @@ def load_plan(path: Path) -> Plan:
             f"{path}: plan format_version {version!r} is not supported (this tool reads "
             f"{FORMAT_VERSION})\n" + REPLAN.format(path=path)
         )
-    checksum = raw.get("checksum")
-    body = {k: v for k, v in raw.items() if k != "checksum"}
-    text = json.dumps(body, sort_keys=True, separators=(",", ":"))
-    if checksum != "sha256:" + hashlib.sha256(text.encode()).hexdigest():
-        raise PlanError(
-            f"{path}: the plan's checksum does not match its content: it was edited after it "
-            "was made, or is truncated; a plan is applied only as it was reviewed\n"
-            + REPLAN.format(path=path)
-        )
+    edited = PlanError(
+        f"{path}: the plan's checksum does not match its content: it was edited after it "
+        "was made, or is truncated; a plan is applied only as it was reviewed\n"
+        + REPLAN.format(path=path)
+    )
     try:
         plan = Plan.model_validate(raw)
     except ValidationError as exc:
+        if isinstance(raw.get("checksum"), str):
+            raise edited from exc  # every plan this tool seals is valid: it was edited
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise PlanError(
             f"{path}: not a plan: {where}: {first['msg']}\n" + REPLAN.format(path=path)
         ) from exc
-    if plan.compute_checksum() != checksum:
-        raise PlanError(
-            f"{path}: the plan holds fields this tool does not know\n" + REPLAN.format(path=path)
-        )
+    # The checksum seals the content as this tool writes it: any edit, a field it does not
+    # know, or a value it would write differently makes them differ.
+    if raw.get("checksum") != plan.compute_checksum() or document(plan) != raw:
+        raise edited
+    if key is not None:
+        _check_signature(plan, key, path)
     return plan
+
+
+def signature_of(plan: Plan, key: str) -> str:
+    """HMAC-SHA256, with the plan key, of everything in the plan but its checksum and
+    signature (the environment included)."""
+    digest = hmac.new(key.encode(), plan.canonical(signed=False), hashlib.sha256).hexdigest()
+    return f"hmac-sha256:{digest}"
+
+
+def sign(plan: Plan, key: str | None) -> Plan:
+    """The plan signed with `key` and sealed; unsigned (as it is) when there is no key."""
+    if not key:
+        return plan
+    return plan.model_copy(update={"signature": signature_of(plan, key)}).sealed()
+
+
+def _check_signature(plan: Plan, key: str, path: Path) -> None:
+    fix = (
+        f"  fix: make the plan again with {KEY_VARIABLE} set to the same key "
+        f"(`activities plan --out {path}`), review it, and apply that one"
+    )
+    if not plan.signature:
+        raise PlanError(
+            f"{path}: the plan is not signed, and {KEY_VARIABLE} is set: apply takes only plans "
+            "signed with that key\n" + fix
+        )
+    if not hmac.compare_digest(plan.signature, signature_of(plan, key)):
+        raise PlanError(
+            f"{path}: the plan's signature does not match: it was edited after it was signed, "
+            f"or signed with another key than {KEY_VARIABLE} holds; a plan is applied only as "
+            "it was reviewed\n" + fix
+        )
 
 
 def _read_json(path: Path) -> dict[str, Any]:

@@ -6,9 +6,8 @@ from typing import Any
 
 from framework.definitions.model import ActivityType, DefinitionFile
 from framework.live import LiveState, LiveType, Status, TypeVersion
-from framework.plan.compare import compare
 from framework.plan.model import Plan, Provenance
-from framework.plan.pipeline import assemble
+from framework.plan.pipeline import derive_plan
 
 PRIMARY = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string"}
 ATTRIBUTES = [
@@ -95,11 +94,9 @@ def every_kind_of_change() -> Plan:
         live_type("approved", version("someoneElses")),
         calls=8,
     )
-    changes, unmanaged = compare(desired, state, max_types=10)
-    return assemble(PROVENANCE, changes, unmanaged, state, max_types=10)
+    return derive_plan(PROVENANCE, desired, state, max_types=10)
 
 
 def no_changes() -> Plan:
     state = live(live_type("approved", version()), calls=2)
-    changes, unmanaged = compare([definition()], state, max_types=10)
-    return assemble(PROVENANCE, changes, unmanaged, state, max_types=10)
+    return derive_plan(PROVENANCE, [definition()], state, max_types=10)

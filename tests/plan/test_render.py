@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from plan_literals import PROVENANCE, definition, every_kind_of_change, live, no_changes
 
-from framework.plan.compare import compare
 from framework.plan.model import Plan
-from framework.plan.pipeline import assemble
+from framework.plan.pipeline import derive_plan
 from framework.plan.render import MARKDOWN_LIMIT, render, render_markdown, use_color
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -49,7 +48,7 @@ def test_json_is_the_saved_plan_document_with_stable_key_order() -> None:
     assert list(document) == [
         "format_version", "provenance", "changes", "order", "unmanaged", "fingerprints",
         "assumptions", "summary",
-        "readCalls", "estimatedApplyCalls", "checksum",
+        "readCalls", "estimatedApplyCalls", "inputs", "signature", "checksum",
     ]
     assert document["format_version"] == 2
     assert Plan.model_validate(document) == every_kind_of_change()
@@ -68,8 +67,7 @@ def big_plan(count: int) -> Plan:
              "dataType": "string"} for i in range(20)]
     desired = [definition(f"type{i:04}", attributes=many) for i in range(count)]
     state = live()
-    changes, unmanaged = compare(desired, state, max_types=count)
-    return assemble(PROVENANCE, changes, unmanaged, state, max_types=count)
+    return derive_plan(PROVENANCE, desired, state, max_types=count)
 
 
 def test_markdown_trims_details_never_the_summary_to_fit_a_comment() -> None:
