@@ -7,6 +7,7 @@ which exist: only a draft is `draft`, only approved is `approved`, both is `appr
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 DATA_TYPES = frozenset(
@@ -64,6 +65,17 @@ class TypeVersion:
 
     def attribute(self, api_name: str) -> Attribute | None:
         return next((a for a in self.attributes if a.api_name == api_name), None)
+
+    # Looked up once per attribute of every record added: worth keeping (the version is frozen).
+    @cached_property
+    def by_api_name(self) -> dict[str, Attribute]:
+        """Secondary attributes by apiName."""
+        return {a.api_name: a for a in self.attributes if not a.primary}
+
+    @cached_property
+    def by_name(self) -> dict[str, Attribute]:
+        """Secondary attributes by display name."""
+        return {a.name: a for a in self.attributes if not a.primary}
 
     def with_attributes(self, attributes: tuple[Attribute, ...]) -> TypeVersion:
         return replace(self, attributes=attributes)

@@ -112,7 +112,22 @@ check_phone = _pattern(_PHONE, "a phone number", "+1 415-555-0100")
 check_link = _pattern(_LINK, "a URL with its protocol", "https://example.com/page")
 
 
+# Dates and timestamps repeat in record files (a webinar's start, a day): remember the good
+# ones, a bounded few, so a repeat costs one dict lookup.
+_GOOD_DATES: dict[str, None] = {}
+_REMEMBERED = 4096
+
+
+def _remember(text: str) -> str:
+    if len(_GOOD_DATES) >= _REMEMBERED:
+        _GOOD_DATES.clear()
+    _GOOD_DATES[text] = None
+    return text
+
+
 def check_date(value: Any) -> str:
+    if value.__class__ is str and value in _GOOD_DATES and len(value) == 10:
+        return value
     text = _text(value, "a date")
     if _DATE.fullmatch(text) is None:
         raise BadValue(f"{_shown(value)} is not a date: expected YYYY-MM-DD")
@@ -120,10 +135,12 @@ def check_date(value: Any) -> str:
         date.fromisoformat(text)
     except ValueError as exc:
         raise BadValue(f"{_shown(value)} is not a calendar date") from exc
-    return text
+    return _remember(text)
 
 
 def check_datetime(value: Any) -> str:
+    if value.__class__ is str and value in _GOOD_DATES and len(value) > 10:
+        return value
     text = _text(value, "a datetime")
     if _TIMESTAMP.fullmatch(text) is None:
         raise BadValue(f"{_shown(value)} is not a full timestamp with an offset "
@@ -132,7 +149,7 @@ def check_datetime(value: Any) -> str:
         datetime.fromisoformat(text)
     except ValueError as exc:
         raise BadValue(f"{_shown(value)} is not a real date and time") from exc
-    return text
+    return _remember(text)
 
 
 def check_lead_id(value: Any) -> int:
