@@ -14,6 +14,7 @@ from click.testing import CliRunner, Result
 
 from framework.cli import main
 from framework.client.redact import forget_secrets
+from framework.client.shared_window import CACHE_DIR_VARIABLE
 from framework.emulator.config import EmulatorConfig
 from framework.emulator.server import EmulatorServer
 
@@ -45,6 +46,14 @@ class RunningEmulator:
             "MARKETO_CLIENT_ID": self.config.client_id,
             "MARKETO_CLIENT_SECRET": self.config.client_secret,
         }
+
+
+@pytest.fixture(autouse=True)
+def _own_cache_dir(tmp_path_factory: pytest.TempPathFactory,
+                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test has its own cache folder: the shared pacing windows of one test (and its
+    subprocesses) are not another's, and none is written to the user's cache."""
+    monkeypatch.setenv(CACHE_DIR_VARIABLE, str(tmp_path_factory.mktemp("cache")))
 
 
 @pytest.fixture(autouse=True)

@@ -15,7 +15,9 @@ import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
+from framework.client.shared_window import SharedWindow, shared_window
 from framework.errors import ConfigError
 
 # Covers clock granularity and the server's boundary rule (> or >=) at the window's edge.
@@ -42,26 +44,33 @@ class Pacing:
 
 
 class _Slot:
-    """A call's place in the window; `released` stays infinite while the call is in flight."""
+    """A call's place in the window; `released` stays infinite while the call is in flight.
+    `shared` names its entry in the shared window's file, if any."""
 
-    __slots__ = ("released",)
+    __slots__ = ("released", "shared")
 
-    def __init__(self) -> None:
+    def __init__(self, shared: str | None = None) -> None:
         self.released = math.inf
+        self.shared = shared
 
 
 class Limiter:
-    """The sliding window and the concurrency cap of one instance, shared by its clients."""
+    """The sliding window and the concurrency cap of one instance, shared by its clients.
+
+    With a SharedWindow, the window is also shared with the other processes calling the
+    instance; the concurrency cap stays this process's."""
 
     def __init__(
         self,
         pacing: Pacing,
         clock: Callable[[], float],
         sleep: Callable[[float], Awaitable[None]],
+        shared: SharedWindow | None = None,
     ) -> None:
         self.pacing = pacing
         self._clock = clock
         self._sleep = sleep
+        self._shared = shared
         # Never more in flight than fit in the window, so a full window always has a slot
         # that will expire (one released call) and waiting for it terminates.
         self._concurrency = asyncio.Semaphore(min(pacing.max_concurrent, pacing.calls_per_window))
@@ -81,6 +90,8 @@ class Limiter:
                 yield
             finally:
                 taken.released = self._clock()
+                if taken.shared is not None:
+                    self._share(SharedWindow.release, taken.shared, taken.released)
 
     async def pause(self, seconds: float) -> None:
         """Sleep `seconds` while nobody sends (the server said 606: its window is full)."""
@@ -104,13 +115,29 @@ class Limiter:
             now = self._clock()
             self._expire(now)
             if len(self._slots) < self.pacing.calls_per_window:
-                taken = _Slot()
-                self._slots.append(taken)
-                return taken
-            earliest = min(slot.released for slot in self._slots)
-            wait = earliest + self._hold() - now
+                shared = self._share(SharedWindow.take, now)
+                if not isinstance(shared, float):
+                    taken = _Slot(shared)
+                    self._slots.append(taken)
+                    return taken
+                wait = shared  # other processes fill the window
+            else:
+                earliest = min(slot.released for slot in self._slots)
+                wait = earliest + self._hold() - now
             log.debug("pacing: waiting %.3f s for a window slot", wait)
-            await self._sleep(wait)
+            await self._sleep(max(wait, 0.0))
+
+    def _share(self, action: Callable[..., Any], *args: Any) -> Any:
+        """`action(shared window, *args)`; None (pacing alone from now on) if it fails."""
+        if self._shared is None:
+            return None
+        try:
+            return action(self._shared, *args)
+        except (OSError, TimeoutError) as exc:  # filelock's Timeout is a TimeoutError
+            log.debug("pacing: the shared window %s failed (%s); pacing this process alone",
+                      self._shared.path, exc)
+            self._shared = None
+            return None
 
     def _expire(self, now: float) -> None:
         hold = self._hold()
@@ -137,7 +164,9 @@ def limiter_for(
     per_loop = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
     limiter = per_loop.get(endpoint)
     if limiter is None:
-        limiter = per_loop[endpoint] = Limiter(pacing, clock, sleep)
+        shared = shared_window(endpoint, pacing.calls_per_window,
+                               pacing.window_seconds + WINDOW_MARGIN_SECONDS)
+        limiter = per_loop[endpoint] = Limiter(pacing, clock, sleep, shared)
     elif limiter.pacing != pacing:
         log.debug(
             "pacing: %s already paced at %s by another client; keeping it", endpoint, limiter.pacing

@@ -103,9 +103,12 @@ def test_a_slot_is_held_from_sending_until_a_window_after_the_answer(
             await asyncio.gather(*(client.list_types() for _ in range(4)))
 
     run(scenario())
-    spans = sorted(recorder.spans)
-    first_answers = max(end for _, end in spans[:2])
-    assert min(start for start, _ in spans[2:]) >= first_answers + 0.2
+    assert len(recorder.spans) == 4
+    # A call holds its slot from its start until a window after its answer: no call starts
+    # while two others hold theirs.
+    for start, _ in recorder.spans:
+        holding = [(s, e) for s, e in recorder.spans if s <= start < e + 0.2]
+        assert len(holding) <= 2, (start, holding)
 
 
 @pytest.mark.parametrize(
