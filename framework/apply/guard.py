@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from framework import __version__
 from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import RefusedError
+from framework.invocation import again
 from framework.plan.model import Plan
 from framework.plan.pipeline import derive_plan
 from framework.plan.planfile import KEY_VARIABLE
@@ -40,7 +41,8 @@ def check_destructive(plan: Plan) -> None:
     if not allowed:
         fixes.append(
             "review the destructive changes, then make the plan again with "
-            "`activities plan --allow-destructive` (or `activities apply --allow-destructive`)"
+            f"`{again('plan', '--allow-destructive')}` (or "
+            f"`{again('apply', '--allow-destructive')}`)"
         )
     raise RefusedError(
         "refusing to apply: the plan has destructive changes (deletes, replaces or attribute "
@@ -114,7 +116,8 @@ def check_order(plan: Plan, plan_name: str) -> None:
     raise RefusedError(
         f"refusing to apply {plan_name}: its order of calls does not run each of its changes "
         "exactly once; nothing was changed\n"
-        "  fix: make a new plan with `activities plan --out FILE`, review it, and apply that one"
+        f"  fix: make a new plan with `{again('plan', '--out', 'FILE')}`, review it, and apply "
+        "that one"
     )
 
 
@@ -143,7 +146,7 @@ def check_target(plan: Plan, target: Target, plan_name: str) -> None:
         f"refusing to apply {plan_name}: it was made for {where}, but this apply targets {here}; "
         "nothing was changed\n"
         f"  fix: apply it to the instance it was reviewed for ({how}), or make a plan for this "
-        "one with `activities plan`"
+        f"one with `{again('plan')}`"
     )
 
 

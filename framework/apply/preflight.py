@@ -18,6 +18,7 @@ from framework.apply.assumed import assumption_moves
 from framework.apply.journal import JournalState
 from framework.apply.reconcile import at_target, residual
 from framework.errors import StalePlanError
+from framework.invocation import again
 from framework.live import LiveState, LiveType, TypeVersion
 from framework.plan.model import Plan, TypeChange
 from framework.plan.ops import Step
@@ -92,7 +93,7 @@ def check_plan(
             f"{plan_name} is stale: the live instance changed since the plan was made, and is "
             "neither as planned nor as the plan would leave it; nothing was changed\n"
             + "\n".join(lines)
-            + "\n  fix: make a new plan (`activities plan`), review it, and apply that one"
+            + f"\n  fix: make a new plan (`{again('plan')}`), review it, and apply that one"
         )
     return checks
 

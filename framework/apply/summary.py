@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from framework.apply.model import ApplyResult, TypeOutcome
+from framework.invocation import again
 
 _LABELS = {
     "applied": "done",
@@ -42,7 +43,7 @@ def summary_text(result: ApplyResult, rerun: str) -> str:
             f"fix the cause above, then run `{rerun}` again: it resumes from the journal and "
             "skips the finished steps"
             if result.outcome == "failed"
-            else "run `activities plan` to see what differs, and apply a new plan"
+            else f"run `{again('plan')}` to see what differs, and apply a new plan"
         )
         lines.append(f"  fix: {fix}")
     lines.append(f"Calls: {cost}.")

@@ -16,10 +16,17 @@ from framework.apply.model import ApplyResult, Listener
 from framework.apply.progress import JsonProgress, LogProgress, TerminalProgress
 from framework.apply.session import apply_saved, plan_and_apply
 from framework.apply.summary import summary_text
-from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors, target_options
+from framework.commands.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    dir_option,
+    handle_errors,
+    target_options,
+)
 from framework.definitions.loader import load_definitions
-from framework.environment import LOCAL, resolve_target
+from framework.environment import resolve_target
 from framework.errors import ConfigError, RefusedError
+from framework.invocation import again, remember, remember_plan
 from framework.lock.record import record_apply
 from framework.plan.model import Plan
 from framework.plan.planfile import KEY_VARIABLE, load_plan
@@ -66,14 +73,14 @@ def command(
             made_for = plan.provenance.environment
             if env is None and endpoint is None and made_for != "endpoint":
                 env = made_for  # apply where the plan was reviewed for; the guard checks the host
+            remember_plan(plan, env, endpoint)
             target = resolve_target(settings, env, endpoint)
             result = asyncio.run(
                 apply_saved(settings, target, plan, plan_file, listeners=[progress])
             )
-            rerun = f"activities apply {plan_file}" + (
-                f" --endpoint {endpoint}" if endpoint else ""
-            )
+            rerun = again("apply", str(plan_file), directory=False)
         else:
+            remember(env, endpoint, directory)
             directory = directory or settings.definitions_dir
             definitions = load_definitions(directory, settings)
             target = resolve_target(settings, env, endpoint)
@@ -108,9 +115,7 @@ def command(
                     _report(nothing, "", as_json)
                 return EXIT_ERROR if changes else EXIT_OK
             plan, result = confirmed.plan, confirmed.result
-            rerun = f"activities apply {_shown(confirmed.plan_path)}" + (
-                f" -e {target.name}" if target.name not in (LOCAL, "endpoint") else ""
-            )
+            rerun = again("apply", str(_shown(confirmed.plan_path)), directory=False)
     finally:
         if isinstance(progress, TerminalProgress):
             progress.close()

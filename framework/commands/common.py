@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 import click
 
 from framework.errors import ActivitiesError
+from framework.invocation import forget
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -49,6 +50,7 @@ def handle_errors(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> int:
         previous = _catch_sigterm()
+        forget()  # hints name only the options of this command
         try:
             code = func(*args, **kwargs)
         except ActivitiesError as exc:
@@ -65,6 +67,7 @@ def handle_errors(func: F) -> F:
         except Exception as exc:  # noqa: BLE001 - the last line of defence
             code = _report_bug(exc)
         finally:
+            forget()
             if previous is not None:
                 signal.signal(signal.SIGTERM, previous)
         sys.exit(code)

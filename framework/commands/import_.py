@@ -26,6 +26,7 @@ from framework.importer.importer import (
     read_folder,
     refuse_existing,
 )
+from framework.invocation import again, remember
 from framework.settings import Settings, load_settings
 
 
@@ -47,6 +48,7 @@ def command(
 ) -> int:
     """Write definition files for live types: the named ones, or every unmanaged one."""
     settings = load_settings()
+    remember(env, endpoint, directory)
     folder = read_folder(directory or settings.definitions_dir, settings)  # before connecting
     refuse_existing(folder, api_names, force=force)  # named files: refused before connecting
     target = resolve_target(settings, env, endpoint)
@@ -60,12 +62,14 @@ def command(
         click.echo(_line(item))
     count = len(result.imported)
     click.echo(f"Imported {count} type{'' if count == 1 else 's'} into {where}/ with "
-               f"{_calls(result.calls)}; review them with `activities plan`.")
+               f"{_calls(result.calls)}; review them with `{again('plan')}`.")
     if result.problems:
         click.echo(f"Error: the files were written, but the folder no longer validates: "
                    f"{DefinitionError(result.problems)}\n"
                    "  then: fix the problems above (too many types: raise max_types under "
-                   "[tool.activities] in pyproject.toml) and run `activities validate`", err=True)
+                   "[tool.activities] in pyproject.toml) and run "
+                   f"`{again('validate', target=False)}`",
+                   err=True)
         return EXIT_ERROR
     return EXIT_OK
 
@@ -87,10 +91,10 @@ def _calls(count: int) -> str:
 def _line(item: ImportedType) -> str:
     verb = "replaced" if item.replaced else "wrote"
     if item.source == "draft":
-        what = "its draft (never approved; `activities plan` will approve it)"
+        what = f"its draft (never approved; `{again('plan')}` will approve it)"
     elif item.pending_draft:
         what = ("its approved version (its pending draft was not imported; "
-                "`activities plan` shows it)")
+                f"`{again('plan')}` shows it)")
     else:
         what = "its approved version"
     return f"{verb} {item.path}: {item.api_name}, {what}"

@@ -20,6 +20,7 @@ from framework.commands.common import (
 from framework.definitions.loader import load_definitions
 from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect, resolve_target
+from framework.invocation import again, remember
 from framework.plan.model import Plan
 from framework.plan.pipeline import make_plan
 from framework.plan.planfile import KEY_VARIABLE, save_plan, sign
@@ -60,6 +61,7 @@ def command(
 ) -> int:
     """Show what apply would change on the live instance, and why."""
     settings = load_settings()
+    remember(env, endpoint, directory)
     directory = directory or settings.definitions_dir
     definitions = load_definitions(directory, settings)  # definition errors stop us offline
     target = resolve_target(settings, env, endpoint)
@@ -80,11 +82,10 @@ def _saved(plan: Plan, out: Path, endpoint: str | None) -> str:
         return (
             f"Saved the plan to {out}; apply refuses it as it is (destructive changes not "
             "allowed): after review, make it with "
-            f"`activities plan --allow-destructive --out {out}`."
+            f"`{again('plan', '--allow-destructive', '--out', str(out))}`."
         )
     # An ad-hoc endpoint is not recorded in the plan (only its host), so apply needs it again.
-    again = f" --endpoint {endpoint}" if endpoint else ""
-    return f"Saved the plan to {out}; apply it with `activities apply {out}{again}`."
+    return f"Saved the plan to {out}; apply it with `{again('apply', str(out), directory=False)}`."
 
 
 async def _plan(

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from framework.commands.common import EXIT_OK, handle_errors
+from framework.invocation import remember_plan
 from framework.plan.planfile import load_plan
 from framework.plan.render import FORMATS, Format, render, use_color
 
@@ -23,6 +24,7 @@ from framework.plan.render import FORMATS, Format, render, use_color
 def command(plan_file: Path, fmt: Format) -> int:
     """Render a saved plan (refusing one edited after it was made)."""
     plan = load_plan(plan_file)
+    remember_plan(plan)  # hints in it (import an unmanaged type) target where it was made
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
     click.echo(render(plan, fmt, color=color), nl=False)
     return EXIT_OK

@@ -17,6 +17,7 @@ from framework.definitions.model import API_NAME_PATTERN, ActivityType
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, Problem
 from framework.importer.content import definition_text, schema_modeline, updated_text
+from framework.invocation import again
 from framework.live import LiveType, TypeVersion
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings
@@ -82,7 +83,7 @@ def refuse_existing(folder: Folder, api_names: Collection[str], *, force: bool) 
         names = ", ".join(display_path(path) for path in taken)
         raise ActivitiesError(
             f"{names} already exist{'s' if len(taken) == 1 else ''}; nothing was imported\n"
-            "  fix: run `activities plan` to see how the live type differs from the file, or "
+            f"  fix: run `{again('plan')}` to see how the live type differs from the file, or "
             "pass --force to overwrite the file with the live type"
         )
 

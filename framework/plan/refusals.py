@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from framework.definitions.model import DefinitionFile
 from framework.errors import RefusedError
+from framework.invocation import again
 from framework.live import LiveState
 from framework.plan.model import TypeChange
 from framework.plan.rules import MAX_ATTRIBUTES, names_held_after
@@ -109,7 +110,7 @@ def _name_clashes(
         fix = "give each type its own trigger and filter names"
         if unmanaged:
             fix += (f", or change {', '.join(unmanaged)} in Marketo (or import it with "
-                    f"`activities import {' '.join(unmanaged)}` and change its file)")
+                    f"`{again('import', *unmanaged)}` and change its file)")
         problems.append(
             f"{where}: the Smart List name {held[0].value!r} would be held by {who}; Marketo "
             "requires trigger and filter names to be unique across all custom activity types, "

@@ -101,7 +101,8 @@ def test_stale_plan_is_refused_with_what_changed(project: Path, emulator: Any, c
         "and is neither as planned nor as the plan would leave it; nothing was changed\n"
         "  - attendClass: absent when planned; now exists (approved); differs from the plan's "
         "target: name is now 'Attend Lesson' (should be 'AttendClass')\n"
-        "  fix: make a new plan (`activities plan`), review it, and apply that one\n"
+        f"  fix: make a new plan (`activities plan --endpoint {emulator.url}`), review it, and "
+        "apply that one\n"
     )
     assert mutating_calls(emulator) == mutating
 
@@ -165,7 +166,8 @@ def test_destructive_plan_without_allowance_is_refused_before_any_mutating_call(
         "  - buyBook (activities/buyBook.yaml): update: attribute venue is removed; Marketo "
         "removes it from the type's filters and records sent from now on cannot carry it (§3)"
         "\n  fix: review the destructive changes, then make the plan again with "
-        "`activities plan --allow-destructive` (or `activities apply --allow-destructive`)\n"
+        f"`activities plan --allow-destructive --endpoint {emulator.url}` (or "
+        f"`activities apply --allow-destructive --endpoint {emulator.url}`)\n"
     )
     assert mutating_calls(emulator) == mutating
     assert emulator.stats()["total_calls"] == total  # refused before connecting at all
@@ -205,7 +207,7 @@ def test_plan_for_another_instance_is_refused(
         f"(host {host}), but this apply targets environment 'endpoint' (host {other_host}); "
         "nothing was changed\n"
         f"  fix: apply it to the instance it was reviewed for (--endpoint {emulator.url}), or "
-        "make a plan for this one with `activities plan`\n"
+        f"make a plan for this one with `activities plan --endpoint {other.url}`\n"
     )
     assert other.stats()["total_calls"] == 0
 

@@ -31,12 +31,13 @@ async def _create_unmanaged(emulator: Any, trigger: str, *, approve_then_draft: 
             await client.update_type("zed", {"triggerName": trigger})
 
 
-def _stale(plan: str, *lines: str) -> str:
+def _stale(plan: str, *lines: str, endpoint: str) -> str:
     return (
         f"Error: plans/{plan}.json is stale: the live instance changed since the plan was made, "
         "and is neither as planned nor as the plan would leave it; nothing was changed\n"
         + "".join(f"  - {line}\n" for line in lines)
-        + "  fix: make a new plan (`activities plan`), review it, and apply that one\n"
+        + f"  fix: make a new plan (`activities plan --endpoint {endpoint}`), review it, and "
+        "apply that one\n"
     )
 
 
@@ -60,6 +61,7 @@ def test_a_name_the_plan_gives_taken_since_by_an_unmanaged_type_is_stale(
         "claim",
         "triggerName 'Does Shop', which the plan gives to attendClass: free when planned; now "
         "also held by zed (unmanaged)",
+        endpoint=emulator.url,
     )
     assert mutating_calls(emulator) == before
 
@@ -104,6 +106,7 @@ def test_new_types_filling_the_limit_before_the_plans_creates_is_stale(
         "free slots: the instance held 1 custom activity types when planned and the plan adds "
         "up to 2 (max_types 3); 1 type(s) it does not change were added since, so its creates "
         "would fail with Marketo's 1027 (type limit reached)",
+        endpoint=emulator.url,
     )
     assert mutating_calls(emulator) == before
 

@@ -60,11 +60,13 @@ def test_import_all_writes_every_unmanaged_type_and_the_folder_is_clean(
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "wrote activities/edited.yaml: edited, its approved version (its pending draft was not "
-        "imported; `activities plan` shows it)\n"
-        "wrote activities/newDraft.yaml: newDraft, its draft (never approved; `activities plan` "
+        f"imported; `activities plan --endpoint {emulator.url}` shows it)\n"
+        "wrote activities/newDraft.yaml: newDraft, its draft (never approved; "
+        f"`activities plan --endpoint {emulator.url}` "
         "will approve it)\n"
         "wrote activities/stray.yaml: stray, its approved version\n"
-        "Imported 3 types into activities/ with 5 calls; review them with `activities plan`.\n"
+        "Imported 3 types into activities/ with 5 calls; review them with "
+        f"`activities plan --endpoint {emulator.url}`.\n"
     )
     assert result.stderr == ""
     # 1 list, then describes for the unmanaged types only: 2 + 1 + 1; `managed` is not read.
@@ -98,7 +100,8 @@ def test_import_named_reads_and_writes_only_those_types(
     assert result.stdout == (
         "wrote activities/alpha.yaml: alpha, its approved version\n"
         "wrote activities/gamma.yaml: gamma, its approved version\n"
-        "Imported 2 types into activities/ with 3 calls; review them with `activities plan`.\n"
+        "Imported 2 types into activities/ with 3 calls; review them with "
+        f"`activities plan --endpoint {emulator.url}`.\n"
     )
     assert calls_since(emulator, before) == Counter({LIST: 1, DESCRIBE: 2})
     assert files(project) == {"alpha.yaml": expected_file("alpha"),
@@ -158,7 +161,8 @@ def test_an_existing_file_is_refused_before_any_connection_unless_forced(
     assert refused.exit_code == 1
     assert refused.stderr == (
         "Error: activities/alpha.yaml, activities/beta.yaml already exist; nothing was imported\n"
-        "  fix: run `activities plan` to see how the live type differs from the file, or pass "
+        f"  fix: run `activities plan --endpoint {emulator.url}` to see how the live type "
+        "differs from the file, or pass "
         "--force to overwrite the file with the live type\n"
     )
     assert path.read_text() == edited
@@ -204,7 +208,8 @@ def test_exceeding_max_types_writes_the_files_and_reports_the_problem(
     result = run_import(cli, project, emulator)
     assert result.exit_code == 1
     assert result.stdout.endswith(
-        "Imported 3 types into activities/ with 4 calls; review them with `activities plan`.\n")
+        "Imported 3 types into activities/ with 4 calls; review them with "
+        f"`activities plan --endpoint {emulator.url}`.\n")
     assert sorted(files(project)) == ["alpha.yaml", "beta.yaml", "gamma.yaml"]
     assert result.stderr.startswith(
         "Error: the files were written, but the folder no longer validates: 1 problem in the "

@@ -54,7 +54,8 @@ def test_plan_reads_with_one_list_and_only_the_describes_each_status_needs(
         f"Plan for endpoint ({emulator.url.removeprefix('http://')}): 1 to create, 0 to update, "
         "0 to replace, 0 to delete, 1 draft to approve, 1 draft to discard, 1 unchanged."
     )
-    assert "    strayType: run `activities import strayType` to manage it" in result.stdout
+    assert (f"    strayType: run `activities import strayType --endpoint {emulator.url}` to "
+            "manage it") in result.stdout
     assert result.stdout.endswith(
         "Read the live state with 6 calls; applying this plan takes 5 calls.\n"
     )
@@ -205,7 +206,8 @@ def test_saving_a_plan_apply_would_refuse_does_not_invite_applying_it(
     assert result.exit_code == 0, result.output
     assert result.stderr == (
         f"Saved the plan to {out}; apply refuses it as it is (destructive changes not allowed): "
-        f"after review, make it with `activities plan --allow-destructive --out {out}`.\n"
+        "after review, make it with "
+        f"`activities plan --allow-destructive --out {out} --endpoint {emulator.url}`.\n"
     )
 
 

@@ -11,6 +11,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
+from framework.invocation import again
 from framework.plan.model import Plan, Reason, TypeChange
 from framework.plan.order import split_phases
 from framework.plan.planfile import dumps
@@ -32,6 +33,7 @@ _ENV = Environment(
 )
 _ENV.filters["md"] = markdown_text
 _ENV.globals["symbols"] = ACTION_SYMBOLS
+_ENV.globals["again"] = again  # hints repeat the -e/--endpoint/--dir this run was given
 
 
 def use_color(isatty: bool, environ: Mapping[str, str]) -> bool:

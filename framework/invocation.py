@@ -1,0 +1,69 @@
+"""How the user ran this command: the options that a fix hint must repeat to be followed as is.
+
+A hint such as "make a new plan (`activities plan`)" is only right when it targets what the user
+ran against: printed bare after `apply -e production`, it would plan the built-in `local`
+instance and `activities/`. A command records its `-e`, `--endpoint` and `--dir` once, with
+`remember`; every hint that names a command is built with `again`.
+"""
+
+from __future__ import annotations
+
+import shlex
+from contextvars import ContextVar
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from framework.plan.model import Plan
+
+
+@dataclass(frozen=True)
+class Invocation:
+    """The target and folder options of this run, as the user typed them (None: not given)."""
+
+    env: str | None = None
+    endpoint: str | None = None
+    directory: str | None = None
+
+
+_CURRENT: ContextVar[Invocation | None] = ContextVar("invocation", default=None)
+
+
+def remember(
+    env: str | None = None, endpoint: str | None = None, directory: Path | str | None = None
+) -> None:
+    """Record this run's options (the built-in `local` environment needs no `-e`)."""
+    _CURRENT.set(Invocation(
+        env if env != "local" else None, endpoint, str(directory) if directory else None,
+    ))
+
+
+def forget() -> None:
+    """Start a command with no options recorded (several commands may run in one process)."""
+    _CURRENT.set(None)
+
+
+def again(command: str, *arguments: str, directory: bool = True, target: bool = True) -> str:
+    """`activities COMMAND ARGUMENTS...` with this run's `-e`/`--endpoint` and `--dir`.
+
+    `directory=False` for a command that takes no `--dir` (applying a saved plan),
+    `target=False` for one that talks to no instance (validate)."""
+    current = _CURRENT.get() or Invocation()
+    words = ["activities", command, *arguments]
+    if target and current.env:
+        words += ["-e", current.env]
+    if target and current.endpoint:
+        words += ["--endpoint", current.endpoint]
+    if directory and current.directory:
+        words += ["--dir", current.directory]
+    return " ".join(shlex.quote(word) for word in words)
+
+
+def remember_plan(plan: Plan, env: str | None = None, endpoint: str | None = None) -> None:
+    """For showing or applying a saved plan: hints target where it was made, unless told."""
+    made = plan.provenance
+    if env is None and endpoint is None and made.environment not in ("local", "endpoint"):
+        env = made.environment
+    folder = made.definitionsDir if made.definitionsDir != "activities" else None
+    remember(env, endpoint, folder)
