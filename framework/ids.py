@@ -11,6 +11,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from framework.lock.model import Lock
+
 Source = Literal["lock", "instance"]
 
 
@@ -23,6 +25,7 @@ class TypeIds:
     ids: Mapping[str, int | None]
     where: str  # the lock file's path, or the instance's host
     unmanaged: tuple[str, ...] = ()  # live types with no definition file (instance only)
+    note: str = ""  # why the instance was read: the lock file's absence, say
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -32,6 +35,12 @@ class TypeIds:
             "ids": dict(sorted(self.ids.items())),
             "unmanaged": list(self.unmanaged),
         }
+
+
+def ids_from_lock(lock: Lock, where: str) -> TypeIds:
+    """The ids the last apply recorded in an environment's lock file."""
+    ids = {name: lock.type_id(name) for name in sorted(lock.types)}
+    return TypeIds(lock.environment, "lock", ids, where)
 
 
 def ids_from_list(

@@ -4,27 +4,35 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from framework.commands.common import EXIT_OK, dir_option, handle_errors, target_options
-from framework.environment import Target, connect, resolve_target
-from framework.ids import TypeIds, ids_from_list
+from framework.definitions.loader import display_path
+from framework.environment import LOCAL, Target, connect, resolve_target
+from framework.ids import TypeIds, ids_from_list, ids_from_lock
 from framework.settings import Settings, load_settings
 
 
 @click.command("ids")
 @dir_option
 @target_options
+@click.option("--live", is_flag=True, help="Read the instance even when a lock file exists.")
 @click.option("--json", "as_json", is_flag=True, help="Print {environment, source, ids} as JSON.")
 @handle_errors
-def command(directory: Path | None, env: str | None, endpoint: str | None, as_json: bool) -> int:
+def command(
+    directory: Path | None, env: str | None, endpoint: str | None, live: bool, as_json: bool
+) -> int:
     """Print the Marketo id of each type (apiName -> id), for integration code."""
     settings = load_settings()
     directory = directory or settings.definitions_dir
-    target = resolve_target(settings, env, endpoint)
-    ids = asyncio.run(_from_instance(settings, target, directory))
+    ids = None if live or endpoint else _from_lock(settings, env or LOCAL)
+    if ids is None or ids.note:
+        note = ids.note if ids else ""
+        target = resolve_target(settings, env, endpoint)
+        ids = replace(asyncio.run(_from_instance(settings, target, directory)), note=note)
     if as_json:
         click.echo(json.dumps(ids.to_json(), indent=2))
         return EXIT_OK
@@ -40,7 +48,20 @@ def _source_line(ids: TypeIds) -> str:
     count = f"{len(ids.ids)} type{'' if len(ids.ids) == 1 else 's'}"
     if ids.source == "lock":
         return f"Ids of {ids.environment} from its lock file {ids.where} ({count})."
-    return f"Ids of {ids.environment} read from the instance ({ids.where}, {count})."
+    why = f"; {ids.note}" if ids.note else ""
+    return f"Ids of {ids.environment} read from the instance ({ids.where}, {count}){why}."
+
+
+def _from_lock(settings: Settings, env: str) -> TypeIds | None:
+    """The ids in ENV's lock file; one with a note (why not) when it has none to give."""
+    from framework.lock.store import load_lock, lock_path
+
+    if env != LOCAL and env not in settings.environments:
+        return None  # resolve_target says what is wrong with the name
+    read = load_lock(lock_path(settings, env))
+    if read.lock is None:
+        return TypeIds(env, "instance", {}, "", note=read.note)
+    return ids_from_lock(read.lock, display_path(read.path))
 
 
 async def _from_instance(settings: Settings, target: Target, directory: Path) -> TypeIds:

@@ -59,3 +59,55 @@ def test_ids_of_an_unknown_environment_is_one_error(cli: Cli, project: Path) -> 
     result = cli("ids", "-e", "nowhere", cwd=project)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: unknown environment 'nowhere' (known: local)\n")
+
+
+def sandbox_project(project: Path, emulator: Any) -> dict[str, str]:
+    """A `sandbox` environment pointing at the emulator; the variables holding its credentials."""
+    (project / "pyproject.toml").write_text(
+        "[tool.activities]\nmax_types = 10\n\n[tool.activities.environments.sandbox]\n"
+        f'endpoint = "{emulator.url}"\nclient_id_env = "SANDBOX_ID"\n'
+        'client_secret_env = "SANDBOX_SECRET"\n'
+    )
+    return {"SANDBOX_ID": emulator.config.client_id,
+            "SANDBOX_SECRET": emulator.config.client_secret}
+
+
+def test_ids_come_from_the_lock_file_without_a_connection(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    credentials = sandbox_project(project, emulator)
+    for name in ("attendWebinar", "buyCar"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", project / "activities")
+    assert cli("apply", "--yes", "-e", "sandbox", cwd=project, env=credentials).exit_code == 0
+    calls = emulator.stats()["total_calls"]
+
+    result = cli("ids", "-e", "sandbox")  # no credentials needed: nothing is read live
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "attendWebinar  100001\nbuyCar         100002\n"
+    assert result.stderr == (
+        "Ids of sandbox from its lock file activities/.lock/sandbox.json (2 types).\n"
+    )
+    assert emulator.stats()["total_calls"] == calls
+    as_json = json.loads(cli("ids", "-e", "sandbox", "--json").stdout)
+    assert as_json["source"] == "lock"
+    assert as_json["from"] == "activities/.lock/sandbox.json"
+
+
+def test_without_a_lock_file_ids_says_so_and_reads_the_instance(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    credentials = sandbox_project(project, emulator)
+    applied(cli, project, emulator, "buyCar")  # through --endpoint: no sandbox lock
+
+    result = cli("ids", "-e", "sandbox", env=credentials)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "buyCar  100001\n"
+    host = emulator.url.removeprefix("http://")
+    assert result.stderr == (
+        f"Ids of sandbox read from the instance ({host}, 1 type); no lock file at "
+        f"{project / 'activities' / '.lock' / 'sandbox.json'} (no apply has recorded one yet).\n"
+    )
+    live = cli("ids", "-e", "sandbox", "--live", env=credentials)
+    assert live.stderr == f"Ids of sandbox read from the instance ({host}, 1 type).\n"
