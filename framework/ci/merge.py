@@ -41,15 +41,18 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
                         f"```text\n{planned.stderr.strip()}\n```")
         return EXIT_ERROR
     digest = plan_digest(json.loads(files.plan.read_text(encoding="utf-8")))
-    refusal = _refusal(environment, number, reviewed, digest)
+    refusal = _refusal(environment, ctx.sha[:12] or "HEAD", number, reviewed, digest)
     if refusal:
         ctx.add_summary(f"### activities apply `{environment}`: refused\n\n{refusal}\n\n"
                         f"The plan made on main:\n\n{planned.stdout}")
         raise ActivitiesError(refusal)
     applied = run_activities(["apply", str(files.plan), "-e", environment], env)
     outcome = "applied" if applied.code == EXIT_OK else "failed"
-    ctx.add_summary(f"### activities apply `{environment}`: {outcome}\n\n```text\n"
-                    f"{applied.stdout.strip()}\n{applied.stderr.strip()}\n```")
+    # The summary of the apply; its progress lines are in the step's log.
+    shown = applied.stdout.strip()
+    if applied.code != EXIT_OK:
+        shown = f"{shown}\n{applied.stderr.strip()}".strip()
+    ctx.add_summary(f"### activities apply `{environment}`: {outcome}\n\n```text\n{shown}\n```")
     if comment is not None:
         mark = "Applied" if applied.code == EXIT_OK else "Apply failed"
         run = f" in [this run]({ctx.run_url})" if ctx.run_url else ""
@@ -59,12 +62,14 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
 
 
 def _refusal(
-    environment: str, number: int | None, reviewed: dict[str, object] | None, digest: str
+    environment: str, commit: str, number: int | None, reviewed: dict[str, object] | None,
+    digest: str,
 ) -> str:
     """Why the plan made on main may not be applied, or "" when it is the reviewed one."""
     if number is None:
-        return (f"no pull request merged commit for {environment!r}: only plans reviewed on a "
-                "pull request are applied\n  fix: make the change in a pull request")
+        return (f"no pull request merged {commit}, so no plan for {environment!r} was "
+                "reviewed: only reviewed plans are applied\n  fix: make the change in a pull "
+                "request")
     if reviewed is None:
         return (f"pull request #{number} has no plan comment for {environment!r}, so this "
                 "plan was never reviewed\n  fix: open a pull request to review it")

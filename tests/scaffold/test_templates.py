@@ -73,3 +73,18 @@ def test_every_permission_is_explained_by_a_comment() -> None:
                 )
             else:
                 block = False
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("activities-pull-request.yml", "_READ_"), ("activities-drift.yml", "_READ_"),
+     ("activities-apply.yml", "")],
+)
+def test_plans_and_drift_get_only_the_read_only_credentials(name: str, kind: str) -> None:
+    import re
+
+    text = (REPO_WORKFLOWS / name).read_text(encoding="utf-8")
+    secrets = re.findall(r"secrets\[format\('([\w{}]+)'", text)
+    assert secrets, name
+    for secret in secrets:
+        assert ("_READ_" in secret) == bool(kind), f"{name}: {secret}"
