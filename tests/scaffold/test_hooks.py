@@ -15,8 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from framework.cli import COMMANDS
-
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "activities"
 
@@ -112,16 +110,27 @@ def test_validate_and_fmt_fail_on_a_broken_or_unformatted_file(
     assert (repo / "activities" / "buyCar.yaml").read_text() == text  # fmt rewrote it
 
 
-@pytest.mark.skipif("lint" not in COMMANDS, reason="issue 10's lint is not a command yet")
-def test_lint_runs_at_pre_push(tmp_path: Path, hooks_repo: Path, pre_commit_home: str) -> None:
+def test_lint_runs_at_pre_push_against_origin_head(
+    tmp_path: Path, hooks_repo: Path, pre_commit_home: str
+) -> None:
     text = (EXAMPLES / "buyCar.yaml").read_text()
     origin = scratch(tmp_path, ("activities/buyCar.yaml", text))
     repo = tmp_path / "clone"
-    git(tmp_path, "clone", "--quiet", str(origin), str(repo))  # origin/HEAD is main
-    (repo / "activities" / "buyCar.yaml").write_text(text.replace("version: 1", "version: 2")
-                                                     .replace("Buy Car", "Buys A Car"))
-    git(repo, "commit", "--quiet", "-am", "rename")
+    git(tmp_path, "clone", "--quiet", str(origin), str(repo))  # origin/HEAD: its branch
+    definition = repo / "activities" / "buyCar.yaml"
+    definition.write_text(text.replace("from one of our dealerships", "from a dealership"))
+    git(repo, "commit", "--quiet", "-am", "Describe buyCar differently, version unchanged")
 
-    done = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
+    unbumped = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
 
-    assert status(done.stdout)["activities lint"] in ("Passed", "Failed"), done.stdout
+    assert unbumped.returncode == 1
+    assert status(unbumped.stdout) == {"activities lint": "Failed"}
+    assert "buyCar" in unbumped.stdout
+
+    definition.write_text(definition.read_text().replace("version: 1", "version: 2"))
+    git(repo, "commit", "--quiet", "-am", "Bump buyCar")
+
+    bumped = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
+
+    assert bumped.returncode == 0, bumped.stdout
+    assert status(bumped.stdout) == {"activities lint": "Passed"}

@@ -10,8 +10,6 @@ from typing import Any
 
 from workflow_runner import JobResult, Runner
 
-from framework.cli import COMMANDS
-
 REPOSITORY = "acme/marketing"
 TOKEN = "ghs_workflow-test-token"
 RUN_ID = "4242"
@@ -147,12 +145,10 @@ class ScratchRepo:
 
     def runner(self, workflow: str, env: dict[str, str], expressions: dict[str, str],
                secrets: dict[str, str] | None = None) -> Runner:
-        # lint is issue 10's; until it is a command, the lint step is reported as skipped.
-        unavailable = () if "lint" in COMMANDS else ("activities lint",)
         return Runner(
             self.work / ".github" / "workflows" / workflow, self.work, env,
             {"github.token": TOKEN, "github.repository": REPOSITORY, **expressions},
-            [self.bin], self.secrets if secrets is None else secrets, unavailable,
+            [self.bin], self.secrets if secrets is None else secrets,
         )
 
     def pull_request(

@@ -66,7 +66,6 @@ class Runner:
         expressions: dict[str, str],
         path_prefix: list[Path],
         secrets: dict[str, str] | None = None,
-        unavailable: tuple[str, ...] = (),
     ) -> None:
         self.workflow = load_workflow(workflow)
         self.workspace = workspace
@@ -74,7 +73,6 @@ class Runner:
         self.expressions = expressions
         # GitHub's secret names are not case-sensitive; a missing secret is an empty string.
         self.secrets = {k.upper(): v for k, v in (secrets or {}).items()}
-        self.unavailable = unavailable  # `run:` prefixes of commands this tool has not yet
         self.path = os.pathsep.join(
             [*map(str, path_prefix), str(Path(sys.executable).parent), os.environ["PATH"]]
         )
@@ -108,9 +106,6 @@ class Runner:
                 continue
             if name == INSTALL:
                 result.steps.append(StepResult(name, None, "already installed"))
-                continue
-            if step["run"].startswith(self.unavailable):
-                result.steps.append(StepResult(name, None, "skipped: not a command yet"))
                 continue
             code = self._run(step, job, resolve, result, scratch / f"{job_id}-{number}")
             result.steps.append(StepResult(name, code))
