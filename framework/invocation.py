@@ -8,7 +8,6 @@ instance and `activities/`. A command records its `-e`, `--endpoint` and `--dir`
 
 from __future__ import annotations
 
-import shlex
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,6 +48,8 @@ def again(command: str, *arguments: str, directory: bool = True, target: bool = 
 
     `directory=False` for a command that takes no `--dir` (applying a saved plan),
     `target=False` for one that talks to no instance (validate)."""
+    import shlex  # only a hint needs it; every command's start-up imports this module
+
     current = _CURRENT.get() or Invocation()
     words = ["activities", command, *arguments]
     if target and current.env:
