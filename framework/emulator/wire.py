@@ -38,7 +38,8 @@ class WireLimits:
     """How long and how many: what a client may hold of the server.
 
     An idle keep-alive connection is closed after `idle_seconds` without a request; a request
-    whose head and body have not all arrived `read_seconds` after its first byte gets 408;
+    whose head and body have not all arrived `read_seconds` after its first byte gets 408, and
+    a client that leaves answers unread for `read_seconds` is disconnected;
     past `max_connections` open connections, a new one gets 503 and is closed.
     """
 
@@ -283,7 +284,11 @@ class Connection:
         data = head_bytes(reply, keep_alive)
         # A HEAD answer has the headers of the GET answer and no body.
         self.writer.write(data + reply.body if with_body else data)
-        await self.writer.drain()
+        if self.writer.transport.get_write_buffer_size():
+            # The client reads slower than it asks: it has read_seconds to catch up, then the
+            # connection is closed (TimeoutError), so that it cannot hold it forever.
+            async with asyncio.timeout(self.limits.read_seconds):
+                await self.writer.drain()
 
 
 def head_bytes(reply: Reply, keep_alive: bool) -> bytes:

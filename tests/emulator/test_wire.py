@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 
 import httpx
@@ -166,8 +168,10 @@ def test_connections_past_the_cap_get_a_503_that_says_why(api_factory: Callable[
 
 
 def test_unknown_paths_share_one_counter_and_stats_stay_small(api: Api) -> None:
-    for number in range(1_100):
-        api.get(f"/rest/v1/nothing/{number}/{'p' * 2_000}.json")
+    requests = b"".join(
+        f"GET /rest/v1/nothing/{number}/{'p' * 2_000}.json HTTP/1.1\r\nHost: x\r\n"
+        f"Authorization: Bearer {api.token}\r\n\r\n".encode() for number in range(1_100))
+    assert len(exchange(api, requests, answers=1_100)) == 1_100  # pipelined: one round trip
     api.http.post("/rest/v1/activities/external/types.json", headers=api.auth)  # 605
     stats = api.http.get("/_emulator/stats")
     assert stats.json()["calls_by_endpoint"] == {"(no such endpoint)": 1_101}
@@ -206,3 +210,24 @@ def test_out_of_descriptors_is_one_warning_and_serving_resumes() -> None:
         _, err = process.communicate("", timeout=20)
     assert "Traceback" not in err, err
     assert err.count("out of file descriptors") == 1, err
+
+
+def test_a_client_that_never_reads_its_answers_is_disconnected(
+    api_factory: Callable[..., Api],
+) -> None:
+    api = api_factory(limits=WireLimits(read_seconds=0.05))
+    api.http.close()
+    for number in range(1_000):  # fill the call log: each stats answer is about 20 KB
+        api.running.server.emulator.stats.call_log.append(f"GET /{number}")
+    http = api.running.server._http
+    assert http is not None
+    stats = b"GET /_emulator/stats HTTP/1.1\r\nHost: x\r\n\r\n"
+    with connect(api) as greedy:
+        greedy.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        with contextlib.suppress(OSError):  # the server may close while we still send
+            greedy.sendall(stats * 2_000)  # 40 MB of answers, never read
+        for _ in range(2_000):  # the server gives up within read_seconds of a full buffer
+            if not http.connections:
+                break
+            time.sleep(0.005)
+        assert not http.connections
