@@ -5,16 +5,19 @@ runs, so a killed or failed apply can be resumed: the lines of the same plan (by
 which steps finished. Every line is flushed and fsynced before the call it announces is sent.
 It holds apiNames, ops, attribute names and outcomes; never a credential or a token.
 
-An exclusive lock on the journal serialises two applies of the same plan on one machine: the
-second waits, then finds the plan applied.
+An exclusive lock (the operating system's, through filelock, so it works on Windows too and
+goes with a crashed holder; its file is in the temporary folder) serialises two applies of the
+same plan on one machine: the second waits, then finds the plan applied.
 """
 
 from __future__ import annotations
 
 import asyncio
-import fcntl
+import hashlib
 import json
 import os
+import tempfile
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,6 +31,13 @@ from framework.errors import PlanError
 def journal_path(plan_path: Path) -> Path:
     """`plans/x.json` -> `plans/x.journal.jsonl`."""
     return plan_path.with_name(f"{plan_path.stem}.journal.jsonl")
+
+
+def lock_path(journal: Path) -> Path:
+    """The journal's lock file, in the temporary folder (never in plans/, which is reviewed
+    and committed), named by the journal's absolute path: one lock per journal per machine."""
+    digest = hashlib.sha256(str(journal.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / "activities-locks" / f"{journal.name}-{digest}.lock"
 
 
 def utc_now() -> datetime:
@@ -79,6 +89,50 @@ def read_journal(path: Path, checksum: str) -> JournalState:
     return state
 
 
+class _HeldLock:
+    """The operating system's lock on a file (filelock: flock on POSIX, LockFileEx on
+    Windows), taken and released by one thread of its own, so that waiting for it never
+    blocks the event loop and two journals of one process exclude each other."""
+
+    def __init__(self, path: Path) -> None:
+        self._path = path
+        self._taken = threading.Event()
+        self._release = threading.Event()
+        self._failure: BaseException | None = None
+        self._thread = threading.Thread(target=self._hold, name=f"lock {path.name}", daemon=True)
+
+    def _hold(self) -> None:
+        from filelock import FileLock  # imported here: only apply takes the lock
+
+        lock = FileLock(self._path)
+        try:
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            lock.acquire()
+        except BaseException as exc:  # handed to the waiting task, which raises it
+            self._failure = exc
+            self._taken.set()
+            return
+        self._taken.set()
+        self._release.wait()
+        lock.release()
+
+    async def acquire(self) -> None:
+        self._thread.start()
+        await asyncio.to_thread(self._taken.wait)
+        if self._failure is not None:
+            raise PlanError(
+                f"{self._path}: cannot take the apply journal's lock: {self._failure}\n"
+                "  fix: make the plans/ folder writable"
+            ) from self._failure
+
+    def release(self) -> None:
+        """Release the lock; when it was never taken (the wait was cancelled), the thread lets
+        it go as soon as it gets it."""
+        self._release.set()
+        if self._taken.is_set() and self._thread.is_alive():
+            self._thread.join()
+
+
 class Journal:
     """An open journal for one run of one plan; also a Listener of apply events."""
 
@@ -87,6 +141,7 @@ class Journal:
         self.checksum = checksum
         self._now = now
         self._file: IO[str] | None = None
+        self._lock: _HeldLock | None = None
 
     async def open(self) -> Journal:
         """Open for appending and take the plan's lock, waiting for another apply to finish."""
@@ -98,15 +153,21 @@ class Journal:
                 f"{self.path}: cannot open the apply journal: {exc}\n"
                 "  fix: make the plans/ folder writable"
             ) from exc
-        # flock blocks; a worker thread keeps the event loop (and its other tasks) running.
-        await asyncio.to_thread(fcntl.flock, self._file.fileno(), fcntl.LOCK_EX)
+        self._lock = _HeldLock(lock_path(self.path))
+        try:
+            await self._lock.acquire()
+        except BaseException:
+            self.close()
+            raise
         return self
 
     def close(self) -> None:
         if self._file is not None:
-            fcntl.flock(self._file.fileno(), fcntl.LOCK_UN)
             self._file.close()
             self._file = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     async def __aenter__(self) -> Journal:
         return await self.open()

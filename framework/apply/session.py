@@ -6,6 +6,7 @@ hold the journal's lock for the whole apply, and leave the plan and its journal 
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -53,9 +54,17 @@ async def apply_saved(
         )
 
 
-def interactive_plan_path(root: Path, now: datetime) -> Path:
-    """`plans/apply-20261128T123000Z.json`: where an interactive apply saves its plan."""
-    return root / PLANS_DIR / f"apply-{now.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}.json"
+def interactive_plan_path(
+    root: Path, now: datetime, token: Callable[[], str] = lambda: secrets.token_hex(3)
+) -> Path:
+    """`plans/apply-20261128T123000.123456Z-3f9a0c.json`: where an interactive apply saves its
+    plan (and, beside it, its journal). Microseconds and a random suffix keep two applies
+    started at once from ever sharing a name; an existing file is never reused."""
+    stamp = now.astimezone(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    while True:
+        path = root / PLANS_DIR / f"apply-{stamp}-{token()}.json"
+        if not path.exists() and not journal_path(path).exists():
+            return path
 
 
 async def plan_and_apply(

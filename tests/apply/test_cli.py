@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -264,7 +265,7 @@ def test_interactive_apply_with_yes_saves_plan_and_journal(
     saved = sorted(p.name for p in (project / "plans").iterdir())
     assert len(saved) == 2
     plan_name, journal_name = sorted(saved, key=len)
-    assert plan_name.startswith("apply-") and plan_name.endswith("Z.json")
+    assert re.fullmatch(r"apply-\d{8}T\d{6}\.\d{6}Z-[0-9a-f]{6}\.json", plan_name)
     assert journal_name == plan_name.replace(".json", ".journal.jsonl")
     assert applied.stdout.startswith("Plan for endpoint")
     assert applied.stdout.endswith(f"Journal: plans/{journal_name}\n")

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import subprocess
+import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from framework.apply.guard import check_target
-from framework.apply.journal import journal_path, read_journal
+from framework.apply.journal import Journal, journal_path, lock_path, read_journal
+from framework.apply.session import interactive_plan_path
 from framework.environment import Target
 from framework.errors import RefusedError
 from framework.plan.model import Plan, Provenance
@@ -111,3 +116,51 @@ def test_local_plan_is_refused_elsewhere() -> None:
         "refusing to apply plans/x.json: it was made for environment 'local', but this apply "
         "targets environment 'prod' (host a.mktorest.com)"
     )
+
+
+def test_the_journal_needs_no_posix_only_module() -> None:
+    # fcntl does not exist on Windows: the journal's lock comes from filelock, when it is taken.
+    code = (
+        "import sys; sys.modules['fcntl'] = None\n"
+        "import framework.apply.journal\n"
+        "print('imported')"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    # (filelock itself may warn there that it falls back to a soft lock.)
+    assert (done.returncode, done.stdout) == (0, "imported\n"), done.stderr
+
+
+def test_two_journals_of_one_plan_take_turns(tmp_path: Path) -> None:
+    path = tmp_path / "plans" / "x.journal.jsonl"
+
+    async def both() -> list[str]:
+        order: list[str] = []
+
+        async def one(name: str, hold: float) -> None:
+            async with Journal(path, "p1") as journal:
+                order.append(f"{name} in")
+                journal.write({"event": "begin", "who": name})
+                await asyncio.sleep(hold)
+                order.append(f"{name} out")
+
+        await asyncio.gather(one("first", 0.2), one("second", 0))
+        return order
+
+    assert asyncio.run(both()) == ["first in", "first out", "second in", "second out"]
+    # The lock file stays out of plans/, which is reviewed and committed.
+    assert sorted(p.name for p in path.parent.iterdir()) == ["x.journal.jsonl"]
+    assert lock_path(path).name.startswith("x.journal.jsonl-")
+    assert lock_path(path) != lock_path(tmp_path / "other" / "x.journal.jsonl")
+
+
+def test_interactive_plan_names_never_collide(tmp_path: Path) -> None:
+    now = datetime(2026, 11, 28, 12, 30, 0, 123456, tzinfo=UTC)
+    tokens = iter(["aaaaaa", "aaaaaa", "bbbbbb"])
+    first = interactive_plan_path(tmp_path, now, lambda: next(tokens))
+    assert first == tmp_path / "plans" / "apply-20261128T123000.123456Z-aaaaaa.json"
+    first.parent.mkdir()
+    first.write_text("{}")
+    # The same instant and the same random suffix: the name is taken, so another is drawn.
+    second = interactive_plan_path(tmp_path, now, lambda: next(tokens))
+    assert second == tmp_path / "plans" / "apply-20261128T123000.123456Z-bbbbbb.json"
+    assert interactive_plan_path(tmp_path, now) != interactive_plan_path(tmp_path, now)
