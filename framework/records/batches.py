@@ -24,22 +24,12 @@ NUMBER = 32  # the longest int, float or boolean as JSON text
 
 
 def text_bound(text: str) -> int:
-    """Bytes `json.dumps` may write for a string: exact for printable ASCII; else each
-    character may become a 12-byte surrogate-pair escape."""
+    """Bytes `json.dumps` may write for a string: at most 2 a character for printable ASCII
+    (a quote or backslash is escaped); else a character may become a 12-byte surrogate pair
+    escape."""
     if text.isascii() and text.isprintable():
-        return len(text) + text.count('"') + text.count("\\") + 2
-    return len(text) * 12 + 2
-
-
-def record_bound(record: dict[str, Any]) -> int:
-    """An upper bound of a checked record's size as JSON (see the module docstring)."""
-    size = RECORD_OVERHEAD + len(record["activityDate"]) + text_bound(
-        record["primaryAttributeValue"])
-    for attribute in record["attributes"]:
-        value = attribute["value"]
-        size += ATTRIBUTE_OVERHEAD + len(attribute["apiName"]) + (
-            text_bound(value) if value.__class__ is str else NUMBER)
-    return size
+        return 2 * len(text) + 2
+    return 12 * len(text) + 2
 
 
 @dataclass
@@ -68,9 +58,9 @@ class Batcher:
         self._open = self._new()
         self._bytes = 0
 
-    def add(self, line: int, record: dict[str, Any]) -> Batch | None:
-        """Add one record; returns the batch it closed when it did not fit, else None."""
-        size = record_bound(record)
+    def add(self, line: int, record: dict[str, Any], size: int) -> Batch | None:
+        """Add one record of at most `size` bytes as JSON; returns the batch it closed when the
+        record did not fit, else None."""
         closed = None
         if self._open.lines and (len(self._open.lines) >= self.max_records
                                  or self._bytes + size > self.max_bytes):

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework.definitions.model import ActivityType
+from framework.records.batches import ATTRIBUTE_OVERHEAD, NUMBER, RECORD_OVERHEAD, text_bound
 from framework.records.values import (
     CHECKS,
     MAX_LEAD_ID,
@@ -76,6 +77,11 @@ class RecordSchema:
 
     def check(self, raw: Any) -> dict[str, Any]:
         """The record to send, or InvalidRecord with every problem found."""
+        return self.check_sized(raw)[0]
+
+    def check_sized(self, raw: Any) -> tuple[dict[str, Any], int]:
+        """The record to send and an upper bound of its size as JSON (framework.records.batches
+        says why); InvalidRecord with every problem found."""
         if raw.__class__ is not dict:
             raise InvalidRecord(["the record is not a JSON object"])
         reasons: list[str] = []
@@ -89,21 +95,23 @@ class RecordSchema:
         when = _field(raw, "activityDate", check_datetime, reasons)
         primary = _field(raw, "primaryAttributeValue", self._primary_check, reasons)
         given = raw.get("attributes")
-        attributes = self._attributes(given, reasons) if given else []
+        attributes, size = self._attributes(given, reasons) if given else ([], 0)
         if reasons:
             raise InvalidRecord(reasons)
         if primary.__class__ is not str:
             primary = _as_text(primary)
+        size += RECORD_OVERHEAD + len(when) + text_bound(primary)
         return {"leadId": lead, "activityDate": when, "primaryAttributeValue": primary,
-                "attributes": attributes}
+                "attributes": attributes}, size
 
-    def _attributes(self, given: Any, reasons: list[str]) -> list[dict[str, Any]]:
+    def _attributes(self, given: Any, reasons: list[str]) -> tuple[list[dict[str, Any]], int]:
         if given.__class__ is not dict:
             reasons.append("attributes: not an object of apiName: value")
-            return []
+            return [], 0
         sent: list[dict[str, Any]] = []
         checks = self._checks
         text = 0
+        size = 0
         for api_name, value in given.items():
             check = checks.get(api_name)
             if check is None:
@@ -119,14 +127,19 @@ class RecordSchema:
                 continue
             if value.__class__ is str:
                 text += len(value)
+                size += text_bound(value)
+            else:
+                size += NUMBER
+            size += ATTRIBUTE_OVERHEAD + len(api_name)
             sent.append({"apiName": api_name, "value": value})
         # A cheap upper bound first (6 bytes a character at worst, as a \u escape).
         limit = self.max_attribute_bytes
         if text * 6 + len(sent) * (MAX_NAME + 48) > limit:
-            size = len(json.dumps(sent, ensure_ascii=False, separators=(",", ":")).encode())
-            if size > limit:
-                reasons.append(f"attributes: {size} bytes as JSON, over Marketo's {limit} (1049)")
-        return sent
+            exact = len(json.dumps(sent, ensure_ascii=False, separators=(",", ":")).encode())
+            if exact > limit:
+                reasons.append(f"attributes: {exact} bytes as JSON, over Marketo's {limit} "
+                               "(1049)")
+        return sent, size
 
     def _unknown(self, api_name: str) -> str:
         lowered = {name.lower(): name for name in self.attributes}

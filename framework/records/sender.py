@@ -163,7 +163,7 @@ class _Run:
         for pending in state.pending:
             lines = [n for n in pending.lines if n in records]
             try:
-                found = await self._stored([records[n] for n in lines], pending.since)
+                found = await self._stored([records[n] for n in lines], pending.sent_at)
             except MarketoError as exc:
                 self._stop = (f"could not read back batch {pending.batch} of an earlier run: "
                               f"{exc}")
@@ -212,13 +212,13 @@ class _Run:
                 self._reject(line.number, "invalid", [line.unreadable])
                 continue
             try:
-                record = self.schema.check(line.raw)
+                record, size = self.schema.check_sized(line.raw)
             except InvalidRecord as bad:
                 self._reject(line.number, "invalid", bad.reasons)
                 continue
             if line.number in settled:
                 continue
-            closed = batcher.add(line.number, record)
+            closed = batcher.add(line.number, record, size)
             if closed is not None:
                 await queue.put(closed)
                 await asyncio.sleep(0)  # let the workers send while the file is read
@@ -239,18 +239,17 @@ class _Run:
 
     async def _send(self, batch: Batch, writer: JournalWriter, batcher: Batcher,
                     resends: int) -> None:
-        sent_at = self.wall()
-        since = read_since(sent_at, batch.records)
+        sent_at = round(self.wall(), 3)
         await writer.write({"event": "sent", "batch": batch.id, "lines": batch.lines,
                             "span": list(batch.span) if batch.span else None,
-                            "since": since})
+                            "sentAt": sent_at})
         self.report.batches += 1
         body = [{**record, "activityTypeId": self.type_id} for record in batch.records]
         try:
             answers = await self.client.add_record_batch(body)
         except (ResponseLostError, MarketoError) as exc:
             if isinstance(exc, ResponseLostError) or exc.may_have_happened:
-                await self._reconcile(batch, since, writer, batcher, resends)
+                await self._reconcile(batch, sent_at, writer, batcher, resends)
                 return
             await writer.write({"event": "failed", "batch": batch.id, "error": str(exc)})
             self.report.not_sent += len(batch.lines)
@@ -258,7 +257,7 @@ class _Run:
             return
         if len(answers) != len(batch.lines):
             # Not an answer we can map to records: find out what was stored.
-            await self._reconcile(batch, since, writer, batcher, resends)
+            await self._reconcile(batch, sent_at, writer, batcher, resends)
             return
         await self._record_answers(batch, answers, writer)
 
@@ -279,11 +278,11 @@ class _Run:
         self.listener("batch", {"batch": batch.id, "added": added,
                                 "skipped": [{"line": n, "reasons": r} for n, r in skipped]})
 
-    async def _reconcile(self, batch: Batch, since: str, writer: JournalWriter,
+    async def _reconcile(self, batch: Batch, sent_at: float, writer: JournalWriter,
                          batcher: Batcher, resends: int) -> None:
         self.report.read_back += 1
         try:
-            found = await self._stored(batch.records, since)
+            found = await self._stored(batch.records, sent_at)
         except MarketoError as exc:
             self.report.not_sent += len(batch.lines)
             self._stop = self._stop or (
@@ -308,13 +307,15 @@ class _Run:
         again = batcher.resend([n for n, _ in missing], [r for _, r in missing])
         await self._send(again, writer, batcher, resends + 1)
 
-    async def _stored(self, records: list[dict[str, Any]], since: str) -> list[bool]:
+    async def _stored(self, records: list[dict[str, Any]], sent_at: float) -> list[bool]:
+        """Whether each record is stored, read back from before `sent_at` (see readback)."""
         if not records:
             return []
         async with self._shape_lock:
             if self._shape is None:
                 described = await self.client.describe_type(self.schema.api_name)
                 self._shape = LiveShape.from_describe(described)
+        since = read_since(sent_at, records)
         return await stored(self.client, self.type_id, self._shape, records, since)
 
     def _reject(self, line: int, outcome: str, reasons: list[Any]) -> None:

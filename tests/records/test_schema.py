@@ -87,25 +87,25 @@ def test_a_non_string_primary_is_sent_as_text() -> None:
 @pytest.mark.parametrize("value", ["plain", 'quote " and \\ back', "tab\there", "line\nbreak",
                                    "Café", "emoji 😀", "\x01", ""])
 def test_the_batch_size_bound_is_never_below_what_json_writes(value: str) -> None:
-    from framework.records.batches import record_bound
-
-    sent = SCHEMA.check(record(stringValue=value or None, textValue=value * 50 or None,
-                               integerValue=-2**31, floatValue=-1.2345678901234567e-300))
-    sent = {**sent, "primaryAttributeValue": value or "x"}
+    given = {**record(stringValue=value or None, textValue=value * 50 or None,
+                      integerValue=-2**31, floatValue=-1.2345678901234567e-300),
+             "primaryAttributeValue": value or "x"}
+    sent, bound = SCHEMA.check_sized(given)
     written = json.dumps({**sent, "activityTypeId": 2**31 - 1})
-    assert len(written.encode()) <= record_bound(sent)
+    assert len(written.encode()) <= bound
 
 
 def test_batches_close_at_300_records_or_the_byte_limit() -> None:
     from framework.records.batches import Batcher
 
     batcher = Batcher(run=1, max_bytes=10_000)
-    closed = [batcher.add(n, SCHEMA.check(record(n, textValue="x" * 1000)))
+    closed = [batcher.add(n, *SCHEMA.check_sized(record(n, textValue="x" * 1000)))
               for n in range(1, 30)]
     sizes = [len(b.lines) for b in closed if b is not None]
     assert sizes and all(size < 10 for size in sizes)
     big = Batcher(run=1)
-    done = [b for n in range(1, 702) if (b := big.add(n, SCHEMA.check(record(n)))) is not None]
+    done = [b for n in range(1, 702)
+            if (b := big.add(n, *SCHEMA.check_sized(record(n)))) is not None]
     last = big.flush(701)
     assert [len(b.lines) for b in done] == [300, 300] and last is not None
     assert [b.span for b in [*done, last]] == [(1, 300), (301, 600), (601, 701)]

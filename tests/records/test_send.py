@@ -171,7 +171,7 @@ def test_a_pending_batch_of_a_killed_run_is_read_back_before_anything_is_sent(
     journal.write_text(
         json.dumps({"event": "run", "run": 1, "sha256": fingerprint(path)}) + "\n"
         + json.dumps({"event": "sent", "batch": "1.1", "lines": list(range(1, 301)),
-                      "span": [1, 300], "since": "2020-01-01T00:00:00Z"}) + "\n")
+                      "span": [1, 300], "sentAt": 1_600_000_000.0}) + "\n")
     report = send(emulator, path, type_id)
     assert (report.read_back, report.found, report.added, report.batches) == (1, 300, 300, 1)
     assert Counter(stored_keys(emulator.url)) == Counter(file_keys(records))
