@@ -8,6 +8,7 @@ import click
 
 from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
 from framework.definitions.formatting import format_directory
+from framework.definitions.loader import display_path
 from framework.settings import load_settings
 
 
@@ -23,7 +24,11 @@ def _files(count: int) -> str:
 def command(check: bool, directory: Path | None) -> int:
     """Rewrite definition files in canonical key order and indentation, comments kept."""
     settings = load_settings()
-    result = format_directory(directory or settings.definitions_dir, write=not check)
+    folder = directory or settings.definitions_dir
+    result = format_directory(folder, write=not check)
+    if not (result.changed or result.unchanged or result.refused):
+        click.echo(f"0 files: {display_path(folder)} holds no *.yaml or *.yml file")
+        return EXIT_OK
     for path in result.changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     for problem in result.refused:

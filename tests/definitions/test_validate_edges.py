@@ -66,3 +66,15 @@ def test_upper_case_names_and_broken_links_are_counted_and_reported(
         "  fix: rename it to sellCar.yml\n"
         "2 problems in 2 files (3 definition files checked)\n"
     ))
+
+
+def test_fmt_says_an_empty_folder_is_empty(
+    write_files: Writer, cli: Callable[..., Result]
+) -> None:
+    write_files({"notes.txt": "hello\n"})
+
+    result = cli("fmt", "--check")
+
+    assert (result.exit_code, result.stdout) == (
+        0, "0 files: activities holds no *.yaml or *.yml file\n"
+    )
