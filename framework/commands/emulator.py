@@ -10,6 +10,7 @@ from framework.commands.common import EXIT_OK, handle_errors
 from framework.emulator.config import EmulatorConfig
 from framework.emulator.foreground import serve_until_signalled
 from framework.emulator.server import EmulatorServer
+from framework.emulator.store import locked_state
 from framework.environment import is_loopback
 
 
@@ -86,7 +87,12 @@ def command(host: str, port: int, state_file: Path | None, client_id: str, clien
             click.echo(f"Warning: listening on {host} over plain http", err=True)
         click.echo("Serving the Marketo emulator; stop with Ctrl+C.", err=True)
 
-    serve_until_signalled(EmulatorServer(config, host, port), ready)
+    if state_file is None:
+        serve_until_signalled(EmulatorServer(config, host, port), ready)
+    else:
+        # One process per state file: a second one would overwrite the first one's changes.
+        with locked_state(state_file, 0, lambda lock: None):
+            serve_until_signalled(EmulatorServer(config, host, port), ready)
     where = f"; state saved to {state_file}" if state_file else ""
     click.echo(f"Stopped{where}.", err=True)
     return EXIT_OK

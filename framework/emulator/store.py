@@ -87,9 +87,10 @@ def locked_state(
         try:
             lock.acquire(timeout=wait_seconds)
         except Timeout as exc:
+            waited = f", which did not finish within {wait_seconds:g} s" if wait_seconds else ""
             raise ConfigError(
-                f"the instance state {path} is in use by another process, which did not finish "
-                f"within {wait_seconds:g} s (it holds {where})\n"
+                f"the instance state {path} is in use by another process{waited} (it holds "
+                f"{where})\n"
                 "  fix: wait for the other activities command (or emulator) to end, then run "
                 "this one again; the lock goes with that process, even if it crashes"
             ) from exc

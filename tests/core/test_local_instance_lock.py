@@ -121,8 +121,8 @@ def test_a_second_command_refuses_clearly_when_the_wait_runs_out(
     state = project / ".activities" / LOCAL_STATE_FILE
     assert (planned.exit_code, planned.stdout) == (1, "")
     assert planned.stderr.endswith(
-        f"Error: the instance state {state} is in use by another process, which did not finish "
-        f"within 0 s (it holds {state}.lock)\n"
+        f"Error: the instance state {state} is in use by another process (it holds "
+        f"{state}.lock)\n"
         "  fix: wait for the other activities command (or emulator) to end, then run this one "
         "again; the lock goes with that process, even if it crashes\n"
     )
