@@ -24,7 +24,8 @@ from framework.plan.ops import (
     UpdateTypeOp,
 )
 
-# Errors that a call which already happened would also cause, by op (emulator's §7 choices).
+# Errors that a call which already happened would also cause, by op (Marketo does not
+# document them; framework/emulator/BEHAVIOUR.md states the emulator's choices).
 ALREADY_DONE_CODES: dict[str, frozenset[str]] = {
     "create_type": frozenset({"1017"}),
     "create_attributes": frozenset({"1017"}),

@@ -1,4 +1,6 @@
-"""Access tokens from Marketo's identity service (client credentials, §5).
+"""Access tokens from Marketo's identity service (client credentials).
+
+Source: https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication
 
 A token is refreshed before it expires (with a margin) and whenever Marketo rejects it
 (601/602), whatever the local clock says. Refreshes are single-flight: when many tasks see 602

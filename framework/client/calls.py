@@ -2,7 +2,7 @@
 
 Whether a failed attempt may be retried depends on whether the request could have been
 executed. A connect error means it was never sent; a 6xx answer means Marketo executed
-nothing (§1). A lost answer (read timeout, connection closed after sending) on a mutating call
+nothing. A lost answer (read timeout, connection closed after sending) on a mutating call
 may hide a success, so the client raises ResponseLostError instead of repeating it; a
 gateway error (502/503/504) or 713 is retried, but if a mutating call then fails, its error
 says `may_have_happened` so that apply reconciles ("already exists" after a 502 is checked).

@@ -1,4 +1,4 @@
-"""Marketo's response envelope (§1): HTTP 200 with `success`, `result`, `errors`, `requestId`.
+"""Marketo's response envelope: HTTP 200 with `success`, `result`, `errors`, `requestId`.
 
 An answer is read whole only up to MAX_ANSWER_BYTES, parsed without trusting its depth, and
 every text taken from it is redacted and cut short: a hostile, huge or malformed answer is a

@@ -115,7 +115,7 @@ class MarketoClient:
             raise ReadOnlyError(call.op.endpoint)
         return await self._runner.run(call)
 
-    # Endpoints 1-12 of custom-activities-api.md §2, in order.
+    # The twelve endpoints, in the order of Adobe's Activities guide.
 
     async def list_types(self) -> list[dict[str, Any]]:
         """Every custom activity type, draft-only ones included (endpoint 1)."""

@@ -1,11 +1,11 @@
-"""The Marketo endpoints the client calls (custom-activities-api.md §2), one value each."""
+"""The Marketo endpoints the client calls, one value each."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import quote
 
-# Marketo's documented timeouts are 30 s per call and 90 s for Add Custom Activities (§1):
+# Marketo's documented timeouts are 30 s per call and 90 s for Add Custom Activities:
 # that call gets three times the client's timeout.
 ADD_ACTIVITIES_TIMEOUT_FACTOR = 3.0
 MAX_RECORDS_PER_CALL = 300

@@ -1,6 +1,6 @@
 """Which failures are worth another attempt, and how long to wait before it.
 
-Marketo says a 6xx error means nothing was executed (§1), so 604/606/608/611/615 are safe to
+Marketo says a 6xx error means nothing was executed, so 604/606/608/611/615 are safe to
 retry on any call; 502 and 713 come from the gateway or the backend and are retried too, but
 on a mutating call they leave the outcome uncertain (see calls.py).
 """

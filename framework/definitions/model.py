@@ -13,12 +13,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 # Marketo: apiName is alphanumeric with at least one letter, at most 255 characters
-# (custom-activities-api.md §4, source ACT/SPEC).
+# (Adobe's Activities guide and its Swagger spec):
+# https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
 API_NAME_PATTERN = r"^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$"
 MAX_API_NAME_LENGTH = 255
-# Marketo: 0 to 20 secondary attributes, the primary not counted (§4, ACT/ERR code 1028).
+# Marketo: 0 to 20 secondary attributes, the primary not counted (error 1028).
 MAX_ATTRIBUTES = 20
-# Marketo: 10 custom activity types per subscription by default (§4, ACT/ERR code 1027).
+# Marketo: 10 custom activity types per subscription by default (error 1027).
 DEFAULT_MAX_TYPES = 10
 # Display names need one visible character: a blank name shows as nothing in Smart Lists.
 NOT_BLANK_PATTERN = r"\S"
@@ -35,7 +36,7 @@ MAX_DESCRIPTION_LENGTH = 2000
 
 
 class DataType(StrEnum):
-    """The 11 attribute data types Marketo accepts (§4, ACT and SPEC enum)."""
+    """The 11 attribute data types Marketo accepts (its Activities guide and Swagger enum)."""
 
     string = "string"
     boolean = "boolean"

@@ -1,7 +1,9 @@
 """A faithful emulator of Marketo's REST API for custom activity types, served over real HTTP.
 
 The embedded `local` instance, the test bed and the benchmark target. Behaviour follows
-custom-activities-api.md; every choice the reference leaves open is written down in BEHAVIOUR.md.
+Adobe's documentation and Swagger specs, starting from
+https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities;
+every choice they leave open is written down in BEHAVIOUR.md.
 """
 
 from framework.emulator.config import EmulatorConfig

@@ -1,4 +1,4 @@
-"""The identity service: client-credentials tokens, one per client, reused while valid (§5)."""
+"""The identity service: client-credentials tokens, one per client, reused while valid."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Token:
 
 
 class OAuthError(Exception):
-    """HTTP 401 with an OAuth-style body, as clients expect from identity (§5, PY/TAP)."""
+    """HTTP 401 with an OAuth-style body, as clients expect from identity."""
 
     def __init__(self, error: str, description: str) -> None:
         super().__init__(description)

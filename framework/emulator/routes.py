@@ -1,4 +1,4 @@
-"""The twelve REST endpoints of §2, reading records back, and daily usage: what each one does."""
+"""The twelve REST endpoints, reading records back, and daily usage: what each one does."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def _primary_change(
             f"{after.apiName} ({after.dataType})"
         )
         reason += (
-            "; Marketo allows this only by replacing the type (§3)"
+            "; Marketo allows this only by replacing the type"
             if ever_approved
             else f" in the draft; {NEVER_APPROVED}"
         )

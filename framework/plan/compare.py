@@ -3,7 +3,7 @@
 For each definition file the live type is in one of four shapes: absent, a draft never
 approved, approved, or approved with a pending draft. The change is decided against the live
 *approved* version (what users see) and its steps against the *working* version (the pending
-draft if any, which every edit lands in; custom-activities-api.md §3).
+draft if any, which every edit lands in).
 """
 
 from __future__ import annotations
@@ -241,7 +241,7 @@ def _replace(
         Reason(
             code="type-replaced",
             text=f"type {target.apiName} is deleted and created again: its history and Smart "
-            "List use are lost (§3, §7)",
+            "List use are lost",
             risk="destructive",
         ),
     ]

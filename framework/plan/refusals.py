@@ -61,10 +61,10 @@ def _protect_violations(changes: Sequence[TypeChange]) -> list[str]:
 
 
 def _attribute_limits(changes: Sequence[TypeChange]) -> list[str]:
-    # Marketo: 0 to 20 secondary attributes per type, error 1028 (§4).
+    # Marketo: 0 to 20 secondary attributes per type, error 1028.
     return [
         f"{change.file}: type {change.apiName} has {len(change.after.attributes)} attributes, "
-        f"over Marketo's limit of {MAX_ATTRIBUTES} besides the primary (error 1028, §4)\n"
+        f"over Marketo's limit of {MAX_ATTRIBUTES} besides the primary (error 1028)\n"
         "  fix: remove attributes until there are at most 20"
         for change in changes
         if change.after is not None and len(change.after.attributes) > MAX_ATTRIBUTES
@@ -72,7 +72,7 @@ def _attribute_limits(changes: Sequence[TypeChange]) -> list[str]:
 
 
 def _type_limit(changes: Sequence[TypeChange], live: LiveState, max_types: int) -> list[str]:
-    # Marketo: a subscription holds max_types custom activity types, error 1027 (§4).
+    # Marketo: a subscription holds max_types custom activity types, error 1027.
     existing = sum(1 for t in live.types.values() if t.status != "deleted")
     created = [c for c in changes if c.action == "create"]
     deleted = sum(1 for c in changes if c.action == "delete")
@@ -82,7 +82,7 @@ def _type_limit(changes: Sequence[TypeChange], live: LiveState, max_types: int) 
     files = ", ".join(str(c.file) for c in created)
     return [
         f"{files}: the plan would leave {total} custom activity types on the instance, over the "
-        f"limit of {max_types} (max_types; Marketo error 1027, §4)\n"
+        f"limit of {max_types} (max_types; Marketo error 1027)\n"
         "  fix: delete types with `ensure: absent` tombstones first, or raise max_types in "
         "[tool.activities] of pyproject.toml if the subscription allows more"
     ]

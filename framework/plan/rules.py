@@ -1,7 +1,8 @@
 """Marketo's rules that shape a plan, each written once and citing its source.
 
-Sections (§) refer to /work/shared/marketo/custom-activities-api.md. Compare and read use these
-functions and constants; nothing else in the package restates them.
+The source is Adobe's Activities guide unless a rule says otherwise:
+https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
+Compare and read use these functions and constants; nothing else in the package restates them.
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ from framework.live import LiveAttribute, LiveState, Status, TypeVersion
 if TYPE_CHECKING:
     from framework.plan.model import TypeChange
 
-# MAX_ATTRIBUTES, §4: 0 to 20 secondary attributes per type (1028); the offline checks and the
+# MAX_ATTRIBUTES: 0 to 20 secondary attributes per type (1028); the offline checks and the
 # plan share the definitions' constant. The type limit is `max_types` in the settings (1027).
 
-# The type fields update_type (endpoint 4) can change in place, in Marketo's own names (§2.5).
+# The type fields update_type (endpoint 4) can change in place, in Marketo's own names.
 TYPE_FIELDS: tuple[str, ...] = ("name", "description", "triggerName", "filterName")
 
 # Adobe's Activities guide ("Create type"): once a type is "approved and in use", its display
@@ -101,7 +102,7 @@ def names_held_after(
 
 
 def describes_for(status: Status) -> tuple[bool, ...]:
-    """The describe calls (draft flag of each) a type's listed status needs (§2.2, §2.3).
+    """The describe calls (draft flag of each) a type's listed status needs.
 
     `approved` needs the approved version, `draft` only the draft (nothing was ever approved),
     `approved with draft` both; a `deleted` type has nothing left to read.
@@ -118,7 +119,7 @@ def describes_for(status: Status) -> tuple[bool, ...]:
 def replacing_differences(approved: TypeVersion, target: TypeVersion) -> list[str]:
     """Why `target` cannot be reached in place from an approved version; empty when it can.
 
-    §3: the primary attribute cannot change after approval (709 in practice, the UI forbids
+    the primary attribute cannot change after approval (709 in practice, the UI forbids
     it), and an attribute's dataType change after the first approval is replace-only.
     """
     reasons: list[str] = []
@@ -126,12 +127,12 @@ def replacing_differences(approved: TypeVersion, target: TypeVersion) -> list[st
     if before.apiName != after.apiName:
         reasons.append(
             f"the primary attribute changes from {before.apiName} to {after.apiName}, which "
-            "Marketo does not allow once a type was approved (custom-activities-api.md §3)"
+            "Marketo does not allow once a type was approved"
         )
     elif before.dataType != after.dataType:
         reasons.append(
             f"the primary attribute {after.apiName} changes data type from {before.dataType} to "
-            f"{after.dataType}, which Marketo does not allow once a type was approved (§3)"
+            f"{after.dataType}, which Marketo does not allow once a type was approved"
         )
     for attribute in target.attributes:
         old = approved.attribute(attribute.apiName)
@@ -142,11 +143,11 @@ def replacing_differences(approved: TypeVersion, target: TypeVersion) -> list[st
     return reasons
 
 
-# §3: edits land in a draft; the live version changes at the approve, and attribute changes
+# Edits land in a draft; the live version changes at the approve, and attribute changes
 # affect only activities created after it.
 UPDATE_THROUGH_DRAFT = (
     "edited in a draft and published by the approve; records sent before it keep their "
-    "old attributes (§3)"
+    "old attributes"
 )
 
 
@@ -177,10 +178,10 @@ def primary_edit_reason(before: LiveAttribute, after: LiveAttribute) -> str:
 
 
 def attribute_name_reason(before: LiveAttribute, after: LiveAttribute) -> str:
-    """Why renaming an attribute's display name on an approved type is breaking (§2.9)."""
+    """Why renaming an attribute's display name on an approved type is breaking."""
     return (
         f"display name changes from {before.name!r} to {after.name!r}; senders that refer to "
-        "the attribute by its display name instead of its apiName must change (§2.9)"
+        "the attribute by its display name instead of its apiName must change"
     )
 
 
@@ -188,42 +189,42 @@ NEVER_APPROVED = "the type was never approved, so nothing published is lost"
 
 
 def attribute_removal_reason(api_name: str, ever_approved: bool) -> str:
-    """Why removing an attribute is destructive once approved (§3)."""
+    """Why removing an attribute is destructive once approved."""
     if not ever_approved:
         return f"attribute {api_name} is removed; {NEVER_APPROVED}"
     return (
         f"attribute {api_name} is removed; Marketo removes it from the type's filters and "
-        "records sent from now on cannot carry it (§3)"
+        "records sent from now on cannot carry it"
     )
 
 
 def attribute_rename_reason(old: str, new: str, ever_approved: bool) -> str:
-    """Why `renamedFrom` is a delete and a create (§3: attribute apiNames cannot change)."""
+    """Why `renamedFrom` is a delete and a create (attribute apiNames cannot change)."""
     text = (
         f"attribute {old} is renamed to {new}; Marketo cannot rename an attribute's apiName, so "
-        f"{old} is deleted and {new} is created (§3)"
+        f"{old} is deleted and {new} is created"
     )
     return f"{text}; {NEVER_APPROVED}" if not ever_approved else text + "; filters using it break"
 
 
 def data_type_reason(api_name: str, before: str, after: str, ever_approved: bool) -> str:
-    """A dataType change: replace-only after approval, delete and re-create in a draft (§3)."""
+    """A dataType change: replace-only after approval, delete and re-create in a draft."""
     text = f"attribute {api_name} changes data type from {before} to {after}"
     if ever_approved:
-        return text + ", which is replace-only once a type was approved (§3)"
+        return text + ", which is replace-only once a type was approved"
     return text + f"; it is deleted and created again in the draft; {NEVER_APPROVED}"
 
 
 def type_deletion_reason(api_name: str, ever_approved: bool) -> str:
-    """Why deleting a type is destructive (§2.6, §3)."""
+    """Why deleting a type is destructive."""
     if not ever_approved:
         return f"type {api_name} (a draft never approved) is deleted"
     return (
         f"type {api_name} is deleted with its Smart List trigger and filter; Marketo refuses "
-        "(1022) while a smart list or campaign still uses it, and its history is lost (§2.6, §6)"
+        "(1022) while a smart list or campaign still uses it, and its history is lost"
     )
 
 
 def can_discard_draft(status: Status) -> bool:
-    """discardDraft only works on a type that has an approved version to fall back to (§3)."""
+    """discardDraft only works on a type that has an approved version to fall back to."""
     return status == "approved with draft"

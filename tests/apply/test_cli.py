@@ -162,10 +162,10 @@ def test_destructive_plan_without_allowance_is_refused_before_any_mutating_call(
         "attribute drops lose activity history) that are not allowed; nothing was changed\n"
         "  - attendClass (activities/attendClass.yaml): delete: ensure: absent; type attendClass "
         "is deleted with its Smart List trigger and filter; Marketo refuses (1022) while a smart "
-        "list or campaign still uses it, and its history is lost (§2.6, §6)\n"
+        "list or campaign still uses it, and its history is lost\n"
         # The reason is the attribute removed, not the routine words every update carries.
         "  - buyBook (activities/buyBook.yaml): update: attribute venue is removed; Marketo "
-        "removes it from the type's filters and records sent from now on cannot carry it (§3)"
+        "removes it from the type's filters and records sent from now on cannot carry it"
         "\n  fix: review the destructive changes, then make the plan again with "
         f"`activities plan --allow-destructive --endpoint {emulator.url}` (or "
         f"`activities apply --allow-destructive --endpoint {emulator.url}`)\n"

@@ -35,7 +35,7 @@ class Api:
             return self.http.post(path, headers=self.auth).json()  # type: ignore[no-any-return]
         return self.http.post(path, json=body, headers=self.auth).json()  # type: ignore[no-any-return]
 
-    # the endpoints, by number (§2)
+    # the endpoints, by number
     def list_types(self) -> dict[str, Any]:
         return self.get("/rest/v1/activities/external/types.json")
 

@@ -26,7 +26,7 @@ ATTRIBUTE_BODIES = [
 ]
 THROUGH_DRAFT = (
     "edited in a draft and published by the approve; records sent before it keep their old "
-    "attributes (§3)"
+    "attributes"
 )
 DESTRUCTIVE_NOTE = "destructive: apply refuses it unless the plan is made with --allow-destructive"
 
@@ -201,7 +201,7 @@ def test_attribute_edits_add_update_and_create_in_one_call_each() -> None:
         ("minutesWatched", "update", "breaking",
          "attribute minutesWatched: display name changes from 'Minutes' to 'Minutes Watched'; "
          "senders that refer to the attribute by its display name instead of its apiName must "
-         "change (§2.9)"),
+         "change"),
         ("replayUrl", "update", "safe",
          "attribute replayUrl: description changes from 'old' to None"),
         ("seats", "add", "safe", "attribute seats (integer) is added"),
@@ -230,7 +230,7 @@ def test_removing_an_approved_attribute_is_destructive() -> None:
             reason=Reason(
                 code="attribute-removed",
                 text="attribute replayUrl is removed; Marketo removes it from the type's "
-                "filters and records sent from now on cannot carry it (§3)",
+                "filters and records sent from now on cannot carry it",
                 risk="destructive",
             ),
             before=ATTRIBUTE_BODIES[1] | {"description": None},
@@ -264,7 +264,7 @@ def test_renamed_from_is_a_delete_and_a_create_flagged_destructive() -> None:
             reason=Reason(
                 code="attribute-renamed",
                 text="attribute replayUrl is renamed to recordingUrl; Marketo cannot rename an "
-                "attribute's apiName, so replayUrl is deleted and recordingUrl is created (§3); "
+                "attribute's apiName, so replayUrl is deleted and recordingUrl is created; "
                 "filters using it break",
                 risk="destructive",
             ),
@@ -302,13 +302,13 @@ REPLACE_CALLS = (
     [
         ({"primaryAttribute": {"apiName": "title", "name": "Title"}},
          "the primary attribute changes from title to webinarName, which Marketo does not allow "
-         "once a type was approved (custom-activities-api.md §3)"),
+         "once a type was approved"),
         ({"primaryAttribute": PRIMARY | {"dataType": "text"}},
          "the primary attribute webinarName changes data type from text to string, which "
-         "Marketo does not allow once a type was approved (§3)"),
+         "Marketo does not allow once a type was approved"),
         ({"attributes": attrs({"dataType": "float"})},
          "attribute minutesWatched changes data type from float to integer, which is "
-         "replace-only once a type was approved (§3)"),
+         "replace-only once a type was approved"),
     ],
 )
 @pytest.mark.parametrize("status", ["approved", "approved with draft"])
@@ -322,7 +322,7 @@ def test_primary_or_data_type_change_after_approval_is_a_replace(
     expected = [
         why,
         "type attendWebinar is deleted and created again: its history and Smart List use are "
-        "lost (§3, §7)",
+        "lost",
     ]
     if draft is not None:
         expected.append("its pending draft is lost with it")
@@ -463,7 +463,7 @@ def test_tombstone_deletes_a_live_type_and_is_a_no_op_when_absent() -> None:
                 code="type-deleted",
                 text="ensure: absent; type attendWebinar is deleted with its Smart List trigger "
                 "and filter; Marketo refuses (1022) while a smart list or campaign still uses "
-                "it, and its history is lost (§2.6, §6)",
+                "it, and its history is lost",
                 risk="destructive",
             ),
             Reason(code="destructive-not-allowed", text=DESTRUCTIVE_NOTE),
@@ -549,7 +549,7 @@ def test_a_plan_over_the_type_limit_is_refused_naming_the_new_files() -> None:
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
         "activities/newA.yaml, activities/newB.yaml: the plan would leave 11 custom activity "
-        "types on the instance, over the limit of 10 (max_types; Marketo error 1027, §4)\n"
+        "types on the instance, over the limit of 10 (max_types; Marketo error 1027)\n"
         "  fix: delete types with `ensure: absent` tombstones first, or raise max_types in "
         "[tool.activities] of pyproject.toml if the subscription allows more"
     )
@@ -568,7 +568,7 @@ def test_more_than_twenty_attributes_is_refused() -> None:
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
         "activities/attendWebinar.yaml: type attendWebinar has 21 attributes, over Marketo's "
-        "limit of 20 besides the primary (error 1028, §4)\n"
+        "limit of 20 besides the primary (error 1028)\n"
         "  fix: remove attributes until there are at most 20"
     )
 
@@ -617,5 +617,5 @@ def test_reasons_carry_a_stable_code_and_the_risk_they_bring() -> None:
     ]
     assert [r.text for r in change.destructive_reasons()] == [
         "attribute replayUrl is removed; Marketo removes it from the type's filters and records "
-        "sent from now on cannot carry it (§3)"
+        "sent from now on cannot carry it"
     ]
