@@ -165,3 +165,19 @@ def test_a_send_killed_with_sigkill_completes_exactly_once_when_run_again(
                 env=emulator.env)
     assert again.exit_code == 0 and "  0 batch(es)" in again.stdout
     assert len(stored_keys(emulator.url)) == 1500
+
+
+def test_on_local_the_type_id_comes_from_the_lock_file_apply_wrote(
+    tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    write_project(tmp_path)
+    applied = cli("apply", "--yes", cwd=tmp_path)
+    assert applied.exit_code == 0, applied.output
+    write_jsonl(tmp_path / "r.jsonl", [record(1), record(2)])
+    result = cli("send", API_NAME, "r.jsonl", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:2] == [
+        f"{API_NAME} records from r.jsonl, type id 100001 from the lock file "
+        f"{tmp_path}/.activities/lock/local.json:",
+        "  2 added, 0 skipped by Marketo, 0 invalid (not sent), 0 not sent"]
+    assert (tmp_path / "r.jsonl.local.journal.jsonl").is_file()
