@@ -19,8 +19,9 @@ from framework.apply.model import ApplyResult, Listener
 from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect
 from framework.plan.model import Plan
-from framework.plan.pipeline import make_plan
+from framework.plan.pipeline import ALL_TYPES, make_plan
 from framework.plan.planfile import save_plan, sign
+from framework.plan.targeting import Targeting
 from framework.settings import Settings
 
 PLANS_DIR = "plans"
@@ -79,6 +80,7 @@ async def plan_and_apply(
     listeners: Sequence[Listener] = (),
     now: Callable[[], datetime] = utc_now,
     key: str | None = None,
+    targeting: Targeting = ALL_TYPES,
 ) -> Confirmed:
     """Plan, `show` it, refuse what is not allowed, ask `confirm`, save under plans/ (signed
     with the plan `key` when there is one), apply."""
@@ -90,6 +92,7 @@ async def plan_and_apply(
             directory,
             allow_destructive=allow_destructive,
             definitions=definitions,
+            targeting=targeting,
         )
         show(plan)
         if not plan.has_changes:

@@ -22,8 +22,9 @@ from framework.commands.common import (
     dir_option,
     handle_errors,
     target_options,
+    targeting_options,
 )
-from framework.definitions.loader import load_definitions
+from framework.definitions.loader import display_path, load_definitions
 from framework.environment import resolve_target
 from framework.errors import ConfigError, RefusedError
 from framework.invocation import again, remember, remember_plan
@@ -31,6 +32,7 @@ from framework.lock.record import record_apply
 from framework.plan.model import Plan
 from framework.plan.planfile import KEY_VARIABLE, load_plan
 from framework.plan.render import render, use_color
+from framework.plan.targeting import Targeting
 from framework.settings import load_settings
 
 
@@ -38,6 +40,7 @@ from framework.settings import load_settings
 @click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
 @dir_option
 @target_options
+@targeting_options
 @click.option(
     "--allow-destructive",
     is_flag=True,
@@ -51,6 +54,8 @@ def command(
     directory: Path | None,
     env: str | None,
     endpoint: str | None,
+    targets: tuple[str, ...],
+    excludes: tuple[str, ...],
     allow_destructive: bool,
     yes: bool,
     as_json: bool,
@@ -63,11 +68,11 @@ def command(
     progress = _progress(as_json)
     try:
         if plan_file is not None:
-            if allow_destructive or directory is not None:
+            if allow_destructive or directory is not None or targets or excludes:
                 raise ConfigError(
-                    "--allow-destructive and --dir only apply when making a new plan\n"
-                    "  fix: a saved plan carries them: make it with `activities plan "
-                    "--allow-destructive --out FILE`"
+                    "--allow-destructive, --dir, --target and --exclude only apply when making "
+                    "a new plan\n  fix: a saved plan carries them: make it with `activities "
+                    "plan --allow-destructive --target TYPE --out FILE` (as needed)"
                 )
             plan = load_plan(plan_file, key=key)
             made_for = plan.provenance.environment
@@ -83,6 +88,8 @@ def command(
             remember(env, endpoint, directory)
             directory = directory or settings.definitions_dir
             definitions = load_definitions(directory, settings)
+            targeting = Targeting.of(targets, excludes)
+            targeting.check(definitions, display_path(directory))
             target = resolve_target(settings, env, endpoint)
             if not yes and not sys.stdin.isatty():
                 raise RefusedError(
@@ -101,6 +108,7 @@ def command(
                     confirm=lambda plan: yes or _ask(),
                     listeners=[progress],
                     key=key,
+                    targeting=targeting,
                 )
             )
             if confirmed.result is None:

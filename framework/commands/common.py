@@ -131,3 +131,16 @@ def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
         help="A named environment from pyproject.toml (default: the built-in `local`).",
     )(func)
     return func
+
+
+def targeting_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """`--target TYPE` and `--exclude TYPE` (repeatable): plan, apply or check only some types."""
+    func = click.option(
+        "--exclude", "excludes", multiple=True, metavar="TYPE",
+        help="Leave this type (apiName) alone; repeatable.",
+    )(func)
+    func = click.option(
+        "--target", "targets", multiple=True, metavar="TYPE",
+        help="Only this type (apiName); repeatable. For exceptions: the plan records it.",
+    )(func)
+    return func

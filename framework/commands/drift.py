@@ -13,6 +13,7 @@ from framework.commands.common import (
     dir_option,
     handle_errors,
     target_options,
+    targeting_options,
 )
 from framework.errors import ConfigError
 
@@ -20,6 +21,7 @@ from framework.errors import ConfigError
 @click.command("drift")
 @dir_option
 @target_options
+@targeting_options
 @click.option("--json", "as_json", is_flag=True, help="The report as JSON (same as --format json).")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
@@ -27,7 +29,13 @@ from framework.errors import ConfigError
 )
 @handle_errors
 def command(
-    directory: Path | None, env: str | None, endpoint: str | None, as_json: bool, fmt: str | None
+    directory: Path | None,
+    env: str | None,
+    endpoint: str | None,
+    targets: tuple[str, ...],
+    excludes: tuple[str, ...],
+    as_json: bool,
+    fmt: str | None,
 ) -> int:
     """Report what changed on the instance since the last apply (exit 2 when anything did)."""
     # Imported here: the client, the emulator and the renderers are not needed for --help.
@@ -41,6 +49,12 @@ def command(
     settings = load_settings()
     target = resolve_target(settings, env, endpoint)
     report = asyncio.run(check_drift(settings, target, directory or settings.definitions_dir))
+    if targets or excludes:
+        from framework.drift.targeting import only_targeted
+        from framework.plan.targeting import Targeting
+
+        targeting = Targeting.of(targets, excludes)
+        report = only_targeted(report, targeting, directory or settings.definitions_dir)
     form = "json" if as_json else fmt or "text"
     click.echo(render(report, form, plan_command_for(target.name, endpoint)), nl=False)
     return EXIT_CHANGES if report.drifted else EXIT_OK

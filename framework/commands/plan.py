@@ -16,8 +16,9 @@ from framework.commands.common import (
     dir_option,
     handle_errors,
     target_options,
+    targeting_options,
 )
-from framework.definitions.loader import load_definitions
+from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect, resolve_target
 from framework.invocation import again, remember
@@ -25,12 +26,14 @@ from framework.plan.model import Plan
 from framework.plan.pipeline import make_plan
 from framework.plan.planfile import KEY_VARIABLE, save_plan, sign
 from framework.plan.render import FORMATS, Format, render, use_color
+from framework.plan.targeting import Targeting
 from framework.settings import Settings, load_settings
 
 
 @click.command("plan")
 @dir_option
 @target_options
+@targeting_options
 @click.option(
     "--out",
     type=click.Path(path_type=Path, dir_okay=False),
@@ -54,6 +57,8 @@ def command(
     directory: Path | None,
     env: str | None,
     endpoint: str | None,
+    targets: tuple[str, ...],
+    excludes: tuple[str, ...],
     out: Path | None,
     fmt: Format,
     detailed_exitcode: bool,
@@ -64,8 +69,12 @@ def command(
     remember(env, endpoint, directory)
     directory = directory or settings.definitions_dir
     definitions = load_definitions(directory, settings)  # definition errors stop us offline
+    targeting = Targeting.of(targets, excludes)
+    targeting.check(definitions, display_path(directory))  # so do unknown --target names
     target = resolve_target(settings, env, endpoint)
-    plan = asyncio.run(_plan(settings, target, directory, definitions, allow_destructive))
+    plan = asyncio.run(
+        _plan(settings, target, directory, definitions, allow_destructive, targeting)
+    )
     plan = sign(plan, os.environ.get(KEY_VARIABLE) or None)
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
     click.echo(render(plan, fmt, color=color), nl=False)
@@ -94,8 +103,10 @@ async def _plan(
     directory: Path,
     definitions: Sequence[DefinitionFile],
     allow: bool,
+    targeting: Targeting,
 ) -> Plan:
     async with connect(target, settings) as (started, client):
         return await make_plan(
-            settings, started, client, directory, allow_destructive=allow, definitions=definitions
+            settings, started, client, directory, allow_destructive=allow,
+            definitions=definitions, targeting=targeting,
         )

@@ -7,7 +7,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from framework.definitions.model import DefinitionFile
 from framework.live import LiveState, TypeVersion
@@ -135,6 +141,19 @@ class Provenance(BaseModel):
     createdAt: str
     definitionsDir: str = "activities"
     allowDestructive: bool = False
+    # --target / --exclude (framework/plan/targeting.py): the types the plan may touch.
+    targets: tuple[str, ...] = ()
+    excludes: tuple[str, ...] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_empty_targeting(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Absent means every type: a plan made without targeting is saved as it always was.
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("targets", "excludes"):
+                if not data.get(key):
+                    data.pop(key, None)
+        return data
 
 class Summary(BaseModel):
     """Counts by action and risk."""

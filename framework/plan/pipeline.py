@@ -16,9 +16,11 @@ from framework.plan.compare import compare
 from framework.plan.model import Plan, PlanInputs, Provenance, Summary, TypeChange
 from framework.plan.order import plan_order
 from framework.plan.read import TypeReader, read_live
+from framework.plan.targeting import Targeting
 from framework.settings import Settings
 
 EMBEDDED_HOST = "embedded emulator"
+ALL_TYPES = Targeting()  # no --target, no --exclude
 
 
 def utc_now() -> datetime:
@@ -34,6 +36,7 @@ async def make_plan(
     allow_destructive: bool,
     definitions: Sequence[DefinitionFile] | None = None,
     clock: Callable[[], datetime] = utc_now,
+    targeting: Targeting = ALL_TYPES,
 ) -> Plan:
     """The sealed plan that brings the target in line with the definitions in `directory`.
 
@@ -42,6 +45,7 @@ async def make_plan(
     """
     if definitions is None:
         definitions = load_definitions(directory, settings)
+    targeting.check(definitions, _relative(directory, settings.root))
     live = await read_live(client)
     provenance = Provenance(
         environment=target.name,
@@ -52,6 +56,8 @@ async def make_plan(
         createdAt=clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         definitionsDir=_relative(directory, settings.root),
         allowDestructive=allow_destructive,
+        targets=targeting.targets,
+        excludes=targeting.excludes,
     )
     return derive_plan(provenance, definitions, live, max_types=settings.max_types)
 
@@ -66,9 +72,12 @@ def derive_plan(
     """The sealed plan of `desired` against `live`: a pure function of its inputs, which the
     plan records, so that apply can derive it again and refuse one that was edited. Raises
     RefusedError for a plan that breaks a rule or has no order (a name swap)."""
+    targeted, untargeted = Targeting(provenance.targets, provenance.excludes).split(desired)
     changes, unmanaged = compare(
-        desired, live, max_types=max_types, allow_destructive=provenance.allowDestructive
+        targeted, live, max_types=max_types, allow_destructive=provenance.allowDestructive
     )
+    # An untargeted type has a file: it is managed, only left alone by this plan.
+    unmanaged = [name for name in unmanaged if name not in untargeted]
     order = plan_order(changes, live)
     return Plan(
         provenance=provenance,
