@@ -31,9 +31,11 @@ def comment_author(ctx: StepContext) -> str:
 _HEADER = re.compile(rf"^<!-- {TAG} (?P<json>\{{.*?\}}) -->", re.MULTILINE)
 
 # What does not change what a plan does: when and from which commit it was made, the tool
-# that made it, what reading cost, and the checksum over all of that.
+# that made it, what reading cost, the inputs it was derived from (their comments and file
+# positions; the live state of what it touches is in its fingerprints), its signature and
+# the checksum over all of that.
 _VOLATILE_PROVENANCE = ("createdAt", "gitCommit", "gitDirty", "toolVersion")
-_VOLATILE = ("checksum", "readCalls")
+_VOLATILE = ("checksum", "readCalls", "inputs", "signature")
 
 
 def plan_digest(document: dict[str, Any]) -> str:
