@@ -43,21 +43,23 @@ def attribute_changes(
 ) -> list[AttributeChange]:
     """What happens to each attribute (the primary first), in a stable order."""
     changes = _primary_change(before.primaryAttribute, target.primaryAttribute, ever_approved)
+    if before.attributes == target.attributes and not renamed_from:
+        return changes  # the common case of a large plan: nothing to look up
+    had = {a.apiName: a for a in before.attributes}
+    wanted = {a.apiName for a in target.attributes}
     renames = {
         new: old
         for new, old in renamed_from.items()
-        if before.attribute(new) is None
-        and before.attribute(old) is not None
-        and target.attribute(old) is None
+        if new not in had and old in had and old not in wanted
     }
     for attribute in target.attributes:
-        change = _secondary_change(before, attribute, renames.get(attribute.apiName), ever_approved)
+        change = _secondary_change(had, attribute, renames.get(attribute.apiName), ever_approved)
         if change is not None:
             changes.append(change)
     # An attribute promoted to primary is shown by the primary's change, not as a removal.
     gone = {*renames.values(), target.primaryAttribute.apiName}
     for attribute in before.attributes:
-        if target.attribute(attribute.apiName) is None and attribute.apiName not in gone:
+        if attribute.apiName not in wanted and attribute.apiName not in gone:
             changes.append(
                 AttributeChange(
                     apiName=attribute.apiName,
@@ -110,11 +112,14 @@ def _primary_change(
 
 
 def _secondary_change(
-    before: TypeVersion, attribute: LiveAttribute, old_name: str | None, ever_approved: bool
+    had: Mapping[str, LiveAttribute],
+    attribute: LiveAttribute,
+    old_name: str | None,
+    ever_approved: bool,
 ) -> AttributeChange | None:
-    old = before.attribute(attribute.apiName)
+    old = had.get(attribute.apiName)
     if old_name is not None:
-        previous = before.attribute(old_name)
+        previous = had.get(old_name)
         return AttributeChange(
             apiName=attribute.apiName,
             action="rename",

@@ -70,25 +70,23 @@ def draft_steps(working: TypeVersion, target: TypeVersion) -> list[Step]:
     An attribute whose dataType differs is deleted and created again (only reached for an
     attribute never approved: after approval that is replace-only).
     """
+    had = {a.apiName: a for a in working.attributes}
+    wanted = {a.apiName for a in target.attributes}
     recreate = {
         t.apiName
         for t in target.attributes
-        if (w := working.attribute(t.apiName)) is not None and w.dataType != t.dataType
+        if (w := had.get(t.apiName)) is not None and w.dataType != t.dataType
     }
     removed = tuple(
-        a.apiName
-        for a in working.attributes
-        if target.attribute(a.apiName) is None or a.apiName in recreate
+        a.apiName for a in working.attributes if a.apiName not in wanted or a.apiName in recreate
     )
     updated = tuple(
         t
         for t in target.attributes
-        if t.apiName not in recreate and working.attribute(t.apiName) not in (None, t)
+        if t.apiName not in recreate and had.get(t.apiName) not in (None, t)
     )
     created = tuple(
-        t
-        for t in target.attributes
-        if working.attribute(t.apiName) is None or t.apiName in recreate
+        t for t in target.attributes if t.apiName not in had or t.apiName in recreate
     )
     name = target.apiName
     steps: list[Step] = []
