@@ -17,6 +17,7 @@ from framework.commands.common import (
     handle_errors,
     target_options,
 )
+from framework.invocation import remember
 
 
 @click.command("send")
@@ -37,6 +38,7 @@ def command(api_name: str, file: Path, directory: Path | None, env: str | None,
     """Validate activity records from a file and send them, none lost or doubled."""
     from framework.records.api import send_records
 
+    remember(env, endpoint, directory)  # the fix hints repeat -e / --endpoint / --dir
     progress = _Progress(as_json, sys.stderr.isatty())
     report = send_records(api_name, file, env=env, endpoint=endpoint, directory=directory,
                           journal=journal, rejects=rejects, listener=progress)

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from framework.client.marketo import MarketoClient
 from framework.definitions.loader import load_definitions
-from framework.environment import Target, connect, resolve_target
+from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError
+from framework.invocation import again
 from framework.lock import load_lock, lock_name, lock_path
 from framework.records.schema import RecordSchema
 from framework.records.sender import Listener, SendReport, default_paths, send_file
@@ -94,9 +95,14 @@ async def resolve_type_id(client: MarketoClient, settings: Settings, target: Tar
         if live.get("apiName") == api_name:
             if live.get("status") not in ("approved", "approved with draft"):
                 raise ConfigError(
-                    f"type {api_name} is not approved on {target.name} ({target.host}): "
+                    f"type {api_name} is not approved on {_instance(target)}: "
                     "Marketo takes records only of approved types\n"
-                    f"  fix: activities apply -e {target.name}")
+                    f"  fix: `{again('plan')}`, then apply it")
             return int(live["id"]), f"the instance, looked up by apiName (1 call; {note})"
-    raise ConfigError(f"type {api_name} does not exist on {target.name} ({target.host})\n"
-                      f"  fix: activities plan -e {target.name}, then apply it")
+    raise ConfigError(f"type {api_name} does not exist on {_instance(target)}\n"
+                      f"  fix: `{again('plan')}`, then apply it")
+
+
+def _instance(target: Target) -> str:
+    # The embedded `local` instance listens on a new loopback port each run: name it instead.
+    return f"{target.name} ({'embedded emulator' if target.name == LOCAL else target.host})"

@@ -181,3 +181,23 @@ def test_on_local_the_type_id_comes_from_the_lock_file_apply_wrote(
         f"{tmp_path}/.activities/lock/local.json:",
         "  2 added, 0 skipped by Marketo, 0 invalid (not sent), 0 not sent"]
     assert (tmp_path / "r.jsonl.local.journal.jsonl").is_file()
+
+
+def test_a_type_not_on_the_instance_gets_a_fix_that_targets_it(
+    emulator_factory: Any, tmp_path: Path, cli: Callable[..., Result]
+) -> None:
+    # Printed as `activities plan -e endpoint` (no such environment) and `-e local` with the
+    # embedded instance's throw-away port, the hint could not be followed as printed.
+    write_project(tmp_path)
+    write_jsonl(tmp_path / "r.jsonl", [record(1)])
+    emulator = emulator_factory()
+    result = cli("send", API_NAME, "r.jsonl", "--endpoint", emulator.url, cwd=tmp_path,
+                 env=emulator.env)
+    host = emulator.url.removeprefix("http://")
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: type {API_NAME} does not exist on endpoint ({host})\n"
+        f"  fix: `activities plan --endpoint {emulator.url}`, then apply it\n"))
+    result = cli("send", API_NAME, "r.jsonl", "--dir", "activities", cwd=tmp_path)
+    assert (result.exit_code, result.stderr) == (1, (
+        f"Error: type {API_NAME} does not exist on local (embedded emulator)\n"
+        "  fix: `activities plan --dir activities`, then apply it\n"))
