@@ -34,3 +34,26 @@ def test_validate_imports_no_client_emulator_or_renderer() -> None:
     assert code == "0", result.stderr
     assert [m for m in loaded if m.split(".")[0] in NEEDLESS] == []
     assert [m for m in loaded if m.startswith(NEEDLESS_OWN)] == []
+
+
+PLUGIN_PROBE = """
+import os, sys
+import framework.cli
+from pydantic.plugin._loader import get_plugins
+print(os.environ["PYDANTIC_DISABLE_PLUGINS"], len(list(get_plugins())), file=sys.stderr)
+"""
+
+
+def test_the_command_line_skips_pydantic_plugin_discovery_unless_the_user_set_it() -> None:
+    def probe(**env: str) -> str:
+        environment = {k: v for k, v in __import__("os").environ.items()
+                       if k != "PYDANTIC_DISABLE_PLUGINS"}
+        result = subprocess.run(
+            [sys.executable, "-c", PLUGIN_PROBE], capture_output=True, text=True, check=True,
+            cwd=REPOSITORY, env={**environment, **env},
+        )
+        return result.stderr.strip()
+
+    assert probe() == "__all__ 0"
+    # A user who wants their pydantic plugins keeps them.
+    assert probe(PYDANTIC_DISABLE_PLUGINS="some_other_plugin").startswith("some_other_plugin ")
