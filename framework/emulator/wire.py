@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import errno
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -93,6 +94,8 @@ class HttpServer:
         self.refused_connections = 0
         self.warned_at: float | None = None  # when "out of file descriptors" was last logged
         self.closing = False
+        self.live: set[Connection] = set()
+        self._watchdog: asyncio.Task[None] | None = None
 
     async def start(self, host: str, port: int) -> int:
         """Listen and return the bound port (useful with port 0)."""
@@ -100,10 +103,25 @@ class HttpServer:
         loop.set_exception_handler(self._loop_exception(loop.get_exception_handler()))
         self.server = await asyncio.start_server(self._accept, host, port, backlog=512,
                                                  limit=MAX_HEAD)
+        self._watchdog = asyncio.create_task(self._watch())
         return int(self.server.sockets[0].getsockname()[1])
+
+    async def _watch(self) -> None:
+        """Ends every connection past its deadline. One task for all of them: a timer per
+        request cost more than parsing it."""
+        loop = asyncio.get_running_loop()
+        tick = max(min(self.limits.idle_seconds, self.limits.read_seconds) / 4, 0.005)
+        while True:
+            await asyncio.sleep(tick)
+            now = loop.time()
+            for connection in list(self.live):
+                if connection.deadline < now:
+                    connection.expire()
 
     async def close(self) -> None:
         self.closing = True
+        if self._watchdog is not None:
+            self._watchdog.cancel()
         if self.server is not None:
             self.server.close()
         for task in list(self.connections):
@@ -144,7 +162,12 @@ class HttpServer:
             if len(self.connections) > self.limits.max_connections:
                 await self._refuse(reader, writer)
             else:
-                await Connection(reader, writer, self.handler, self.limits).serve()
+                connection = Connection(reader, writer, self.handler, self.limits, task)
+                self.live.add(connection)
+                try:
+                    await connection.serve()
+                finally:
+                    self.live.discard(connection)
         except (ConnectionError, asyncio.IncompleteReadError, TimeoutError):
             pass
         except asyncio.CancelledError:
@@ -172,12 +195,25 @@ class HttpServer:
 
 
 class Connection:
-    """One keep-alive connection: read a request, answer it, read the next one."""
+    """One keep-alive connection: read a request, answer it, read the next one.
+
+    `deadline` (loop time) is when the current wait ends the connection: the first byte of the
+    next request (idle), the rest of it (408), or the client reading an answer; HttpServer's
+    watchdog calls `expire` past it.
+    """
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter,
-                 handler: Handler, limits: WireLimits) -> None:
+                 handler: Handler, limits: WireLimits, task: asyncio.Task[None]) -> None:
         self.reader, self.writer, self.handler = reader, writer, handler
-        self.limits = limits
+        self.limits, self.task = limits, task
+        self.loop = asyncio.get_running_loop()
+        self.deadline = math.inf
+        self.waiting_for = "nothing"  # "idle", "request" or "reader" while a deadline runs
+        self.overdue = False
+
+    def expire(self) -> None:
+        self.overdue = True
+        self.task.cancel()
 
     async def serve(self) -> None:
         while True:
@@ -186,24 +222,32 @@ class Connection:
             except BadRequest as bad:
                 await self._send(plain(bad.status, bad.text), keep_alive=False)
                 return
+            except asyncio.CancelledError:
+                if not self.overdue:
+                    raise  # the server is shutting down
+                self.task.uncancel()
+                if self.waiting_for == "request":  # idle or not reading: just close
+                    late = plain(408, "Request Timeout: the request did not arrive in "
+                                      f"{self.limits.read_seconds:g} s")
+                    self.writer.write(head_bytes(late, keep_alive=False) + late.body)
+                return
             if not keep_alive:
                 return
 
+    def _wait(self, what: str, seconds: float) -> None:
+        self.waiting_for, self.deadline = what, self.loop.time() + seconds
+
+    def _done_waiting(self) -> None:
+        self.waiting_for, self.deadline = "nothing", math.inf
+
     async def _cycle(self) -> bool:
-        # Idle: nothing of a next request within idle_seconds closes the connection quietly.
-        try:
-            async with asyncio.timeout(self.limits.idle_seconds):
-                first = await self.reader.read(1)
-        except TimeoutError:
-            return False
+        self._wait("idle", self.limits.idle_seconds)
+        first = await self.reader.read(1)
         if not first:
             return False
-        try:
-            async with asyncio.timeout(self.limits.read_seconds):
-                method, target, keep_alive, headers, body = await self._request(first)
-        except TimeoutError as exc:
-            raise BadRequest(408, "Request Timeout: the request did not arrive in "
-                                  f"{self.limits.read_seconds:g} s") from exc
+        self._wait("request", self.limits.read_seconds)
+        method, target, keep_alive, headers, body = await self._request(first)
+        self._done_waiting()
         parts = urlsplit(target)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         reply = await self.handler(Request(method, parts.path, query, headers, body))
@@ -286,9 +330,10 @@ class Connection:
         self.writer.write(data + reply.body if with_body else data)
         if self.writer.transport.get_write_buffer_size():
             # The client reads slower than it asks: it has read_seconds to catch up, then the
-            # connection is closed (TimeoutError), so that it cannot hold it forever.
-            async with asyncio.timeout(self.limits.read_seconds):
-                await self.writer.drain()
+            # connection is closed, so that it cannot hold it forever.
+            self._wait("reader", self.limits.read_seconds)
+            await self.writer.drain()
+            self._done_waiting()
 
 
 def head_bytes(reply: Reply, keep_alive: bool) -> bytes:
