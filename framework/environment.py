@@ -12,7 +12,7 @@ import logging
 import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -191,7 +191,10 @@ async def _embedded(
     emulator: EmulatorServer, target: Target, read_only: bool
 ) -> AsyncIterator[tuple[Target, MarketoClient]]:
     with emulator as server:
-        started = Target(LOCAL, server.url, target.client_id, target.client_secret, target.pacing)
+        # Its window lives in this process alone: a file shared with other processes would
+        # only leave one stale file per run (the port changes every time) in the user's cache.
+        pacing = replace(target.pacing, across_processes=False)
+        started = Target(LOCAL, server.url, target.client_id, target.client_secret, pacing)
         async with MarketoClient(
             server.url,
             started.client_id,

@@ -33,6 +33,10 @@ class Pacing:
     calls_per_window: int = 100
     window_seconds: float = 20.0
     max_concurrent: int = 10
+    # Share the window with the other processes of this machine that call the same endpoint
+    # (framework/client/shared_window.py). Off for an instance that lives in one process only,
+    # such as the embedded `local` emulator on a port of its own each run.
+    across_processes: bool = True
 
     def __post_init__(self) -> None:
         if self.calls_per_window < 1 or self.max_concurrent < 1 or self.window_seconds <= 0:
@@ -164,8 +168,11 @@ def limiter_for(
     per_loop = _LIMITERS.setdefault(asyncio.get_running_loop(), {})
     limiter = per_loop.get(endpoint)
     if limiter is None:
-        shared = shared_window(endpoint, pacing.calls_per_window,
-                               pacing.window_seconds + WINDOW_MARGIN_SECONDS)
+        shared = (
+            shared_window(endpoint, pacing.calls_per_window,
+                          pacing.window_seconds + WINDOW_MARGIN_SECONDS)
+            if pacing.across_processes else None
+        )
         limiter = per_loop[endpoint] = Limiter(pacing, clock, sleep, shared)
     elif limiter.pacing != pacing:
         log.debug(

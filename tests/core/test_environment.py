@@ -162,3 +162,26 @@ def test_credentials_in_the_endpoint_url_are_refused_without_repeating_them(url:
         assert "the endpoint URL carries credentials (user:password@ before the host)" in str(
             exc.value
         )
+
+
+def test_the_local_instance_paces_in_its_process_and_leaves_no_window_file(
+    tmp_path: Path,
+) -> None:
+    """The embedded emulator listens on a new port each run: a window file shared with other
+    processes would only pile up, one per run, in the user's cache."""
+    import asyncio
+    import os
+
+    from framework.client.shared_window import CACHE_DIR_VARIABLE
+    from framework.environment import connect
+
+    settings = Settings(root=tmp_path)
+
+    async def list_types() -> Pacing:
+        async with connect(resolve_target(settings), settings) as (target, client):
+            await client.list_types()
+            return target.pacing
+
+    pacing = asyncio.run(list_types())
+    assert pacing.across_processes is False
+    assert list(Path(os.environ[CACHE_DIR_VARIABLE]).rglob("*")) == []
