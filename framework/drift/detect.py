@@ -92,7 +92,7 @@ def against_definitions(
                          f"{name}: {_present(c, file.path)}")
                 for c in version_changes(desired, now.approved)
             ]
-        found += _draft(name, now, desired)
+        found += _draft(name, now, desired, "the definition")
     defined = {d.definition.apiName for d in definitions}
     found += [
         _finding("unmanaged", name, WHOLE_TYPE, None, now.status,
@@ -117,15 +117,21 @@ def _moved(name: str, then: LiveType, now: LiveType) -> list[Finding]:
             f'{name}: status was changed on the instance from "{then.status}" to "{now.status}"',
         ))
     if now.draft != then.draft:
-        found += _draft(name, now, now.approved or then.approved)
+        found += _draft(name, now, now.approved or then.approved, "the approved version")
     return found
 
 
-def _draft(name: str, now: LiveType, reference: TypeVersion | None) -> list[Finding]:
+def _draft(
+    name: str, now: LiveType, reference: TypeVersion | None, against: str
+) -> list[Finding]:
+    """A pending draft, in words: how it differs from AGAINST (REFERENCE), if there is one."""
     if now.draft is None:
         return []
-    words = [c.words() for c in version_changes(reference, now.draft)] if reference else []
-    what = "; ".join(words) or "no field differs from the approved version"
+    if reference is None:
+        what = "the type was never approved"
+    else:
+        changes = [c.words() for c in version_changes(reference, now.draft)]
+        what = "; ".join(changes) or f"no field differs from {against}"
     return [_finding(
         "draft", name, "draft", None, what,
         f"{name}: a draft was left pending on the instance ({what}); it is not live until "

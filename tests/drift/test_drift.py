@@ -272,3 +272,30 @@ def test_json_and_format_markdown_together_are_refused(project: Path, cli: Any) 
     assert result.stderr == (
         "Error: --json and --format markdown are exclusive\n  fix: pass one of them\n"
     )
+
+
+async def _draft_as_defined(client: MarketoClient) -> None:
+    await client.create_type({
+        "apiName": "buyBook", "name": "BuyBook", "triggerName": "Does BuyBook",
+        "filterName": "Did BuyBook",
+        "primaryAttribute": {"apiName": "title", "name": "Title", "dataType": "string"},
+    })
+    await client.create_attributes("buyBook", [
+        {"apiName": "seats", "name": "Seats", "dataType": "integer"},
+        {"apiName": "venue", "name": "Venue", "dataType": "string"},
+    ])
+
+
+def test_a_draft_never_approved_is_compared_with_its_definition(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    # It said "no field differs from the approved version" of a type that has none.
+    write_type(project, "buyBook")
+    _edit(emulator, _draft_as_defined)
+
+    result = _drift(cli, project, emulator)
+
+    assert result.exit_code == 2, result.output
+    assert ("  [draft] buyBook: a draft was left pending on the instance (no field differs "
+            "from the definition); it is not live until someone approves it"
+            ) in result.stdout.splitlines()
