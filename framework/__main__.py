@@ -1,6 +1,18 @@
-"""`python -m framework` runs the `activities` command line."""
+"""`python -m framework` and the `activities` console script run the command line."""
 
-from framework.cli import main
+import sys
+
+
+def run() -> None:
+    """Run `activities`; Ctrl+C even while it starts is a plain `Interrupted.` and 130."""
+    try:
+        from framework.cli import main
+
+        main()
+    except KeyboardInterrupt:
+        sys.stderr.write("Interrupted.\n")
+        sys.exit(130)  # 128 + SIGINT, as framework.commands.common says
+
 
 if __name__ == "__main__":
-    main()
+    run()

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from framework import __version__
-from framework.commands.common import EXIT_ERROR
+from framework.commands.common import EXIT_ERROR, EXIT_INTERRUPTED
 
 # pydantic looks for plugins in the entry points of every installed distribution when it builds
 # the first model: about 80 ms of every `validate`, for plugins the tool never uses. Its
@@ -100,7 +100,12 @@ class CommandLine(click.Group):
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
             return None
-        return load_command(cmd_name)
+        try:
+            return load_command(cmd_name)
+        except KeyboardInterrupt:
+            # Ctrl+C while the command's module loads: the same answer as once it runs (click
+            # would say "Aborted!" and exit 1, which reads as a refusal).
+            raise _interrupted() from None
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The listing uses the table's help lines, so `--help` imports no command module.
@@ -163,3 +168,8 @@ def show_client_warnings() -> None:
     logger = logging.getLogger("framework.client")
     if not any(isinstance(handler, StderrWarnings) for handler in logger.handlers):
         logger.addHandler(StderrWarnings(logging.WARNING))
+
+
+def _interrupted() -> click.exceptions.Exit:
+    click.echo("Interrupted.", err=True)
+    return click.exceptions.Exit(EXIT_INTERRUPTED)

@@ -44,3 +44,28 @@ def test_client_warnings_are_shown_once_on_stderr(capsys: pytest.CaptureFixture[
     logging.getLogger("framework.client").warning("retrying GET /x after 606 in %.1f s", 20.0)
     logging.getLogger("framework.client").info("not shown")
     assert capsys.readouterr().err == "activities: retrying GET /x after 606 in 20.0 s\n"
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
+def test_ctrl_c_while_a_command_loads_is_interrupted_and_130(
+    cli: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl+C lands in the import of the command's module, before its error handler exists.
+    monkeypatch.setattr("framework.cli.load_command", _interrupt)
+    result = cli("plan")
+    assert (result.exit_code, result.stderr) == (130, "Interrupted.\n")
+
+
+def test_ctrl_c_while_the_command_line_starts_is_interrupted_and_130(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from framework.__main__ import run
+
+    monkeypatch.setattr("framework.cli.main", _interrupt)
+    with pytest.raises(SystemExit) as exited:
+        run()
+    assert exited.value.code == 130
+    assert capsys.readouterr().err == "Interrupted.\n"
