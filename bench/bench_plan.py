@@ -37,7 +37,11 @@ from framework.settings import Settings  # noqa: E402
 
 LATENCY_S = 0.1
 CLIENT_ID, SECRET = "bench-client", "bench-secret"
-SEEDING = Pacing(calls_per_window=100_000, window_seconds=20.0, max_concurrent=10)
+# Seeding is set-up, not part of the measure: its 3 calls a type stay out of the window that
+# clients share across processes (framework/client/shared_window.py), or the plan that follows
+# would first wait out the seeding's 300 calls.
+SEEDING = Pacing(calls_per_window=100_000, window_seconds=20.0, max_concurrent=10,
+                 across_processes=False)
 
 
 def _definition(index: int, attributes: int) -> ActivityType:
@@ -107,7 +111,8 @@ def _live_rows(count: int, folder: Path) -> list[dict[str, str]]:
     )
     marketo = Pacing()
     # More than 100 calls wait for Marketo's 20-s window; without it the concurrency shows.
-    no_window = Pacing(calls_per_window=100_000) if count >= 100 else marketo
+    no_window = (Pacing(calls_per_window=100_000, across_processes=False) if count >= 100
+                 else marketo)
     with EmulatorServer(config) as server:
         asyncio.run(_seed(server.url, count))
         # The best of 3 where it is cheap: the first run also pays one-off template compiles.
