@@ -1,4 +1,5 @@
-"""Writing a definition file atomically: a reader sees the old file or the new one, never half."""
+"""Writing a file atomically: a reader sees the old file or the new one, never half, and after a
+crash the new one is there or the old one is (definitions, the lock file)."""
 
 from __future__ import annotations
 
@@ -26,3 +27,18 @@ def write_atomically(path: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    # The rename is durable only once the folder's entry is on disk (POSIX; Windows has no need).
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

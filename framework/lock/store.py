@@ -13,7 +13,6 @@ so that commands can say what they fall back to.
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,21 +94,6 @@ def write_lock(path: Path, lock: Lock) -> None:
         write_atomically(path, text)
     except OSError as exc:
         raise ConfigError(_cannot_write(path, exc)) from exc
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    # The rename is durable only once the folder's entry is on disk (POSIX; Windows has no need).
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)
 
 
 def _cannot_write(path: Path, exc: OSError) -> str:
