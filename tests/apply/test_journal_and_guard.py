@@ -135,15 +135,26 @@ def test_two_journals_of_one_plan_take_turns(tmp_path: Path) -> None:
 
     async def both() -> list[str]:
         order: list[str] = []
+        first_holds = asyncio.Event()
 
-        async def one(name: str, hold: float) -> None:
+        async def first() -> None:
             async with Journal(path, "p1") as journal:
-                order.append(f"{name} in")
-                journal.write({"event": "begin", "who": name})
-                await asyncio.sleep(hold)
-                order.append(f"{name} out")
+                order.append("first in")
+                journal.write({"event": "begin", "who": "first"})
+                first_holds.set()
+                await asyncio.sleep(0.2)
+                order.append("first out")
 
-        await asyncio.gather(one("first", 0.2), one("second", 0))
+        async def second() -> None:
+            # Asks only once the first holds the lock, so the order below does not depend on
+            # which thread the machine schedules first.
+            await first_holds.wait()
+            async with Journal(path, "p1") as journal:
+                order.append("second in")
+                journal.write({"event": "begin", "who": "second"})
+                order.append("second out")
+
+        await asyncio.gather(first(), second())
         return order
 
     assert asyncio.run(both()) == ["first in", "first out", "second in", "second out"]
