@@ -5,11 +5,10 @@ Nothing is written unless everything can be: the refusal lists every file in the
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError
 from framework.scaffold.files import GITIGNORE_LINES, owned_files
 from framework.scaffold.precommit import with_hooks
@@ -107,13 +106,10 @@ def _read(path: Path) -> str | None:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write atomically (a temporary file and a rename), creating folders."""
+    """Write atomically, creating folders: a new file gets the user's umask, an existing one
+    keeps its mode."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as file:
-            file.write(text)
-        os.replace(temporary, path)
+        write_atomically(path, text)
     except OSError as exc:
         raise ActivitiesError(f"{path}: cannot write it: {exc.strerror or exc}\n  fix: run "
                               "init in a folder you can write to") from exc

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from click.testing import Result
 
 from framework import __version__
@@ -171,3 +174,43 @@ def test_force_writes_the_owned_files_again_and_keeps_the_settings(
     assert "kept pyproject.toml (it has what init adds)" in again.output
     assert "kept .pre-commit-config.yaml (it has what init adds)" in again.output
     assert "kept .gitignore (it has what init adds)" in again.output
+
+
+@pytest.fixture
+def umask() -> Iterator[Callable[[int], None]]:
+    """Set the process's umask for one test (restored after it)."""
+    saved = os.umask(0o022)
+    os.umask(saved)
+
+    def set_mask(mask: int) -> None:
+        os.umask(mask)
+
+    yield set_mask
+    os.umask(saved)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_new_files_get_the_users_umask(
+    cli: Cli, tmp_path: Path, umask: Callable[[int], None], mask: int, mode: int
+) -> None:
+    umask(mask)
+    assert cli("init", cwd=tmp_path).exit_code == 0
+
+    modes = {path: stat.S_IMODE((tmp_path / path).stat().st_mode) for path in WRITTEN}
+    assert modes == dict.fromkeys(WRITTEN, mode)
+
+
+def test_existing_files_keep_their_mode(
+    cli: Cli, tmp_path: Path, umask: Callable[[int], None]
+) -> None:
+    umask(0o022)
+    (tmp_path / "pyproject.toml").write_text(EXISTING_PYPROJECT)
+    (tmp_path / "pyproject.toml").chmod(0o664)
+    (tmp_path / ".gitignore").write_text("__pycache__/\n")
+    (tmp_path / ".gitignore").chmod(0o600)
+
+    assert cli("init", cwd=tmp_path).exit_code == 0
+
+    assert stat.S_IMODE((tmp_path / "pyproject.toml").stat().st_mode) == 0o664
+    assert stat.S_IMODE((tmp_path / ".gitignore").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / ".pre-commit-config.yaml").stat().st_mode) == 0o644
