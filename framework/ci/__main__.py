@@ -1,4 +1,4 @@
-"""`python -m framework.ci STEP`: one step of the GitHub workflows (see framework/ci/__init__)."""
+"""`python -P -m framework.ci STEP`: one step of the GitHub workflows (framework/ci/__init__)."""
 
 from __future__ import annotations
 

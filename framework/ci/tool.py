@@ -54,12 +54,17 @@ def has_credentials(settings: Settings, environment: str, environ: Mapping[str, 
 
 
 def run_activities(args: Sequence[str], extra_env: Mapping[str, str]) -> Outcome:
-    """Run `activities ARGS` with this interpreter; stderr is also shown in the step's log."""
+    """Run `activities ARGS` with this interpreter; stderr is also shown in the step's log.
+
+    The child is the installed tool, never a `framework/` folder of the repository under
+    review: `-P` (and PYTHONSAFEPATH for whatever it starts) keeps the working folder off
+    `sys.path`, where plain `python -m` would put it first.
+    """
     done = subprocess.run(
-        [sys.executable, "-m", "framework", *args],
+        [sys.executable, "-P", "-m", "framework", *args],
         capture_output=True,
         text=True,
-        env={**os.environ, **extra_env},
+        env={**os.environ, **extra_env, "PYTHONSAFEPATH": "1"},
         check=False,
     )
     if done.stderr:

@@ -1,7 +1,8 @@
 """Run the `run:` steps of a workflow's job in order, as a GitHub runner would, on this machine.
 
 Each step runs with `bash -e` in the workspace, with the variables GitHub sets (GITHUB_*,
-a fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY per step), the job's and the step's `env:`, and
+a fresh GITHUB_OUTPUT and GITHUB_STEP_SUMMARY per step), the workflow's, the job's and the
+step's `env:`, and
 `gh` resolved to the stub on PATH. `uses:` steps are not run: checkout and setup-python are what
 the test arranged (a git workspace, this virtualenv's python), and upload-artifact is checked to
 find the files it would upload. Expressions are resolved from a table the test gives, so an
@@ -127,7 +128,8 @@ class Runner:
             "GITHUB_STEP_SUMMARY": str(summary),
             "PATH": self.path,
         }
-        for scope in (job.get("env") or {}, step.get("env") or {}):
+        scopes = (self.workflow.get("env") or {}, job.get("env") or {}, step.get("env") or {})
+        for scope in scopes:
             env.update({k: resolve(str(v)) for k, v in scope.items()})
         script = scratch / "script.sh"
         script.write_text(step["run"])
