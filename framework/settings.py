@@ -2,6 +2,7 @@
 
 [tool.activities]
 max_types = 10                       # custom activity types the subscription allows
+max_custom_objects = 10              # custom object types the subscription allows
 definitions = "activities"           # the definitions folder
 
 [tool.activities.environments.production]
@@ -26,6 +27,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from framework.definitions.model import DEFAULT_MAX_TYPES
 from framework.errors import ConfigError
+from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES
 
 
 class EnvironmentSettings(BaseModel):
@@ -62,6 +64,7 @@ class Settings(BaseModel):
 
     root: Path = Path(".")
     max_types: int = Field(default=DEFAULT_MAX_TYPES, ge=1)
+    max_custom_objects: int = Field(default=DEFAULT_MAX_OBJECT_TYPES, ge=1)
     definitions: str = "activities"
     environments: dict[str, EnvironmentSettings] = Field(default_factory=dict)
     drift_ignore: tuple[DriftIgnore, ...] = ()

@@ -8,6 +8,7 @@ import click
 
 from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
 from framework.definitions.loader import display_path, load_definitions
+from framework.definitions.model import activity_type_files
 from framework.errors import ConfigError
 from framework.settings import load_settings
 
@@ -32,7 +33,8 @@ def command(directory: Path | None, out: Path, schema_dir: Path | None, check: b
 
     settings = load_settings()
     folder = directory or settings.definitions_dir
-    definitions = [f.definition for f in load_definitions(folder, settings)
+    # Records are sent for activity types only: custom object records are out of scope.
+    definitions = [f.definition for f in activity_type_files(load_definitions(folder, settings))
                    if f.definition.ensure == "present"]
     expected = {out: render_module(definitions, display_path(folder), str(out))}
     if schema_dir is not None:

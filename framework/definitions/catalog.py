@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap
 
+from framework.definitions.model import kind_of
 from framework.errors import Problem
 
 UNIQUE_KEYS = ("apiName", "triggerName", "filterName")
@@ -43,17 +44,22 @@ class CatalogEntry:
     path: str
     values: dict[str, Located] = field(default_factory=dict)
     present: bool = True  # False for a tombstone (`ensure: absent`)
+    kind: str = "activityType"
 
 
 def catalog_entry(path: str, data: CommentedMap) -> CatalogEntry:
-    """The entry of one parsed file; values of the wrong type are left out (reported elsewhere)."""
+    """The entry of one parsed file; values of the wrong type are left out (reported elsewhere).
+
+    Every kind has an apiName, unique across kinds (the file is named after it); trigger and
+    filter names are an activity type's only."""
+    kind = kind_of(data)
     values = {}
-    for key in UNIQUE_KEYS:
+    for key in UNIQUE_KEYS if kind == "activityType" else ("apiName",):
         value = data.get(key)
         if isinstance(value, str) and value.strip():
             line, column = data.lc.value(key)
             values[key] = Located(value, data.lc.key(key)[0] + 1, line + 1, column + 1)
-    return CatalogEntry(path, values, present=data.get("ensure") != "absent")
+    return CatalogEntry(path, values, present=data.get("ensure") != "absent", kind=kind)
 
 
 def catalog_rules(entries: Sequence[CatalogEntry], max_types: int) -> Iterator[Problem]:
@@ -114,7 +120,8 @@ def _taken(entry: CatalogEntry, key: str, first: CatalogEntry, first_key: str,
 
 def _type_limit(entries: Sequence[CatalogEntry], max_types: int) -> Iterator[Problem]:
     # A tombstone (`ensure: absent`) does not count: after apply the type no longer exists.
-    present = [entry for entry in entries if entry.present]
+    # Custom object types have their own limit (framework.kinds.custom_object.rules).
+    present = [entry for entry in entries if entry.present and entry.kind == "activityType"]
     if len(present) <= max_types:
         return
     extra = present[max_types]

@@ -19,18 +19,25 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from framework.definitions.document import FILE_FIELD, Document, new_yaml, read_document
+from framework.definitions.layout import Layout
 from framework.definitions.loader import definition_paths, display_path
+from framework.definitions.model import kind_of
 from framework.definitions.writer import write_atomically
 from framework.errors import Problem
+from framework.kinds.custom_object.layout import CUSTOM_OBJECT_LAYOUT
 
 TYPE_KEYS = (
-    "version", "apiName", "name", "description", "triggerName", "filterName",
+    "kind", "version", "apiName", "name", "description", "triggerName", "filterName",
     "primaryAttribute", "attributes", "protect", "ensure", "acknowledge",
 )
 ATTRIBUTE_KEYS = ("apiName", "name", "description", "dataType", "renamedFrom")
 ACKNOWLEDGEMENT_KEYS = ("rule", "version", "reason")
 # The lists of mappings, and the key order of their items.
 ITEM_KEYS = {"attributes": ATTRIBUTE_KEYS, "acknowledge": ACKNOWLEDGEMENT_KEYS}
+ACTIVITY_TYPE_LAYOUT = Layout(
+    keys=TYPE_KEYS, blocks={"primaryAttribute": ATTRIBUTE_KEYS}, items=ITEM_KEYS
+)
+LAYOUTS = {"activityType": ACTIVITY_TYPE_LAYOUT, "customObject": CUSTOM_OBJECT_LAYOUT}
 # Mappings indented by 2, list items by 2 under their key ("  - apiName: ..."), as in the README.
 INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
 
@@ -76,8 +83,10 @@ def canonical_text(document: Document) -> str:
     lines = document.text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    data = _load("".join(_arrange_type(document.data, lines)))
-    _reorder_in_place(data)
+    layout = LAYOUTS.get(kind_of(document.data), ACTIVITY_TYPE_LAYOUT)
+    data = _load("".join(_arrange(document.data, lines, 0, len(lines), layout.keys,
+                                  nested=layout)))
+    _reorder_in_place(data, layout)
     return _indent_comments(_dump(data))
 
 
@@ -102,18 +111,22 @@ def _dump(data: Any) -> str:
     return stream.getvalue()
 
 
-def _reorder_in_place(data: Any) -> None:
+def _reorder_in_place(data: Any, layout: Layout) -> None:
     """Key order for what line blocks could not reorder (flow mappings like `{a: 1, b: 2}`)."""
     if not isinstance(data, CommentedMap):
         return
-    _move(data, TYPE_KEYS)
-    if isinstance(data.get("primaryAttribute"), CommentedMap):
-        _move(data["primaryAttribute"], ATTRIBUTE_KEYS)
-    for key, order in ITEM_KEYS.items():
+    _move(data, layout.keys)
+    for key, order in layout.blocks.items():
+        if isinstance(data.get(key), CommentedMap):
+            _move(data[key], order)
+    for key, order in layout.items.items():
         if isinstance(data.get(key), CommentedSeq):
             for item in data[key]:
                 if isinstance(item, CommentedMap):
                     _move(item, order)
+                    for inner, inner_order in layout.item_blocks.items():
+                        if isinstance(item.get(inner), CommentedMap):
+                            _move(item[inner], inner_order)
 
 
 def _move(mapping: CommentedMap, order: Sequence[str]) -> None:
@@ -180,13 +193,10 @@ def _lead(lines: list[str], line: int, floor: int, column: int) -> int:
     return line
 
 
-def _arrange_type(data: Any, lines: list[str]) -> list[str]:
-    return _arrange(data, lines, 0, len(lines), TYPE_KEYS, nested=True)
-
-
 def _arrange(mapping: Any, lines: list[str], start: int, end: int, order: Sequence[str],
-             *, nested: bool) -> list[str]:
-    """Lines [start, end) with the keys of `mapping` in canonical order."""
+             *, nested: Layout | None) -> list[str]:
+    """Lines [start, end) with the keys of `mapping` in canonical order; `nested` (the top
+    of a file) also orders the blocks and list items its layout names."""
     if not isinstance(mapping, CommentedMap) or not mapping:
         return lines[start:end]
     keys = list(mapping)
@@ -208,17 +218,17 @@ def _arrange(mapping: Any, lines: list[str], start: int, end: int, order: Sequen
 
 
 def _arrange_value(mapping: CommentedMap, key: str, lines: list[str], start: int, end: int,
-                   nested: bool) -> list[str]:
+                   nested: Layout | None) -> list[str]:
     value = mapping[key]
-    if not nested or key not in ("primaryAttribute", *ITEM_KEYS):
+    if nested is None or key not in (*nested.blocks, *nested.items):
         return lines[start:end]
     value_row = mapping.lc.value(key)[0]
     if value_row <= mapping.lc.key(key)[0]:
         return lines[start:end]  # flow style on the key's own line
     head = lines[start:value_row]
-    if key == "primaryAttribute":
-        return head + _arrange(value, lines, value_row, end, ATTRIBUTE_KEYS, nested=False)
-    return head + _arrange_items(value, lines, value_row, end, ITEM_KEYS[key])
+    if key in nested.blocks:
+        return head + _arrange(value, lines, value_row, end, nested.blocks[key], nested=None)
+    return head + _arrange_items(value, lines, value_row, end, nested.items[key])
 
 
 def _arrange_items(
@@ -248,7 +258,7 @@ def _arrange_item(
     """An item's keys in order; the `- ` moves to whichever key now comes first."""
     own = lines[:end]
     own[start] = own[start][:dash] + " " + own[start][dash + 1:]
-    arranged = _arrange(item, own, start, end, order, nested=False)
+    arranged = _arrange(item, own, start, end, order, nested=None)
     for index, line in enumerate(arranged):
         if line.strip() and not line.lstrip().startswith("#"):
             arranged[index] = line[:dash] + "-" + line[dash + 1:]

@@ -8,7 +8,9 @@ out of the folder (a definition is never read or written outside it).
 
 from __future__ import annotations
 
+import difflib
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,13 +18,24 @@ from pydantic import ValidationError
 
 from framework.definitions.catalog import CatalogEntry, catalog_entry, catalog_rules
 from framework.definitions.document import FILE_FIELD, Document, read_document
-from framework.definitions.messages import translate
+from framework.definitions.messages import ACTIVITY_TYPE_WORDING, describe, translate
 from framework.definitions.model import ActivityType, DefinitionFile
-from framework.definitions.rules import file_rules
+from framework.definitions.positions import locate
+from framework.definitions.rules import file_name_rule, file_rules
 from framework.errors import DefinitionError, FolderError, Problem
+from framework.kinds import ACTIVITY_TYPE, CUSTOM_OBJECT, KINDS, Kind
+from framework.kinds.custom_object.model import OBJECT_NAME_PATTERN, CustomObject
+from framework.kinds.custom_object.rules import (
+    ObjectEntry,
+    object_catalog_rules,
+    object_entry,
+    object_file_rules,
+)
+from framework.kinds.custom_object.wording import CUSTOM_OBJECT_WORDING
 from framework.settings import Settings
 
 SUFFIXES = (".yaml", ".yml")
+_OBJECT_NAME = re.compile(OBJECT_NAME_PATTERN)
 FOLDER_FIELD = "(folder)"
 
 
@@ -134,26 +147,63 @@ def check_definitions(directory: Path, settings: Settings) -> CheckResult:
     problems: list[Problem] = list(listing.problems)
     files: list[DefinitionFile] = []
     entries: list[CatalogEntry] = []
+    objects: list[ObjectEntry] = []
     for path in listing.paths:
         # One file at a time: its parsed YAML is dropped once its catalog entry is taken.
         document = read_document(path, display_path(path))
         problems.extend(document.problems)
         if document.data is None:
             continue
-        problems.extend(file_rules(document))
+        kind = _kind(document, problems)
+        if kind is None:
+            continue
+        if kind == CUSTOM_OBJECT:
+            problems.extend(file_name_rule(document, _OBJECT_NAME))
+            problems.extend(object_file_rules(document))
+            objects.append(object_entry(document.path, document.data))
+        else:
+            problems.extend(file_rules(document))
         entries.append(catalog_entry(document.path, document.data))
-        definition = _validate(document, problems)
+        definition = _validate(document, kind, problems)
         if definition is not None:
             files.append(DefinitionFile(path=document.path, definition=definition))
     problems.extend(catalog_rules(entries, settings.max_types))
+    problems.extend(object_catalog_rules(objects, settings.max_custom_objects))
     return CheckResult(files=files, problems=sorted(problems), checked=listing.count)
 
 
-def _validate(document: Document, problems: list[Problem]) -> ActivityType | None:
+def _kind(document: Document, problems: list[Problem]) -> Kind | None:
+    """The file's kind: `kind`, or an activity type without it; None (and a problem) for a
+    kind this tool does not know."""
+    data = document.data
+    assert data is not None
+    value = data.get("kind", ACTIVITY_TYPE)
+    for kind in KINDS:
+        if value == kind:
+            return kind
+    line, column = locate(data, ("kind",))
+    close = difflib.get_close_matches(str(value).lower(), [k.lower() for k in KINDS], n=1)
+    hint = f"; did you mean {dict((k.lower(), k) for k in KINDS)[close[0]]}?" if close else ""
+    problems.append(Problem(
+        document.path, line, column, "kind",
+        f"{describe(value)} is not a kind of definition{hint}",
+        "write `kind: customObject` for a custom object type, or leave kind out for a custom "
+        "activity type",
+    ))
+    return None
+
+
+def _validate(
+    document: Document, kind: Kind, problems: list[Problem]
+) -> ActivityType | CustomObject | None:
+    model: type[ActivityType | CustomObject] = (
+        CustomObject if kind == CUSTOM_OBJECT else ActivityType
+    )
+    words = CUSTOM_OBJECT_WORDING if kind == CUSTOM_OBJECT else ACTIVITY_TYPE_WORDING
     try:
-        return ActivityType.model_validate(document.data)
+        return model.model_validate(document.data)
     except ValidationError as exc:
-        problems.extend(translate(exc, document.path, document.data))
+        problems.extend(translate(exc, document.path, document.data, words))
         return None
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from framework.definitions.model import (
@@ -20,6 +20,7 @@ from framework.definitions.model import (
     PrimaryAttribute,
 )
 from framework.definitions.positions import field_path, locate
+from framework.definitions.wording import Wording
 from framework.errors import Problem
 
 DATA_TYPES = ", ".join(member.value for member in DataType)
@@ -64,32 +65,60 @@ DATA_TYPE_ALIASES = {
 }
 
 
-def translate(error: ValidationError, path: str, data: Any) -> list[Problem]:
-    """One Problem per pydantic error, positioned with the line and column of the YAML node."""
+def _activity_model_at(parent: tuple[int | str, ...]) -> type[BaseModel]:
+    if not parent:
+        return ActivityType
+    if parent[0] == "primaryAttribute":
+        return PrimaryAttribute
+    return Acknowledgement if parent[0] == "acknowledge" else Attribute
+
+
+ACTIVITY_TYPE_WORDING = Wording(
+    model_at=_activity_model_at,
+    top_examples=TYPE_EXAMPLES,
+    item_examples=ATTRIBUTE_EXAMPLES,
+    block_fixes=BLOCK_FIXES,
+    is_display_name=lambda loc: loc == ("name",),
+    api_name_keys=frozenset({"apiName", "renamedFrom"}),
+    api_name_rule=API_NAME_RULE,
+    guide=f"{ACTIVITIES_GUIDE}, 'Create type'",
+    item="an attribute",
+    mapping_fix="indent apiName, name and dataType below it, one `key: value` per line",
+    list_fix="write each attribute as a list item starting with `- apiName:`, "
+    "or `attributes: []` for none",
+)
+
+
+def translate(
+    error: ValidationError, path: str, data: Any, words: Wording | None = None
+) -> list[Problem]:
+    """One Problem per pydantic error, positioned with the line and column of the YAML node;
+    `words` is the wording of the file's kind (an activity type's by default)."""
+    words = words or ACTIVITY_TYPE_WORDING
     details = error.errors()
     # A misspelt key is reported once, as "did you mean", not again as a missing key.
-    misspelt = {_misspelt_key(d) for d in details if d["type"] == "extra_forbidden"}
+    misspelt = {_misspelt_key(d, words) for d in details if d["type"] == "extra_forbidden"}
     return [
-        _problem(detail, path, data)
+        _problem(detail, path, data, words)
         for detail in details
         if not (detail["type"] == "missing" and tuple(detail["loc"]) in misspelt)
     ]
 
 
-def _misspelt_key(detail: ErrorDetails) -> tuple[int | str, ...]:
+def _misspelt_key(detail: ErrorDetails, words: Wording) -> tuple[int | str, ...]:
     loc = tuple(detail["loc"])
-    suggestion = _did_you_mean(str(loc[-1]), _allowed_keys(loc[:-1]))
+    suggestion = _did_you_mean(str(loc[-1]), words.allowed_keys(loc[:-1]))
     return (*loc[:-1], suggestion) if suggestion else ()
 
 
-def _problem(detail: ErrorDetails, path: str, data: Any) -> Problem:
+def _problem(detail: ErrorDetails, path: str, data: Any, words: Wording) -> Problem:
     loc = detail["loc"]
     kind = detail["type"]
     if kind == "invalid_key":
         return _key_not_text(detail, path, data)
     line, column = locate(data, loc, key=kind == "extra_forbidden")
     key = str(loc[-1]) if loc else ""
-    message, fix = _TRANSLATIONS.get(kind, _fallback)(detail, key)
+    message, fix = _TRANSLATIONS.get(kind, _fallback)(detail, key, words)
     return Problem(path, line, column, field_path(loc), message, fix)
 
 
@@ -135,21 +164,21 @@ def _quote(value: str, limit: int = 40) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
-def _example(detail: ErrorDetails, key: str) -> str:
-    examples = ATTRIBUTE_EXAMPLES if len(detail["loc"]) > 1 else TYPE_EXAMPLES
+def _example(detail: ErrorDetails, key: str, words: Wording) -> str:
+    examples = words.item_examples if len(detail["loc"]) > 1 else words.top_examples
     return f"`{examples[key]}`" if key in examples else "a value"
 
 
-def _missing(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    fix = BLOCK_FIXES.get(key) if len(detail["loc"]) == 1 else None
+def _missing(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
+    fix = words.block_fixes.get(key) if len(detail["loc"]) == 1 else None
     if key == "dataType":
         # No example here: a data type pasted without thought is fixed once the type is approved.
         fix = f"add `dataType:` with the attribute's data type, one of: {DATA_TYPES}"
-    return f"required key '{key}' is missing", fix or f"add {_example(detail, key)}"
+    return f"required key '{key}' is missing", fix or f"add {_example(detail, key, words)}"
 
 
-def _extra(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    allowed = _allowed_keys(detail["loc"][:-1])
+def _extra(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
+    allowed = words.allowed_keys(tuple(detail["loc"][:-1]))
     suggestion = _did_you_mean(key, allowed)
     if suggestion:
         return (f"unknown key '{key}'; did you mean '{suggestion}'?",
@@ -158,54 +187,43 @@ def _extra(detail: ErrorDetails, key: str) -> tuple[str, str]:
             f"remove it; the keys allowed here are: {', '.join(allowed)}")
 
 
-def _allowed_keys(parent: tuple[int | str, ...]) -> list[str]:
-    if not parent:
-        model: type[ActivityType | PrimaryAttribute | Attribute | Acknowledgement] = ActivityType
-    elif parent[0] == "primaryAttribute":
-        model = PrimaryAttribute
-    elif parent[0] == "acknowledge":
-        model = Acknowledgement
-    else:
-        model = Attribute
-    return list(model.model_fields)
-
-
-def _text_expected(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _text_expected(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     value = detail["input"]
-    if key in ("apiName", "renamedFrom"):
-        return (f"expected an API name ({API_NAME_RULE}), got {describe(value)}",
-                f"write an API name such as {_example(detail, key)}")
+    if key in words.api_name_keys:
+        return (f"expected an API name ({words.api_name_rule}), got {describe(value)}",
+                f"write an API name such as {_example(detail, key, words)}")
     message = f"expected text, got {describe(value)}"
     if isinstance(value, bool | int | float | datetime.date):
         return message, f"put the value in quotes: `{key}: \"{_yaml_scalar(value)}\"`"
-    return message, f"write text on the same line, e.g. {_example(detail, key)}"
+    return message, f"write text on the same line, e.g. {_example(detail, key, words)}"
 
 
 def _yaml_scalar(value: Any) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def _pattern(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _pattern(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     value = str(detail["input"])
-    if key in ("apiName", "renamedFrom"):
-        message = f"{_quote(value)} is not a valid API name: use {API_NAME_RULE}"
+    if key in words.api_name_keys:
+        message = f"{_quote(value)} is not a valid API name: use {words.api_name_rule}"
         suggestion = suggest_api_name(value)
         if suggestion:
             return message, f"write `{key}: {suggestion}`"
-        return message, f"write an API name such as {_example(detail, key)}"
-    if detail["loc"] == ("name",) and value.strip():
-        return _type_name(value)
-    return _blank(detail, key)
+        return message, f"write an API name such as {_example(detail, key, words)}"
+    if words.is_display_name(tuple(detail["loc"])) and value.strip():
+        return _type_name(value, key, words.guide)
+    return _blank(detail, key, words)
 
 
-def _type_name(value: str) -> tuple[str, str]:
-    """A type's display name with characters Marketo refuses (1003)."""
-    message = (f"{_quote(value)} is not a valid display name for a type: Marketo accepts "
-               f"{TYPE_NAME_RULE} ({ACTIVITIES_GUIDE}, 'Create type')")
+def _type_name(value: str, key: str, guide: str) -> tuple[str, str]:
+    """A display name with characters Marketo refuses (1003)."""
+    what = "a type" if key == "name" else "a custom object type or field"
+    message = (f"{_quote(value)} is not a valid display name for {what}: Marketo accepts "
+               f"{TYPE_NAME_RULE} ({guide})")
     suggestion = suggest_type_name(value)
     if suggestion:
-        return message, f"write `name: {suggestion}`"
-    return message, "write a display name such as `name: Attend Webinar`"
+        return message, f"write `{key}: {suggestion}`"
+    return message, f"write a display name such as `{key}: Attend Webinar`"
 
 
 def suggest_type_name(value: str) -> str:
@@ -224,18 +242,19 @@ def suggest_api_name(value: str) -> str:
     return camel if re.search(r"[A-Za-z]", camel) else ""
 
 
-def _blank(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    return "must not be empty or blank", f"write a display name, e.g. {_example(detail, key)}"
+def _blank(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
+    example = _example(detail, key, words)
+    return "must not be empty or blank", f"write a display name, e.g. {example}"
 
 
-def _too_long(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _too_long(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     value = str(detail["input"])
     limit = detail.get("ctx", {}).get("max_length", len(value) - 1)
     return (f"is {len(value):,} characters long; Marketo accepts at most {limit:,} (error 1003)",
             f"shorten it to {limit:,} characters or fewer")
 
 
-def _data_type(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _data_type(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     value = detail["input"]
     if not isinstance(value, str):
         return (f"expected a data type, got {describe(value)}",
@@ -247,7 +266,7 @@ def _data_type(detail: ErrorDetails, key: str) -> tuple[str, str]:
             f"use one of: {DATA_TYPES}")
 
 
-def _literal(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _literal(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     if key != "ensure":  # an acknowledgement's rule: one of the lint rule ids
         expected = detail.get("ctx", {}).get("expected", "")
         return (f"{describe(detail['input'])} is not a rule an acknowledgement can name",
@@ -256,40 +275,38 @@ def _literal(detail: ErrorDetails, key: str) -> tuple[str, str]:
             "write `ensure: present` to keep the type, or `ensure: absent` to delete it")
 
 
-def _integer(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _integer(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     return (f"expected a whole number, got {describe(detail['input'])}",
-            f"write a whole number without quotes, e.g. {_example(detail, key)}")
+            f"write a whole number without quotes, e.g. {_example(detail, key, words)}")
 
 
-def _at_least(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _at_least(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     limit = detail.get("ctx", {}).get("ge", 1)
     return (f"must be {limit} or more, got {describe(detail['input'])}",
-            f"write a whole number of {limit} or more, e.g. {_example(detail, key)}")
+            f"write a whole number of {limit} or more, e.g. {_example(detail, key, words)}")
 
 
-def _boolean(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _boolean(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     return (f"expected true or false, got {describe(detail['input'])}",
             f"write `{key}: true` or `{key}: false` (without quotes)")
 
 
-def _mapping(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    what = "an attribute" if isinstance(detail["loc"][-1], int) else f"'{key}'"
+def _mapping(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
+    what = words.item if isinstance(detail["loc"][-1], int) else f"'{key}'"
     return (f"expected {what} as a mapping of keys, got {describe(detail['input'])}",
-            "indent apiName, name and dataType below it, one `key: value` per line")
+            words.mapping_fix)
 
 
-def _list(detail: ErrorDetails, key: str) -> tuple[str, str]:
-    return (f"expected a list, got {describe(detail['input'])}",
-            "write each attribute as a list item starting with `- apiName:`, "
-            "or `attributes: []` for none")
+def _list(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
+    return (f"expected a list, got {describe(detail['input'])}", words.list_fix)
 
 
-def _fallback(detail: ErrorDetails, key: str) -> tuple[str, str]:
+def _fallback(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     text = detail["msg"]
     return text[0].lower() + text[1:], "see README.md, 'The definition format'"
 
 
-_TRANSLATIONS: dict[str, Callable[[ErrorDetails, str], tuple[str, str]]] = {
+_TRANSLATIONS: dict[str, Callable[[ErrorDetails, str, Wording], tuple[str, str]]] = {
     "missing": _missing,
     "extra_forbidden": _extra,
     "string_type": _text_expected,

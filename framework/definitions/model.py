@@ -7,49 +7,32 @@ or files (limits, uniqueness, file names) live in `framework.definitions.rules`.
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Literal
+from collections.abc import Iterable
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
-# Marketo: apiName is alphanumeric with at least one letter, at most 255 characters
-# (Adobe's Activities guide and its Swagger spec):
-# https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
-API_NAME_PATTERN = r"^[A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*$"
-MAX_API_NAME_LENGTH = 255
-# Marketo: 0 to 20 secondary attributes, the primary not counted (error 1028).
-MAX_ATTRIBUTES = 20
-# Marketo: 10 custom activity types per subscription by default (error 1027).
-DEFAULT_MAX_TYPES = 10
-# Display names need one visible character: a blank name shows as nothing in Smart Lists.
-NOT_BLANK_PATTERN = r"\S"
-# Adobe's Activities guide ("Create type", Display Name): a type's display name accepts
-# alphanumeric characters, spaces and underscores, and must contain at least one letter.
-# https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities
-# The guide states it for the type's display name only; attribute, trigger and filter names
-# are free text (its own trigger example has an en dash).
-TYPE_NAME_PATTERN = r"^[A-Za-z0-9 _]*[A-Za-z][A-Za-z0-9 _]*$"
-# Lengths Marketo does not document for names and descriptions: the emulator (our reference
-# instance) refuses longer ones with 1003, so validate refuses them first.
-MAX_NAME_LENGTH = 255
-MAX_DESCRIPTION_LENGTH = 2000
+from framework.definitions.vocabulary import (
+    API_NAME_PATTERN,
+    DEFAULT_MAX_TYPES,
+    MAX_API_NAME_LENGTH,
+    MAX_ATTRIBUTES,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_NAME_LENGTH,
+    NOT_BLANK_PATTERN,
+    TYPE_NAME_PATTERN,
+    DataType,
+)
+from framework.kinds.custom_object.model import CustomObject
 
-
-class DataType(StrEnum):
-    """The 11 attribute data types Marketo accepts (its Activities guide and Swagger enum)."""
-
-    string = "string"
-    boolean = "boolean"
-    integer = "integer"
-    float = "float"
-    link = "link"
-    email = "email"
-    currency = "currency"
-    date = "date"
-    datetime = "datetime"
-    phone = "phone"
-    text = "text"
-
+# The shared vocabulary is re-exported: activity type code imports it from here.
+__all__ = [
+    "API_NAME_PATTERN", "DEFAULT_MAX_TYPES", "MAX_API_NAME_LENGTH", "MAX_ATTRIBUTES",
+    "MAX_DESCRIPTION_LENGTH", "MAX_NAME_LENGTH", "NOT_BLANK_PATTERN", "TYPE_NAME_PATTERN",
+    "AcknowledgeableRule", "Acknowledgement", "ActivityType", "Attribute", "DataType",
+    "ActivityTypeFile", "Definition", "DefinitionFile", "PrimaryAttribute",
+    "activity_type_files", "kind_of",
+]
 
 _STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
 
@@ -144,6 +127,12 @@ class ActivityType(BaseModel):
 
     model_config = _STRICT
 
+    # Optional: a file without `kind` is an activity type. Left out of dumps (plans record
+    # definitions, and a saved plan reads the same whether the file spelt it out or not).
+    kind: Literal["activityType"] = Field(
+        default="activityType", exclude=True,
+        description="Optional: a file without kind is a custom activity type.",
+    )
     # strict: YAML `true` or `3.0` must not silently become a version number.
     version: int = Field(ge=1, strict=True, description="Bumped on every change to the file.")
     apiName: str = _api_name("Type API name; the file is named after it.")
@@ -174,10 +163,43 @@ class ActivityType(BaseModel):
     )
 
 
+def kind_of(value: Any) -> str:
+    """The kind of a definition, as a mapping or a model: `kind`, or activityType without it."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind if isinstance(kind, str) else "activityType"
+
+
+# Either kind of definition, told apart by `kind` (absent: an activity type).
+Definition = Annotated[
+    Annotated[ActivityType, Tag("activityType")] | Annotated[CustomObject, Tag("customObject")],
+    Discriminator(kind_of),
+]
+
+
 class DefinitionFile(BaseModel):
     """A loaded definition together with where it came from (for messages)."""
 
     model_config = ConfigDict(frozen=True)
 
     path: str
+    definition: Definition
+
+    @property
+    def api_name(self) -> str:
+        return self.definition.apiName
+
+
+class ActivityTypeFile(DefinitionFile):
+    """A loaded custom activity type."""
+
     definition: ActivityType
+
+
+def activity_type_files(files: Iterable[DefinitionFile]) -> list[ActivityTypeFile]:
+    """The custom activity types among `files`, in order."""
+    return [
+        f if isinstance(f, ActivityTypeFile)
+        else ActivityTypeFile(path=f.path, definition=f.definition)
+        for f in files
+        if isinstance(f.definition, ActivityType)
+    ]

@@ -32,7 +32,7 @@ def _attributes(data: Any) -> list[Any]:
 
 def file_rules(document: Document) -> Iterator[Problem]:
     """Rules inside one file: its name, the attribute limit, attribute apiNames, renamedFrom."""
-    yield from _file_name(document)
+    yield from file_name_rule(document, _API_NAME)
     yield from _attribute_limit(document)
     yield from _unique_attribute_names(document)
     yield from _renamed_from(document)
@@ -44,9 +44,10 @@ def _problem(document: Document, loc: tuple[str | int, ...], field: str, message
     return Problem(document.path, line, column, field, message, fix)
 
 
-def _file_name(document: Document) -> Iterator[Problem]:
+def file_name_rule(document: Document, pattern: re.Pattern[str]) -> Iterator[Problem]:
+    """The file is named after its apiName (`pattern`: the kind's API name rule)."""
     api_name = _text(document.data, "apiName")
-    if api_name is None or not _API_NAME.fullmatch(api_name) or len(api_name) > MAX_API_NAME_LENGTH:
+    if api_name is None or not pattern.fullmatch(api_name) or len(api_name) > MAX_API_NAME_LENGTH:
         return
     file = PurePath(document.path)
     if file.stem != api_name:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from framework.definitions.loader import display_path, load_definitions
+from framework.definitions.model import activity_type_files
 from framework.drift.detect import against_definitions, against_lock
 from framework.drift.model import DriftReport
 from framework.environment import LOCAL, Target, connect
@@ -21,7 +22,8 @@ FALLBACK = (
 
 async def check_drift(settings: Settings, target: Target, directory: Path) -> DriftReport:
     """What changed on `target` since the last apply recorded in its lock file."""
-    definitions = load_definitions(directory, settings)
+    # Custom object types are not yet compared for drift: activity types only.
+    definitions = activity_type_files(load_definitions(directory, settings))
     found = load_lock(lock_path(settings, lock_name(target)))
     host = EMBEDDED_HOST if target.name == LOCAL else target.host
     async with connect(target, settings, read_only=True) as (_, client):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from framework.definitions.model import DefinitionFile
+from framework.definitions.model import ActivityTypeFile
 from framework.drift.changes import FieldChange, version_changes
 from framework.drift.model import Finding, Kind
 from framework.live import LiveState, LiveType, TypeVersion
@@ -29,7 +29,7 @@ class Detected:
 
 def against_lock(
     lock: Lock,
-    definitions: Sequence[DefinitionFile],
+    definitions: Sequence[ActivityTypeFile],
     live: LiveState,
     ignore: Sequence[DriftIgnore] = (),
 ) -> Detected:
@@ -64,7 +64,7 @@ def against_lock(
 
 
 def against_definitions(
-    definitions: Sequence[DefinitionFile], live: LiveState, ignore: Sequence[DriftIgnore] = ()
+    definitions: Sequence[ActivityTypeFile], live: LiveState, ignore: Sequence[DriftIgnore] = ()
 ) -> Detected:
     """Without a lock: every difference between the instance and the definitions."""
     found: list[Finding] = []
@@ -139,7 +139,7 @@ def _draft(
     )]
 
 
-def _recorded(file: DefinitionFile, lock: Lock) -> bool:
+def _recorded(file: ActivityTypeFile, lock: Lock) -> bool:
     """True when the lock records the definition as it is now (nothing left to apply)."""
     entry = lock.types.get(file.definition.apiName)
     if file.definition.ensure == "absent":

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from framework.definitions.loader import check_definitions, display_path, load_definitions
-from framework.definitions.model import API_NAME_PATTERN, ActivityType
+from framework.definitions.model import API_NAME_PATTERN, ActivityType, activity_type_files
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, Problem
 from framework.importer.content import definition_text, schema_modeline, updated_text
@@ -64,7 +64,7 @@ def read_folder(directory: Path, settings: Settings) -> Folder:
         directory,
         # Definitions are files directly in the folder; f.path is only how messages name them.
         {f.definition.apiName: directory / Path(f.path).name for f in files},
-        {f.definition.apiName: f.definition for f in files},
+        {f.definition.apiName: f.definition for f in activity_type_files(files)},
     )
 
 

@@ -18,6 +18,7 @@ from framework import __version__
 from framework.apply.model import ApplyResult
 from framework.apply.reconcile import at_target
 from framework.definitions.loader import display_path, load_definitions
+from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect
 from framework.errors import ActivitiesError
 from framework.live import LiveState, TypeVersion
@@ -146,7 +147,7 @@ def _versions(settings: Settings, plan: Plan) -> dict[str, tuple[int, TypeVersio
         return {}  # the files moved on since the plan: record no version rather than a wrong one
     return {
         f.definition.apiName: (f.definition.version, TypeVersion.from_definition(f.definition))
-        for f in files
+        for f in activity_type_files(files)
     }
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from framework.definitions.model import DefinitionFile
+from framework.definitions.model import ActivityTypeFile
 from framework.errors import PlanError
 from framework.live import LiveState, LiveType, TypeVersion
 from framework.plan.attributes import attribute_changes, worst
@@ -33,7 +33,7 @@ THROUGH_DRAFT = Reason(code="update-through-draft", text=UPDATE_THROUGH_DRAFT)
 
 
 def compare(
-    desired: Sequence[DefinitionFile],
+    desired: Sequence[ActivityTypeFile],
     live: LiveState,
     *,
     max_types: int,
@@ -63,7 +63,7 @@ def present(live: LiveState, api_name: str) -> LiveType | None:
     return found if found is not None and found.status != "deleted" else None
 
 
-def _change_for(file: DefinitionFile, live: LiveType | None) -> TypeChange:
+def _change_for(file: ActivityTypeFile, live: LiveType | None) -> TypeChange:
     definition = file.definition
     if definition.ensure == "absent":
         return _tombstone(file, live)
@@ -74,7 +74,7 @@ def _change_for(file: DefinitionFile, live: LiveType | None) -> TypeChange:
     return _existing(file, target, live, renamed)
 
 
-def _base(file: DefinitionFile, live: LiveType | None) -> dict[str, object]:
+def _base(file: ActivityTypeFile, live: LiveType | None) -> dict[str, object]:
     return {
         "apiName": file.definition.apiName,
         "file": file.path,
@@ -83,7 +83,7 @@ def _base(file: DefinitionFile, live: LiveType | None) -> dict[str, object]:
     }
 
 
-def _create(file: DefinitionFile, target: TypeVersion) -> TypeChange:
+def _create(file: ActivityTypeFile, target: TypeVersion) -> TypeChange:
     count = len(target.attributes)
     reason = Reason(
         code="type-created",
@@ -104,7 +104,7 @@ def _create(file: DefinitionFile, target: TypeVersion) -> TypeChange:
     )
 
 
-def _tombstone(file: DefinitionFile, live: LiveType | None) -> TypeChange:
+def _tombstone(file: ActivityTypeFile, live: LiveType | None) -> TypeChange:
     name = file.definition.apiName
     if live is None:
         return TypeChange(
@@ -145,7 +145,7 @@ def _reference(live: LiveType) -> TypeVersion:
 
 
 def _existing(
-    file: DefinitionFile, target: TypeVersion, live: LiveType, renamed: Mapping[str, str]
+    file: ActivityTypeFile, target: TypeVersion, live: LiveType, renamed: Mapping[str, str]
 ) -> TypeChange:
     reference = _reference(live)
     draft = live.draft if live.status in ("draft", "approved with draft") else None
@@ -177,7 +177,7 @@ def _existing(
     )
 
 
-def _already_matches(target: TypeVersion, file: DefinitionFile) -> Reason:
+def _already_matches(target: TypeVersion, file: ActivityTypeFile) -> Reason:
     return Reason(
         code="already-matches", text=f"type {target.apiName} already matches {file.path}"
     )
@@ -229,7 +229,7 @@ def _overwrite_note(draft: TypeVersion, target: TypeVersion, ever: bool) -> Reas
 
 
 def _replace(
-    file: DefinitionFile,
+    file: ActivityTypeFile,
     target: TypeVersion,
     live: LiveType,
     reference: TypeVersion,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from framework import __version__
 from framework.definitions.loader import load_definitions
-from framework.definitions.model import DefinitionFile
+from framework.definitions.model import DefinitionFile, activity_type_files
 from framework.environment import LOCAL, Target
 from framework.live import LiveState
 from framework.plan.assumptions import plan_assumptions
@@ -73,8 +73,10 @@ def derive_plan(
     plan records, so that apply can derive it again and refuse one that was edited. Raises
     RefusedError for a plan that breaks a rule or has no order (a name swap)."""
     targeted, untargeted = Targeting(provenance.targets, provenance.excludes).split(desired)
+    # Custom object types are validated but not yet planned: activity types only.
     changes, unmanaged = compare(
-        targeted, live, max_types=max_types, allow_destructive=provenance.allowDestructive
+        activity_type_files(targeted), live, max_types=max_types,
+        allow_destructive=provenance.allowDestructive,
     )
     # An untargeted type has a file: it is managed, only left alone by this plan.
     unmanaged = [name for name in unmanaged if name not in untargeted]

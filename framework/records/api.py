@@ -18,6 +18,7 @@ from pathlib import Path
 
 from framework.client.marketo import MarketoClient
 from framework.definitions.loader import load_definitions
+from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError
 from framework.invocation import again
@@ -58,7 +59,7 @@ def send_records(
 def record_schema(api_name: str, settings: Settings, directory: Path | None) -> RecordSchema:
     """The record schema of the definition `api_name` (ConfigError naming the known ones)."""
     files = load_definitions(directory or settings.definitions_dir, settings)
-    found = {f.definition.apiName: f.definition for f in files
+    found = {f.definition.apiName: f.definition for f in activity_type_files(files)
              if f.definition.ensure == "present"}
     if api_name not in found:
         known = ", ".join(sorted(found)) or "none"

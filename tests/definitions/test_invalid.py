@@ -149,7 +149,7 @@ CASES = [
         10,
         (
             "activities/buyCar.yaml:14:1: color: unknown key 'color'\n"
-            "  fix: remove it; the keys allowed here are: version, apiName,"
+            "  fix: remove it; the keys allowed here are: kind, version, apiName,"
             " name, description, triggerName, filterName, primaryAttribute,"
             " attributes, protect, ensure, acknowledge\n"
         ),
