@@ -39,6 +39,14 @@ class RunningEmulator:
     def mark_in_use(self, api_name: str) -> None:
         httpx.post(f"{self.url}/_emulator/types/{api_name}/in-use").raise_for_status()
 
+    def declare_asset(self, object_api_name: str, asset_type: str, asset_id: int,
+                      asset_name: str, used_fields: tuple[str, ...] = ()) -> None:
+        """A smart campaign or list now uses this approved custom object type (and fields):
+        dependentAssets lists it, delete is 1022, deleting a used field is 1022."""
+        httpx.post(f"{self.url}/_emulator/customobjects/{object_api_name}/dependentAssets",
+                   json={"assetType": asset_type, "assetId": asset_id, "assetName": asset_name,
+                         "usedFields": list(used_fields)}).raise_for_status()
+
     @property
     def env(self) -> dict[str, str]:
         """Environment variables that point `--endpoint` users at this emulator."""

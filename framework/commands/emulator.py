@@ -8,6 +8,7 @@ import click
 
 from framework.commands.common import EXIT_OK, handle_errors
 from framework.emulator.config import EmulatorConfig
+from framework.emulator.custom_objects.settings import READINGS, ObjectSettings
 from framework.emulator.foreground import serve_until_signalled
 from framework.emulator.server import EmulatorServer
 from framework.emulator.store import locked_state
@@ -65,12 +66,20 @@ class RateLimit(click.ParamType[tuple[int, float]]):
               help="Accept the token only in the Authorization header, as after August 2026.")
 @click.option("--strict-activity-date", is_flag=True,
               help="Records need activityDate as a full timestamp with an offset, else 1001.")
+@click.option("--max-object-types", default=10, show_default=True, type=click.IntRange(1),
+              help="Custom object types the subscription allows, then 709.")
+@click.option("--object-reading", "object_readings", multiple=True,
+              type=click.Choice(list(READINGS)),
+              help="Read an open custom-object rule the other way (repeatable; see README).")
+@click.option("--no-custom-objects", is_flag=True,
+              help="The subscription lacks custom objects: every schema call is 1026.")
 @handle_errors
 def command(host: str, port: int, state_file: Path | None, client_id: str, client_secret: str,
             token_ttl: int, latency_ms: float, fault_rate: float, seed: int | None,
             rate_limit: tuple[int, float], max_concurrent: int, daily_quota: int,
             max_types: int, leads: int, reject_query_token: bool,
-            strict_activity_date: bool) -> int:
+            strict_activity_date: bool, max_object_types: int, object_readings: tuple[str, ...],
+            no_custom_objects: bool) -> int:
     """Serve an emulated Marketo instance; the first line printed is its URL."""
     config = EmulatorConfig(
         client_id=client_id, client_secret=client_secret, token_ttl=token_ttl,
@@ -79,6 +88,8 @@ def command(host: str, port: int, state_file: Path | None, client_id: str, clien
         max_concurrent=max_concurrent, daily_quota=daily_quota, max_types=max_types,
         leads=leads, reject_query_token=reject_query_token,
         strict_activity_date=strict_activity_date, state_file=state_file,
+        custom_objects=ObjectSettings(enabled=not no_custom_objects,
+                                      max_types=max_object_types).reading(object_readings),
     )
 
     def ready(url: str) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from framework.emulator.config import EmulatorConfig
+from framework.emulator.custom_objects.introspection import OBJECTS_PATH, introspect_objects
 from framework.emulator.faults import Fault, FaultPlan
 from framework.emulator.identity import Identity, OAuthError
 from framework.emulator.instance import Instance
@@ -25,7 +26,7 @@ from framework.emulator.refusal import Refusal
 from framework.emulator.routes import Context, Route, match
 from framework.emulator.stats import UNKNOWN_ENDPOINT, Stats
 from framework.emulator.store import load_state, save_state
-from framework.emulator.wire import Reply, Request, plain
+from framework.emulator.wire import Query, Reply, Request, plain
 
 TOKEN_PATH = "/identity/oauth/token"
 JSON_TYPE = "application/json;charset=UTF-8"
@@ -52,7 +53,7 @@ class Emulator:
         self.config = config
         self.sleep = sleep  # the latency's; tests inject one that waits for an event instead
         self.instance = Instance(config.max_types, config.leads, iso_now, wall,
-                                 config.strict_activity_date)
+                                 config.strict_activity_date, config.custom_objects)
         self.identity = Identity(config.client_id, config.client_secret, config.token_ttl, clock)
         self.pacer = Pacer(config.rate_limit_calls, config.rate_limit_seconds,
                            config.max_concurrent, config.daily_quota, clock, wall)
@@ -108,6 +109,7 @@ class Emulator:
             body = self.stats.to_json()
             body["in_flight"] = self.pacer.in_flight
             body["types"] = len(self.instance.catalog.types)
+            body["customObjectTypes"] = len(self.instance.objects.types)
             return Reply(200, dumps(body))
         if request.path == "/_emulator/reset" and request.method == "POST":
             self.reset()
@@ -116,6 +118,11 @@ class Emulator:
             return Reply(200, dumps(self.instance.to_json()))
         if request.path == "/_emulator/records" and request.method == "GET":
             return self._records(request.query.get("type", ""))
+        if request.path.startswith(OBJECTS_PATH):
+            status, answer = introspect_objects(self.instance.objects, request)
+            if status == 200 and request.method == "POST":
+                self.save()
+            return Reply(status, dumps(answer))
         parts = request.path.split("/")
         if (request.method == "POST" and len(parts) == 5 and parts[2] == "types"
                 and parts[4] == "in-use"):
@@ -262,15 +269,16 @@ def _method_override(request: Request) -> Request:
     """
     if request.method != "POST":
         return request
-    form: dict[str, str] = {}
+    form: list[tuple[str, str]] = []
     if _content_type(request).startswith("application/x-www-form-urlencoded"):
-        form = dict(parse_qsl(request.body.decode("latin-1"), keep_blank_values=True))
-    query = dict(request.query)
-    override = query.pop("_method", None) or form.get("_method", "")
+        form = parse_qsl(request.body.decode("latin-1"), keep_blank_values=True)
+    override = request.query.get("_method") or dict(form).get("_method", "")
     if override.upper() != "GET":
         return request
-    form.pop("_method", None)
-    return Request("GET", request.path, {**query, **form}, request.headers, b"")
+    query = request.query
+    pairs = query.pairs if isinstance(query, Query) else tuple(query.items())
+    kept = [(key, value) for key, value in (*pairs, *form) if key != "_method"]
+    return Request("GET", request.path, Query(kept), request.headers, b"")
 
 
 def _content_type(request: Request) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from framework.emulator.custom_objects.settings import ObjectSettings
+
 
 @dataclass(frozen=True)
 class EmulatorConfig:
@@ -25,6 +27,8 @@ class EmulatorConfig:
     reject_query_token: bool = False
     # activityDate must be a full timestamp with seconds and an offset (else 1001)
     strict_activity_date: bool = False
+    # custom object types: the subscription's limits and the readings of Adobe's open rules
+    custom_objects: ObjectSettings = ObjectSettings()  # noqa: RUF009 - frozen, so shared is safe
     state_file: Path | None = None
 
     def __repr__(self) -> str:
@@ -36,5 +40,6 @@ class EmulatorConfig:
             f"max_concurrent={self.max_concurrent}, daily_quota={self.daily_quota}, "
             f"max_types={self.max_types}, leads={self.leads}, "
             f"reject_query_token={self.reject_query_token}, "
-            f"strict_activity_date={self.strict_activity_date}, state_file={self.state_file})"
+            f"strict_activity_date={self.strict_activity_date}, "
+            f"custom_objects={self.custom_objects}, state_file={self.state_file})"
         )

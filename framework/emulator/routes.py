@@ -1,4 +1,7 @@
-"""The twelve REST endpoints, reading records back, and daily usage: what each one does."""
+"""The REST endpoints, reading records back, and daily usage: what each one does.
+
+Custom object types' endpoints are listed in `framework.emulator.custom_objects.endpoints`.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from framework.emulator import attributes
+from framework.emulator.custom_objects.endpoints import ENDPOINTS as OBJECT_ENDPOINTS
 from framework.emulator.identity import SCOPE
 from framework.emulator.instance import Instance
 from framework.emulator.reading import Answer, lead_activities, paging_token
@@ -47,7 +51,9 @@ class Route:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        escaped = re.escape(self.template).replace(re.escape("{apiName}"), "([^/]+)")
+        escaped = re.escape(self.template)
+        for parameter in ("{apiName}", "{fieldApiName}"):
+            escaped = escaped.replace(re.escape(parameter), "([^/]+)")
         return re.compile(escaped)
 
 
@@ -100,18 +106,20 @@ ROUTES: tuple[Route, ...] = (
           lambda c, n, q, b: paging_token(c.instance.catalog, c.instance.records.next_id, q)),
     Route("GET", "/rest/v1/activities.json",
           lambda c, n, q, b: lead_activities(c.instance.catalog, c.instance.records.next_id, q)),
+    *(Route(*endpoint) for endpoint in OBJECT_ENDPOINTS),
 )
 COMPILED = tuple((route, route.pattern) for route in ROUTES)
 
 
 def match(method: str, path: str) -> tuple[Route | None, str, list[str]]:
-    """(route, api name) for a known method and path; (None, "", allowed methods) otherwise."""
+    """(route, path parameters) for a known method and path; (None, "", allowed methods)
+    otherwise. Two path parameters (updateField's apiName and fieldApiName) come joined by "/"."""
     allowed: list[str] = []
     for route, pattern in COMPILED:
         found = pattern.fullmatch(path)
         if found is None:
             continue
         if route.method == method:
-            return route, found.group(1) if found.groups() else "", []
+            return route, "/".join(found.groups()), []
         allowed.append(route.method)
     return None, "", allowed

@@ -49,6 +49,22 @@ class WireLimits:
     max_connections: int = 256
 
 
+class Query(dict[str, str]):
+    """Query parameters: the last value of each name, as a dict, and every pair in `pairs` (SPEC
+    sends some arrays as repeated parameters, `names=a&names=b`)."""
+
+    def __init__(self, pairs: list[tuple[str, str]]) -> None:
+        super().__init__(pairs)
+        self.pairs = tuple(pairs)
+
+
+def every(query: dict[str, str], name: str) -> list[str]:
+    """Every value of a query parameter, in order (only the last one for a plain dict)."""
+    if isinstance(query, Query):
+        return [value for key, value in query.pairs if key == name]
+    return [query[name]] if name in query else []
+
+
 @dataclass(frozen=True)
 class Request:
     method: str
@@ -249,7 +265,7 @@ class Connection:
         method, target, keep_alive, headers, body = await self._request(first)
         self._done_waiting()
         parts = urlsplit(target)
-        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        query = Query(parse_qsl(parts.query, keep_blank_values=True))
         reply = await self.handler(Request(method, parts.path, query, headers, body))
         if reply.silent:
             return False

@@ -21,6 +21,8 @@ SPECS = Path(__file__).parent / "specs"
 MAPI = json.loads((SPECS / "swagger-mapi.json").read_text())
 IDENTITY = json.loads((SPECS / "swagger-identity.json").read_text())
 RECORDS = "/rest/v1/activities/external.json"
+# custom object types have their own contract test (test_custom_object_contract.py)
+ACTIVITY_ROUTES = [r for r in ROUTES if not r.template.startswith("/rest/v1/customobjects/")]
 
 
 def validator(spec: dict[str, Any], ref: str) -> jsonschema.Draft4Validator:
@@ -142,7 +144,7 @@ def test_every_body_of_every_endpoint_matches_the_spec(api: Api) -> None:
     exercise(api, recorder)
     records = record_item_validator()
     checked = 0
-    for route in ROUTES:
+    for route in ACTIVITY_ROUTES:
         bodies = recorder.bodies[route.key]
         outcomes = {body["success"] for body in bodies}
         assert outcomes == {True, False}, f"{route.key}: needs a success and a refusal"

@@ -1,11 +1,13 @@
-"""A Marketo client that is not ours (marketorestpython, PyPI) completes a whole type lifecycle
-against `activities emulator` run as a subprocess."""
+"""A Marketo client that is not ours (marketorestpython, PyPI) completes a whole lifecycle of a
+custom activity type and of a custom object type against `activities emulator` run as a
+subprocess."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import httpx
+import pytest
 from marketorestpython.client import MarketoClient
 
 ATT = "attendConference"
@@ -60,4 +62,51 @@ def test_marketorestpython_runs_a_whole_lifecycle(emulator_process: Any) -> None
 
     stats = httpx.get(f"{running.url}/_emulator/stats").json()
     assert (stats["token_calls"], stats["total_calls"], stats["errors_by_code"]) == (1, 15, {})
+    assert running.stop()[0] == 0
+
+
+def test_marketorestpython_runs_a_whole_custom_object_lifecycle(emulator_process: Any) -> None:
+    """PY implements 7 of the 12 schema endpoints; each is driven here, Adobe's car example."""
+    running = emulator_process("--client-id", "mrp-id", "--client-secret", "mrp-secret")
+    client = MarketoClient("000-EMU-000", client_id="mrp-id", client_secret="mrp-secret",
+                           max_retry_time=10, requests_timeout=10)
+    client.host = running.url
+
+    def call(method: str, **kwargs: Any) -> Any:
+        return client.execute(method=method, **kwargs)
+
+    assert call("create_update_custom_object_type", apiName="car", displayName="Car",
+                action="createOnly", pluralName="Cars", description="Automobile owned",
+                showInLeadDetail=True) == []
+    with pytest.raises(Exception) as exists:  # noqa: PT011 - the library raises a bare Exception
+        call("create_update_custom_object_type", apiName="car", displayName="Car",
+             action="createOnly")
+    assert exists.value.args == (
+        {"message": "Object already exists: custom object type 'car'", "code": "1017"},)
+    [draft] = call("describe_custom_object_type", apiName="car")
+    assert (draft["state"], draft["idField"], [f["name"] for f in draft["fields"]]) == (
+        "draft", None, ["createdAt", "marketoGUID", "updatedAt"])
+    assert call("add_field_custom_object_type", apiName="car", fields=[
+        {"displayName": "Lead ID", "name": "leadID", "dataType": "link",
+         "relatedTo": {"field": "id", "name": "lead"}},
+        {"displayName": "VIN", "name": "vin", "dataType": "string", "isDedupeField": True},
+        {"displayName": "Year", "name": "year", "dataType": "integer"}]) == []
+    assert call("approve_custom_object_type", apiName="car") == []
+    [live] = call("describe_custom_object_type", apiName="car")
+    assert (live["state"], live["dedupeFields"], live["relationships"]) == (
+        "approved", ["vin"], [{"field": "leadID", "type": "child",
+                               "relatedTo": {"name": "Lead", "field": "id"}}])
+    assert call("create_update_custom_object_type", apiName="car", displayName="Car",
+                description="A car a lead owns") == []  # createOrUpdate: a draft
+    [listed] = call("get_list_of_custom_object_types")
+    assert (listed["state"], listed["version"], listed["description"]) == (
+        "approvedWithDraft", "approved", "Automobile owned")
+    assert call("discard_custom_object_type", apiName="car") == []
+    assert call("describe_custom_object_type", apiName="car")[0]["state"] == "approved"
+    assert call("delete_custom_object_type", apiName="car") == []
+    assert call("get_list_of_custom_object_types") == []
+
+    stats = httpx.get(f"{running.url}/_emulator/stats").json()
+    assert (stats["token_calls"], stats["total_calls"], stats["errors_by_code"]) == (
+        1, 12, {"1017": 1})
     assert running.stop()[0] == 0
