@@ -351,6 +351,26 @@ def test_links_match_names_without_case_and_need_an_approved_edge(objects: Objec
         {"field": "owner", "type": "child", "relatedTo": {"name": "Lead", "field": "email"}}]
 
 
+def test_a_link_to_a_custom_object_points_at_its_guid_or_dedupe_fields(
+        objects: ObjectApi, objects_with: Callable[..., ObjectApi]) -> None:
+    by_name = {"name": "course", "displayName": "Course", "dataType": "link",
+               "relatedTo": {"name": "course", "field": "courseName"}}
+    for instance in (objects, lenient := objects_with("links-to-any-field")):
+        result(instance.sync(COURSE))
+        result(instance.add_fields("course", COURSE_FIELDS))
+        result(instance.approve("course"))
+        result(instance.sync(NEW_TYPE))
+    assert errors(objects.add_fields("ship", [by_name])) == [
+        ("1003", "Invalid value for input[0].relatedTo.field 'courseName': course offers "
+                 "marketoGUID, courseID")]
+    result(lenient.add_fields("ship", [by_name]))
+    assert [f["name"] for f in result(lenient.linkable())[2]["fields"]] == [
+        "marketoGUID", "courseID", "courseName"]
+    assert errors(lenient.delete_fields("course", ["courseName"])) == [
+        ("1022", "Object in use: field 'courseName' of custom object type 'course' is linked to "
+                 "by ship.course; delete that link first")]
+
+
 def test_approval_needs_a_dedupe_field_and_a_bridge_a_lead_link(
         objects: ObjectApi, objects_with: Callable[..., ObjectApi]) -> None:
     result(objects.sync(COURSE))

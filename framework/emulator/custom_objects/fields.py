@@ -68,6 +68,7 @@ def delete_fields(catalog: ObjectCatalog, api_name: str, body: Any) -> list[dict
     doomed = [_existing(base, name) for name in names]
     if not catalog.settings.field_delete_ignores_usage:
         _check_unused(found, doomed)
+    _check_unlinked(catalog, found, doomed)
     kept = tuple(f for f in base.fields if all(f is not d for d in doomed))
     catalog.save_draft(found, base.with_fields(kept))
     return []
@@ -148,3 +149,16 @@ def _check_unused(found: ObjectType, doomed: list[ObjectField]) -> None:
             raise in_use(f"field(s) {', '.join(hit)} of custom object type '{found.api_name}' "
                          f"are used by {asset.asset_type} {asset.asset_id} "
                          f"'{asset.asset_name}'; remove them from it first")
+
+
+def _check_unlinked(catalog: ObjectCatalog, found: ObjectType, doomed: list[ObjectField]) -> None:
+    """A plain field another type links to (the `links-to-any-field` reading) stays; dedupe
+    fields are frozen anyway (709 from the draft's checks)."""
+    plain = {folded(f.name): f.name for f in doomed if not f.dedupe}
+    for other in catalog.ordered():
+        for link_field in (f for v in other.versions() for f in v.links):
+            link = link_field.link
+            if link is not None and link.object == found.api_name and folded(link.field) in plain:
+                raise in_use(f"field '{plain[folded(link.field)]}' of custom object type "
+                             f"'{found.api_name}' is linked to by {other.api_name}."
+                             f"{link_field.name}; delete that link first")

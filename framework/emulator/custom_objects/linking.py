@@ -49,13 +49,13 @@ STANDARD_OBJECTS = (
 RESERVED = frozenset(folded(o.name) for o in STANDARD_OBJECTS)
 
 
-def custom_targets(found: ObjectType) -> tuple[TargetField, ...]:
-    """A linkable custom object's link fields: marketoGUID and its dedupe fields, as in CO's
-    `car_c` example (approved version)."""
+def custom_targets(found: ObjectType, settings: ObjectSettings) -> tuple[TargetField, ...]:
+    """A linkable custom object's link fields (approved version): marketoGUID and its dedupe
+    fields, as in CO's `car_c` example; every field with the `links-to-any-field` reading."""
     assert found.approved is not None
-    dedupe = [f for f in found.approved.fields if f.dedupe]
+    offered = [f for f in found.approved.fields if f.dedupe or settings.links_to_any_field]
     return (TargetField(ID_FIELD, "Marketo GUID", "string"),
-            *(TargetField(f.name, f.display_name, f.read_type) for f in dedupe))
+            *(TargetField(f.name, f.display_name, f.read_type) for f in offered))
 
 
 def linkable(found: ObjectType) -> bool:
@@ -72,7 +72,7 @@ def linkable_objects(types: list[ObjectType], settings: ObjectSettings) -> list[
     """Endpoint linkableObjects.json: standard objects, then linkable custom objects."""
     found: list[tuple[str, str, tuple[TargetField, ...]]] = [
         (o.name, o.display_name, o.fields) for o in STANDARD_OBJECTS]
-    found += [(t.api_name, t.approved.display_name, custom_targets(t))
+    found += [(t.api_name, t.approved.display_name, custom_targets(t, settings))
               for t in types if linkable(t) and t.approved is not None]
     answer = []
     for name, label, targets in found:
@@ -104,7 +104,8 @@ def resolve(related: RelatedTo, owner: str, types: dict[str, ObjectType],
     if not linkable(target):
         raise rule(f"Custom object type '{target.api_name}' has a link field: a custom object "
                    "cannot link to another custom object that has a link field")
-    return _to_field(related, target.api_name, custom_targets(target), settings, where)
+    return _to_field(related, target.api_name, custom_targets(target, settings), settings,
+                     where)
 
 
 def _to_field(related: RelatedTo, object_name: str, targets: tuple[TargetField, ...],

@@ -17,6 +17,9 @@ READINGS: dict[str, str] = {
     "string-links-only":
         "link fields may point only at string or email fields, as the product docs' link-field "
         "page says (a lead's or company's `id` is refused)",
+    "links-to-any-field":
+        "a link to a custom object may point at any of its fields, not only at marketoGUID and "
+        "its dedupe fields (what Adobe's linkableObjects example offers)",
     "system-fields-count":
         "the 3 system fields count against the 50 fields a type may hold (47 custom fields)",
     "lifetime-field-additions":
@@ -40,6 +43,7 @@ class ObjectSettings:
     max_dedupe_fields: int = 3
     bridge_dedupe_optional: bool = False
     string_links_only: bool = False
+    links_to_any_field: bool = False
     system_fields_count: bool = False
     lifetime_field_additions: bool = False
     discard_deletes_new_types: bool = False
