@@ -102,9 +102,13 @@ AcknowledgeableRule = Literal[
     "likely-rename",
     "data-type-changed",
     "primary-attribute-changed",
+    "primary-attribute-edited",
     "type-deleted",
+    "display-name-changed",
+    "description-changed",
     "trigger-name-changed",
     "filter-name-changed",
+    "attribute-display-name-changed",
     "protect-removed",
 ]
 

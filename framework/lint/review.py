@@ -15,7 +15,7 @@ from framework.definitions.model import ActivityType
 from framework.definitions.positions import locate
 from framework.lint.fix import write_version
 from framework.lint.history import ChangedFile, History
-from framework.lint.rules import RULES, Change, Severity, classify, removed_file
+from framework.lint.rules import RULES, Change, Severity, classify, removed_file, severity
 
 LINT_FORMAT_VERSION = 1
 
@@ -87,21 +87,54 @@ class LintReport:
 
 
 def lint_history(history: History, *, fix: bool, approvals: Approvals | None) -> LintReport:
-    """Grade every changed file of `history`; with `fix`, write the expected versions."""
+    """Grade every changed definition of `history`; with `fix`, write the expected versions."""
     report = LintReport(history, approvals=approvals)
-    for changed in history.changed:
-        report.findings += _lint_file(history.root, changed, fix=fix, approvals=approvals)
+    present = {c.path for c in history.changed if c.new is not None}
+    for changed in by_api_name(history.changed):
+        report.findings += _lint_file(
+            history.root, changed, fix=fix, approvals=approvals, present=present
+        )
     return report
 
 
+def by_api_name(changed: tuple[ChangedFile, ...]) -> list[ChangedFile]:
+    """The changed files paired by the type they define, whatever the files are called: a type
+    whose definition moved to another file (`X.yaml` to `X.yml`) is one change of that type,
+    graded as such, not a deletion and a creation. A text that does not validate is paired by
+    its path, as there is no type to go by."""
+    old_at = {m.apiName: c for c in changed if (m := _model(c.old)) is not None}
+    paired: list[ChangedFile] = []
+    used: set[str] = set()  # the paths whose base text found its type again
+    for c in changed:
+        if c.new is None:
+            continue
+        now = _model(c.new)
+        base = old_at.get(now.apiName) if now is not None else None
+        if base is None and (now is None or _model(c.old) is None):
+            paired.append(c)  # nothing to go by but the path
+            used.add(c.path)
+            continue
+        paired.append(ChangedFile(c.path, base.old if base else None, c.new))
+        if base is not None:
+            used.add(base.path)
+    paired += [ChangedFile(c.path, c.old, None) for c in changed
+               if c.old is not None and c.path not in used]
+    return sorted(paired, key=lambda c: (c.path, c.new is None))
+
+
 def _lint_file(
-    root: Path, changed: ChangedFile, *, fix: bool, approvals: Approvals | None
+    root: Path,
+    changed: ChangedFile,
+    *,
+    fix: bool,
+    approvals: Approvals | None,
+    present: set[str],
 ) -> list[Finding]:
     old = _model(changed.old)
     if changed.new is None:
         if old is None:
             return []
-        change = removed_file(old, changed.path)
+        change = removed_file(old, changed.path, reused=changed.path in present)
         return [_finding(change, "warning", changed.path, 1)]
     document = read_document(root / changed.path, changed.path)
     new = _validated(document.data) if not document.problems else None
@@ -128,10 +161,9 @@ def _lint_file(
     acks: dict[str, str] = {a.rule: a.reason for a in new.acknowledge
             if a.version == version and (a.rule, a.version) not in given}
     for change in changes:
-        rule = RULES[change.rule]
         line = locate(document.data, change.path, key=True)[0] if change.path else 1
-        severity, message = _graded(rule.severity, rule.needs_approval, change, approvals)
-        acknowledgeable = severity in ("destructive", "breaking")
+        graded, message = _graded(change, approvals)
+        acknowledgeable = graded in ("destructive", "breaking")
         fix_text = change.fix
         if acknowledgeable:
             fix_text += (
@@ -139,24 +171,28 @@ def _lint_file(
                 f"{target}, reason: ...}}`"
             )
         findings.append(Finding(
-            change.rule, severity, changed.path, line, change.type, message, fix_text,
+            change.rule, graded, changed.path, line, change.type, message, fix_text,
             acknowledged=acks.get(change.rule) if acknowledgeable else None,
         ))
     findings += _acknowledgement_findings(new, version, changes, changed.path, document.data)
     return sorted(findings, key=lambda f: (f.line, f.rule))
 
 
-def _graded(
-    severity: Severity, needs_approval: bool, change: Change, approvals: Approvals | None
-) -> tuple[Severity, str]:
-    """With `-e ENV`: a change that harms only approved types is a warning where it is not."""
-    if approvals is None or not needs_approval or severity not in ("destructive", "breaking"):
-        return severity, change.message
+def _graded(change: Change, approvals: Approvals | None) -> tuple[Severity, str]:
+    """The policy's grade where the type stands: approved, without `-e ENV`; with it, as the
+    environment has it (a change safe there is a warning). Lint's own rules keep theirs."""
+    if approvals is None or not RULES[change.rule].needs_approval:
+        return RULES[change.rule].severity, change.message
     env = approvals.environment
     if change.type in approvals.ids:
-        return severity, f"{change.message} ({change.type} is approved on {env}, id " \
-                         f"{approvals.ids[change.type]})"
-    return "warning", f"{change.message} (not approved on {env}: nothing is lost there yet)"
+        return severity(change.rule, "approved"), (
+            f"{change.message} ({change.type} is approved on {env}, id "
+            f"{approvals.ids[change.type]})"
+        )
+    graded = severity(change.rule, "draft")
+    if graded == "warning":
+        return graded, f"{change.message} (not approved on {env}: nothing is lost there yet)"
+    return graded, f"{change.message} (not approved on {env})"
 
 
 def _expected_version(old: ActivityType | None, new: ActivityType, created: bool) -> int | None:

@@ -1,8 +1,14 @@
 """Classify the change of one definition under stable rule ids. Pure: two models in, findings out.
 
+What differs comes from the kind's differ (framework.plan.differ) and how risky it is from the
+policy (framework.policy) with the kind's rule book (framework.plan.rules.RULE_BOOK): the same
+answer plan gives for the same change on the instance. Lint adds its own rules about the file
+(versions, acknowledgements, `protect`, a likely rename, a deleted file).
+
 Severities: `error` always fails; `destructive` and `breaking` fail unless the file acknowledges
-them for its version; `warning` never fails. Destructive and breaking assume the type is
-approved on the instance (the case where history is at stake); `lint -e ENV` regrades them.
+them for its version; `warning` never fails. Without `-e ENV` every type is graded as approved
+on the instance (the case where history is at stake); `lint -e ENV` grades each type where it
+stands there, and a change that is safe there is a warning.
 """
 
 from __future__ import annotations
@@ -12,6 +18,16 @@ from dataclasses import dataclass
 from typing import Literal
 
 from framework.definitions.model import ActivityType, Attribute
+from framework.live import TypeVersion
+from framework.plan.differ import differences
+from framework.plan.rules import (
+    ATTRIBUTE_DROPPED,
+    FROZEN_SUMMARY,
+    REPLACE_LOSES,
+    RULE_BOOK,
+)
+from framework.policy.grade import grade
+from framework.policy.model import Difference, Standing
 
 Severity = Literal["error", "destructive", "breaking", "warning"]
 
@@ -19,37 +35,30 @@ Severity = Literal["error", "destructive", "breaking", "warning"]
 @dataclass(frozen=True)
 class Rule:
     id: str
-    severity: Severity
+    severity: Severity  # on a type approved on the instance (lint's default)
     summary: str  # for README and `--format json`
-    needs_approval: bool = False  # harmless on a type not approved on the instance
+    # Graded where the type stands on the instance (`-e ENV`): the policy's rules.
+    needs_approval: bool = False
 
+
+# The policy's rules a definition's edit can meet and that are not safe once approved.
+POLICY_RULES: tuple[Rule, ...] = tuple(
+    Rule(rule.id, rule.approved, rule.summary, needs_approval=True)
+    for rule in RULE_BOOK
+    if rule.approved != "safe" and not rule.live_only
+)
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("version-not-increased", "error",
          "the definition changed but its version did not increase"),
     Rule("version-not-initial", "error", "a new definition does not start at version 1"),
     Rule("definition-invalid", "error", "the definition does not validate"),
-    Rule("attribute-removed", "destructive",
-         "an attribute was removed: Marketo deletes it and its values", needs_approval=True),
-    Rule("attribute-renamed", "destructive",
-         "an attribute was renamed (renamedFrom): Marketo deletes the old one and its values",
-         needs_approval=True),
+    *POLICY_RULES,
     Rule("likely-rename", "warning",
          "an attribute was removed while a similar one appeared without renamedFrom"),
-    Rule("data-type-changed", "destructive",
-         "an attribute's data type changed: Marketo replaces the attribute", needs_approval=True),
-    Rule("primary-attribute-changed", "destructive",
-         "the primary attribute's apiName or data type changed: Marketo replaces the type",
-         needs_approval=True),
-    Rule("type-deleted", "destructive", "the type is to be deleted (ensure: absent)",
-         needs_approval=True),
-    Rule("trigger-name-changed", "breaking",
-         "the Smart List trigger name changed", needs_approval=True),
-    Rule("filter-name-changed", "breaking",
-         "the Smart List filter name changed", needs_approval=True),
     Rule("protect-removed", "breaking", "protect: true was removed"),
     Rule("type-unmanaged", "warning",
-         "the definition file was deleted: the type stays on the instance, unmanaged"),
+         "no definition names the type any more: it stays on the instance, unmanaged"),
     Rule("acknowledgement-expired", "warning",
          "an acknowledgement names an older version: it no longer applies"),
     Rule("acknowledgement-unused", "warning",
@@ -68,6 +77,15 @@ class Change:
     path: tuple[str | int, ...] = ()  # where in the new file (for the line number)
 
 
+def severity(rule: str, standing: Standing) -> Severity:
+    """A finding's severity where the type stands: the policy's grade for the rules it shares
+    with plan (a change safe there is a warning), lint's own otherwise."""
+    if rule not in RULE_BOOK.rules:
+        return RULES[rule].severity
+    risk = grade(Difference(rule, ""), standing, RULE_BOOK)
+    return "warning" if risk == "safe" else risk
+
+
 def classify(old: ActivityType, new: ActivityType) -> list[Change]:
     """Every breaking, destructive or suspicious change from `old` to `new`."""
     name = new.apiName
@@ -78,17 +96,14 @@ def classify(old: ActivityType, new: ActivityType) -> list[Change]:
             "history are to be deleted",
             "keep `ensure: present`, or acknowledge the deletion", ("ensure",),
         )]
-    changes = _primary(old, new) + _attributes(old, new)
-    for field, rule in (("triggerName", "trigger-name-changed"),
-                        ("filterName", "filter-name-changed")):
-        before, after = getattr(old, field), getattr(new, field)
-        if before != after:
-            changes.append(Change(
-                rule, name,
-                f'{name}: {field} was changed from "{before}" to "{after}": Smart Lists and '
-                "campaigns that use it must be updated by hand",
-                f'keep "{before}", or acknowledge the change', (field,),
-            ))
+    renamed = {a.apiName: a.renamedFrom for a in new.attributes if a.renamedFrom}
+    found = differences(
+        TypeVersion.from_definition(old), TypeVersion.from_definition(new), renamed
+    )
+    changes = [
+        _change(d, old, new) for d in found if RULE_BOOK[d.rule].approved != "safe"
+    ]
+    changes += _likely_renames(old, new, found)
     if old.protect and not new.protect:
         changes.append(Change(
             "protect-removed", name,
@@ -99,57 +114,112 @@ def classify(old: ActivityType, new: ActivityType) -> list[Change]:
     return changes
 
 
-def removed_file(old: ActivityType, path: str) -> Change:
+def removed_file(old: ActivityType, path: str, *, reused: bool = False) -> Change:
+    """No definition names the type any more: its file was deleted, or (`reused`) it now
+    defines another type."""
     name = old.apiName
+    what = "now defines another type" if reused else "was deleted"
     return Change(
         "type-unmanaged", name,
-        f"{name}: its definition {path} was deleted: the type stays on the instance, "
-        "unmanaged (nothing deletes it)",
+        f"{name}: its definition {path} {what}: the type stays on the instance, unmanaged "
+        "(nothing deletes it)",
         "to delete the type, keep the file with `ensure: absent`; to stop managing it, nothing",
     )
 
 
-def _primary(old: ActivityType, new: ActivityType) -> list[Change]:
-    before, after = old.primaryAttribute, new.primaryAttribute
-    if (before.apiName, before.dataType) == (after.apiName, after.dataType):
-        return []
-    return [Change(
-        "primary-attribute-changed", new.apiName,
-        f"{new.apiName}: the primary attribute was changed from {before.apiName} "
-        f"({before.dataType}) to {after.apiName} ({after.dataType}): Marketo replaces the "
-        "type (deleted and created again, with a new id and no history)",
-        f"keep {before.apiName} ({before.dataType}) as the primary attribute, or acknowledge "
-        "the replace", ("primaryAttribute",),
-    )]
+def _quoted(value: str | None) -> str:
+    return f'"{value}"' if value is not None else "nothing"
 
 
-def _attributes(old: ActivityType, new: ActivityType) -> list[Change]:
+def _change(d: Difference, old: ActivityType, new: ActivityType) -> Change:
+    """The finding of one difference the policy grades as more than safe (once approved)."""
     name = new.apiName
-    before = {a.apiName: a for a in old.attributes}
-    after = {a.apiName: a for a in new.attributes}
     index = {a.apiName: i for i, a in enumerate(new.attributes)}
-    renamed = {a.renamedFrom: a for a in new.attributes if a.renamedFrom in before}
-    added = [a for a in new.attributes if a.apiName not in before and a.renamedFrom is None]
-    changes: list[Change] = []
-    for gone in (a for a in old.attributes if a.apiName not in after):
-        if gone.apiName in renamed:
-            successor = renamed[gone.apiName]
-            changes.append(Change(
-                "attribute-renamed", name,
+    was = {a.apiName: a for a in old.attributes}
+    keep = f'keep "{d.before}", or acknowledge the change'
+    match d.rule:
+        case "trigger-name-changed" | "filter-name-changed":
+            return Change(
+                d.rule, name,
+                f'{name}: {d.field} was changed from "{d.before}" to "{d.after}": Smart Lists '
+                "and campaigns that use it must be updated by hand",
+                keep, (str(d.field),),
+            )
+        case "display-name-changed" | "description-changed":
+            return Change(
+                d.rule, name,
+                f"{name}: {d.field} was changed from {_quoted(d.before)} to "
+                f"{_quoted(d.after)}: {FROZEN_SUMMARY}",
+                f"keep {_quoted(d.before)}, or acknowledge the change", (str(d.field),),
+            )
+        case "primary-attribute-changed":
+            return Change(
+                d.rule, name,
+                f"{name}: the primary attribute was changed from {d.before} to {d.after}: "
+                "Marketo replaces the type (deleted and created again, with a new id and no "
+                "history)",
+                f"keep {d.before} as the primary attribute, or acknowledge the replace",
+                ("primaryAttribute",),
+            )
+        case "primary-attribute-edited":
+            return Change(
+                d.rule, name,
+                f"{name}: the primary attribute {d.member} {d.field} was changed from "
+                f"{_quoted(d.before)} to {_quoted(d.after)}: {FROZEN_SUMMARY}",
+                f"keep {_quoted(d.before)}, or acknowledge the change",
+                ("primaryAttribute", str(d.field)),
+            )
+        case "attribute-removed":
+            return Change(
+                d.rule, name,
+                f"{name}: attribute {d.member} ({d.before}) was removed: {ATTRIBUTE_DROPPED}",
+                f"keep {d.member}, or acknowledge its removal", ("attributes",),
+            )
+        case "attribute-renamed":
+            gone, successor = was[str(d.before)], new.attributes[index[str(d.member)]]
+            return Change(
+                d.rule, name,
                 f"{name}: attribute {gone.apiName} ({gone.dataType}) was renamed to "
                 f"{successor.apiName} ({successor.dataType}): Marketo cannot rename, so "
-                f"{gone.apiName} and its values are deleted and {successor.apiName} is created",
+                f"{gone.apiName} is deleted and {successor.apiName} is created; for "
+                f"{gone.apiName}, {ATTRIBUTE_DROPPED}",
                 f"keep {gone.apiName}, or acknowledge the rename",
                 ("attributes", index[successor.apiName], "renamedFrom"),
-            ))
-            continue
-        changes.append(Change(
-            "attribute-removed", name,
-            f"{name}: attribute {gone.apiName} ({gone.dataType}) was removed: Marketo deletes "
-            "it and its values",
-            f"keep {gone.apiName}, or acknowledge its removal", ("attributes",),
-        ))
-        similar = _similar(gone, added, [a for a in old.attributes if a.apiName not in after])
+            )
+        case "data-type-changed":
+            return Change(
+                d.rule, name,
+                f"{name}: attribute {d.member} dataType was changed from {d.before} to "
+                f"{d.after}: Marketo allows it only by replacing the type (deleted and created "
+                f"again): {REPLACE_LOSES}",
+                f"keep dataType {d.before} (add a new attribute for the new type), or "
+                "acknowledge the change",
+                ("attributes", index[str(d.member)], "dataType"),
+            )
+        case "attribute-display-name-changed":
+            return Change(
+                d.rule, name,
+                f'{name}: attribute {d.member} name was changed from "{d.before}" to '
+                f'"{d.after}": senders that name it by its display name instead of its apiName '
+                "must change",
+                keep, ("attributes", index[str(d.member)], "name"),
+            )
+    raise AssertionError(f"lint has no words for the policy rule {d.rule!r}")
+
+
+def _likely_renames(
+    old: ActivityType, new: ActivityType, found: list[Difference]
+) -> list[Change]:
+    """An attribute removed while a similar one was added without renamedFrom: a rename?"""
+    name = new.apiName
+    index = {a.apiName: i for i, a in enumerate(new.attributes)}
+    removed_names = {d.member for d in found if d.rule == "attribute-removed"}
+    removed = [a for a in old.attributes if a.apiName in removed_names]
+    added = [a for a in new.attributes if a.apiName in
+             {d.member for d in found if d.rule == "attribute-added"}]
+    changes: list[Change] = []
+    for gone in removed:
+        similar = _similar(gone, added, removed)
         if similar is not None:
             changes.append(Change(
                 "likely-rename", name,
@@ -159,18 +229,6 @@ def _attributes(old: ActivityType, new: ActivityType) -> list[Change]:
                 f"if {similar.apiName} replaces {gone.apiName}, add `renamedFrom: "
                 f"{gone.apiName}` to it, so plans show the rename",
                 ("attributes", index[similar.apiName]),
-            ))
-    for attribute in new.attributes:
-        was = before.get(attribute.apiName)
-        if was is not None and was.dataType != attribute.dataType:
-            changes.append(Change(
-                "data-type-changed", name,
-                f"{name}: attribute {attribute.apiName} dataType was changed from "
-                f"{was.dataType} to {attribute.dataType}: Marketo replaces the attribute "
-                "(its values are deleted)",
-                f"keep dataType {was.dataType} (add a new attribute for the new type), or "
-                "acknowledge the change",
-                ("attributes", index[attribute.apiName], "dataType"),
             ))
     return changes
 

@@ -1,176 +1,122 @@
 """Attribute-level changes between a type's live version and its desired version.
 
-Risks follow Marketo's rules (framework.plan.rules): on a type that was never approved nothing
-is published yet, so every attribute change is safe; after approval a display-name change is
-breaking and a removal or rename is destructive.
+What differs comes from the kind's differ (framework.plan.differ); how risky each difference is
+comes from the policy (framework.policy.grade with the kind's rule book): this module only turns
+them into the plan's `AttributeChange` values, with the plan's reason codes and words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Sequence
+from itertools import groupby
 from typing import Any
 
 from framework.live import LiveAttribute, TypeVersion
-from framework.plan.model import AttributeChange, Reason, Risk
+from framework.plan.model import AttributeAction, AttributeChange, Reason, Risk
 from framework.plan.rules import (
     NEVER_APPROVED,
+    RULE_BOOK,
     attribute_name_reason,
     attribute_removal_reason,
     attribute_rename_reason,
     data_type_reason,
     primary_edit_reason,
-    primary_frozen,
 )
+from framework.policy.grade import RISK_ORDER, grade, worst
+from framework.policy.model import Difference, Standing
 
-RISK_ORDER: dict[Risk, int] = {"safe": 0, "breaking": 1, "destructive": 2}
-
-
-def worst(risks: list[Risk]) -> Risk:
-    """The highest of several risks (safe when there are none)."""
-    return max(risks, key=RISK_ORDER.__getitem__, default="safe")
+__all__ = ["RISK_ORDER", "attribute_changes", "worst"]
 
 
-def _dump(attribute: LiveAttribute) -> dict[str, Any]:
-    return attribute.model_dump(mode="json")
+def _dump(attribute: LiveAttribute | None) -> dict[str, Any] | None:
+    return attribute.model_dump(mode="json") if attribute is not None else None
 
 
 def attribute_changes(
     before: TypeVersion,
     target: TypeVersion,
-    renamed_from: Mapping[str, str],
-    *,
-    ever_approved: bool,
+    found: Sequence[Difference],
+    standing: Standing,
 ) -> list[AttributeChange]:
-    """What happens to each attribute (the primary first), in a stable order."""
-    changes = _primary_change(before.primaryAttribute, target.primaryAttribute, ever_approved)
-    if before.attributes == target.attributes and not renamed_from:
-        return changes  # the common case of a large plan: nothing to look up
-    had = {a.apiName: a for a in before.attributes}
-    wanted = {a.apiName for a in target.attributes}
-    renames = {
-        new: old
-        for new, old in renamed_from.items()
-        if new not in had and old in had and old not in wanted
-    }
-    for attribute in target.attributes:
-        change = _secondary_change(had, attribute, renames.get(attribute.apiName), ever_approved)
-        if change is not None:
-            changes.append(change)
-    # An attribute promoted to primary is shown by the primary's change, not as a removal.
-    gone = {*renames.values(), target.primaryAttribute.apiName}
-    for attribute in before.attributes:
-        if attribute.apiName not in wanted and attribute.apiName not in gone:
-            changes.append(
-                AttributeChange(
-                    apiName=attribute.apiName,
-                    action="remove",
-                    reason=Reason(
-                        code="attribute-removed",
-                        text=attribute_removal_reason(attribute.apiName, ever_approved),
-                        risk="destructive" if ever_approved else "safe",
-                    ),
-                    before=_dump(attribute),
-                )
+    """What happens to each attribute (the primary first), in the differ's stable order."""
+    of_attributes = [d for d in found if d.member is not None]
+    return [
+        _change(before, target, list(group), standing)
+        for _, group in groupby(of_attributes, key=lambda d: (d.rule.startswith("primary"),
+                                                              d.member))
+    ]
+
+
+def _change(
+    before: TypeVersion, target: TypeVersion, found: list[Difference], standing: Standing
+) -> AttributeChange:
+    first = found[0]
+    name = str(first.member)
+    risk = worst(grade(d, standing, RULE_BOOK) for d in found)
+    ever = standing == "approved"
+    if first.rule.startswith("primary-"):
+        return _primary(before.primaryAttribute, target.primaryAttribute, risk, ever)
+    old = before.attribute(name)
+    new = target.attribute(name)
+    action: AttributeAction
+    match first.rule:
+        case "attribute-renamed":
+            renamed_from = str(first.before)
+            return AttributeChange(
+                apiName=name, action="rename",
+                reason=Reason(code="attribute-renamed", risk=risk,
+                              text=attribute_rename_reason(renamed_from, name, ever)),
+                before=_dump(before.attribute(renamed_from)), after=_dump(new),
+                renamedFrom=renamed_from,
             )
-    return changes
+        case "attribute-added":
+            assert new is not None
+            action, code = "add", "attribute-added"
+            text = f"attribute {name} ({new.dataType}) is added"
+        case "attribute-removed":
+            action, code, text = "remove", "attribute-removed", attribute_removal_reason(name, ever)
+        case "data-type-changed":
+            action, code = "replace", "attribute-data-type-changed"
+            text = data_type_reason(name, str(first.before), str(first.after), ever)
+        case _:
+            assert old is not None and new is not None
+            action = "update"
+            if risk == "breaking":
+                code = "attribute-display-name-changed"
+                text = f"attribute {name}: {attribute_name_reason(old, new)}"
+            else:
+                code, text = "attribute-edited", f"attribute {name}: {_edited(old, new)}"
+    return AttributeChange(
+        apiName=name, action=action, reason=Reason(code=code, text=text, risk=risk),
+        before=_dump(old), after=_dump(new),
+    )
 
 
-def _primary_change(
-    before: LiveAttribute, after: LiveAttribute, ever_approved: bool
-) -> list[AttributeChange]:
-    if before == after:
-        return []
-    risk: Risk
+def _primary(
+    before: LiveAttribute, after: LiveAttribute, risk: Risk, ever_approved: bool
+) -> AttributeChange:
+    action: AttributeAction
     if before.apiName != after.apiName or before.dataType != after.dataType:
         action, code = "replace", "primary-replaced"
-        risk = "destructive" if ever_approved else "safe"
-        reason = (
+        text = (
             f"primary attribute {before.apiName} ({before.dataType}) becomes "
             f"{after.apiName} ({after.dataType})"
         )
-        reason += (
+        text += (
             "; Marketo allows this only by replacing the type"
             if ever_approved
             else f" in the draft; {NEVER_APPROVED}"
         )
-    elif primary_frozen(before, after, ever_approved):
-        action, risk, reason = "update", "breaking", primary_edit_reason(before, after)
-        code = "primary-display-name-changed"
+    elif risk == "breaking":
+        action, code, text = "update", "primary-display-name-changed", primary_edit_reason(
+            before, after
+        )
     else:
-        action, risk, code = "update", "safe", "primary-edited"
-        reason = f"primary attribute {after.apiName}: {_edited(before, after)}"
-    return [
-        AttributeChange(
-            apiName=after.apiName,
-            action=action,
-            reason=Reason(code=code, text=reason, risk=risk),
-            before=_dump(before),
-            after=_dump(after),
-            primary=True,
-        )
-    ]
-
-
-def _secondary_change(
-    had: Mapping[str, LiveAttribute],
-    attribute: LiveAttribute,
-    old_name: str | None,
-    ever_approved: bool,
-) -> AttributeChange | None:
-    old = had.get(attribute.apiName)
-    if old_name is not None:
-        previous = had.get(old_name)
-        return AttributeChange(
-            apiName=attribute.apiName,
-            action="rename",
-            reason=Reason(
-                code="attribute-renamed",
-                text=attribute_rename_reason(old_name, attribute.apiName, ever_approved),
-                risk="destructive" if ever_approved else "safe",
-            ),
-            before=_dump(previous) if previous else None,
-            after=_dump(attribute),
-            renamedFrom=old_name,
-        )
-    if old is None:
-        return AttributeChange(
-            apiName=attribute.apiName,
-            action="add",
-            reason=Reason(
-                code="attribute-added",
-                text=f"attribute {attribute.apiName} ({attribute.dataType}) is added",
-            ),
-            after=_dump(attribute),
-        )
-    if old == attribute:
-        return None
-    if old.dataType != attribute.dataType:
-        return AttributeChange(
-            apiName=attribute.apiName,
-            action="replace",
-            reason=Reason(
-                code="attribute-data-type-changed",
-                text=data_type_reason(
-                    attribute.apiName, old.dataType, attribute.dataType, ever_approved
-                ),
-                risk="destructive" if ever_approved else "safe",
-            ),
-            before=_dump(old),
-            after=_dump(attribute),
-        )
-    risk: Risk = "breaking" if ever_approved and old.name != attribute.name else "safe"
-    reason = (
-        f"attribute {attribute.apiName}: {attribute_name_reason(old, attribute)}"
-        if risk == "breaking"
-        else f"attribute {attribute.apiName}: {_edited(old, attribute)}"
-    )
-    code = "attribute-display-name-changed" if risk == "breaking" else "attribute-edited"
+        action, code = "update", "primary-edited"
+        text = f"primary attribute {after.apiName}: {_edited(before, after)}"
     return AttributeChange(
-        apiName=attribute.apiName,
-        action="update",
-        reason=Reason(code=code, text=reason, risk=risk),
-        before=_dump(old),
-        after=_dump(attribute),
+        apiName=after.apiName, action=action, reason=Reason(code=code, text=text, risk=risk),
+        before=_dump(before), after=_dump(after), primary=True,
     )
 
 

@@ -13,12 +13,14 @@ from collections.abc import Mapping, Sequence
 from framework.definitions.model import ActivityTypeFile
 from framework.errors import PlanError
 from framework.live import LiveState, LiveType, TypeVersion
-from framework.plan.attributes import attribute_changes, worst
-from framework.plan.model import Action, Reason, Risk, TypeChange
+from framework.plan.attributes import attribute_changes
+from framework.plan.differ import differences
+from framework.plan.model import Action, Reason, TypeChange
 from framework.plan.ops import Step
 from framework.plan.refusals import check_refusals
 from framework.plan.rules import (
-    FROZEN_WHEN_IN_USE,
+    RULE_BOOK,
+    STRAY_DRAFT_LOST,
     TYPE_FIELDS,
     UPDATE_THROUGH_DRAFT,
     can_discard_draft,
@@ -27,9 +29,13 @@ from framework.plan.rules import (
     type_deletion_reason,
 )
 from framework.plan.steps import approve_step, create_steps, delete_step, discard_step, draft_steps
+from framework.policy.grade import grade, worst
+from framework.policy.model import Difference, Standing
 
 # The reason every edit of an ever-approved type carries (framework.plan.rules words it).
 THROUGH_DRAFT = Reason(code="update-through-draft", text=UPDATE_THROUGH_DRAFT)
+# Reasons of a change that throws away a pending draft made outside the repository.
+STRAY_DRAFT_CODES = frozenset({"stray-draft-discarded", "stray-draft-overwritten"})
 
 
 def compare(
@@ -90,9 +96,8 @@ def _create(file: ActivityTypeFile, target: TypeVersion) -> TypeChange:
         text=f"type {target.apiName} does not exist; it is created as a draft with "
         f"{count} attribute{'s' if count != 1 else ''} besides the primary, then approved",
     )
-    changes = attribute_changes(
-        target.model_copy(update={"attributes": ()}), target, {}, ever_approved=False
-    )
+    empty = target.model_copy(update={"attributes": ()})
+    changes = attribute_changes(empty, target, differences(empty, target, {}), "absent")
     return TypeChange(
         **_base(file, None),
         action="create",
@@ -117,20 +122,28 @@ def _tombstone(file: ActivityTypeFile, live: LiveType | None) -> TypeChange:
                 ),
             ),
         )
+    risk = RULE_BOOK["type-deleted"].risk(standing_of(live))
     return TypeChange(
         **_base(file, live),
         action="delete",
-        risk="destructive",
+        risk=risk,
         reasons=(
             Reason(
                 code="type-deleted",
                 text=f"ensure: absent; {type_deletion_reason(name, live.ever_approved)}",
-                risk="destructive",
+                risk=risk,
             ),
         ),
         before=_reference(live),
         steps=(delete_step(name),),
     )
+
+
+def standing_of(live: LiveType | None) -> Standing:
+    """Where a live type stands for the policy: approved once, a draft only, or absent."""
+    if live is None:
+        return "absent"
+    return "approved" if live.ever_approved else "draft"
 
 
 def _reference(live: LiveType) -> TypeVersion:
@@ -152,19 +165,22 @@ def _existing(
     ever = live.ever_approved
     if ever and (why := replacing_differences(reference, target)):
         return _replace(file, target, live, reference, renamed, why)
-    attributes = attribute_changes(reference, target, renamed, ever_approved=ever)
-    risks, reasons = _field_changes(reference, target, ever)
-    risk = worst([*risks, *(a.risk for a in attributes)])
+    standing = standing_of(live)
+    found = differences(reference, target, renamed)
+    attributes = attribute_changes(reference, target, found, standing)
+    reasons = _field_changes(found, standing)
     outcome = _settled(target, live, reference, draft)
     if outcome is not None:
         action, steps, notes = outcome
         if action != "approve-draft":  # nothing published changes
-            risk, reasons, attributes = "safe", [], []
+            reasons, attributes = [], []
     else:
         action = "update"
         steps = draft_steps(draft or reference, target)
         notes = [_overwrite_note(draft, target, ever)] if draft is not None else []
         reasons = [THROUGH_DRAFT, *reasons] if ever else reasons
+    risk = worst([*(r.risk for r in (*reasons, *notes)), *(a.risk for a in attributes)])
+    stray = any(n.code in STRAY_DRAFT_CODES for n in notes)
     return TypeChange(
         **_base(file, live),
         action=action,
@@ -174,6 +190,7 @@ def _existing(
         after=target,
         attributeChanges=tuple(attributes),
         steps=tuple(steps),
+        pendingDraft=draft if stray else None,
     )
 
 
@@ -210,7 +227,8 @@ def _settled(
             code="stray-draft-discarded",
             text=f"a pending draft nobody in the repository made differs in "
             f"{_differences(draft, target)}; the approved version already matches the desired "
-            "state, so the draft is discarded")]
+            f"state, so the draft is discarded: {STRAY_DRAFT_LOST}",
+            risk=RULE_BOOK["stray-draft-discarded"].risk("approved"))]
     return None
 
 
@@ -224,7 +242,9 @@ def _overwrite_note(draft: TypeVersion, target: TypeVersion, ever: bool) -> Reas
     return Reason(
         code="stray-draft-overwritten",
         text=f"a pending draft nobody in the repository made differs in "
-        f"{_differences(draft, target)}; it is overwritten with the desired state, then approved",
+        f"{_differences(draft, target)}; it is overwritten with the desired state, then approved: "
+        f"{STRAY_DRAFT_LOST}",
+        risk=RULE_BOOK["stray-draft-overwritten"].risk("approved"),
     )
 
 
@@ -257,29 +277,28 @@ def _replace(
         before=reference,
         after=target,
         attributeChanges=tuple(
-            attribute_changes(reference, target, renamed, ever_approved=True)
+            attribute_changes(
+                reference, target, differences(reference, target, renamed), "approved"
+            )
         ),
         steps=(delete_step(target.apiName), *create_steps(target)),
     )
 
 
-def _field_changes(
-    before: TypeVersion, after: TypeVersion, ever_approved: bool
-) -> tuple[list[Risk], list[Reason]]:
+def _field_changes(found: list[Difference], standing: Standing) -> list[Reason]:
+    """The reasons of the type's own fields that differ, graded by the policy."""
     reasons: list[Reason] = []
-    for field in TYPE_FIELDS:
-        old, new = getattr(before, field), getattr(after, field)
-        if old == new:
+    for difference in found:
+        if difference.member is not None:
             continue
-        if ever_approved and field in FROZEN_WHEN_IN_USE:
-            reasons.append(Reason(
-                code="frozen-field-changed", text=frozen_field_reason(field, old, new),
-                risk="breaking",
-            ))
+        field, old, new = str(difference.field), difference.before, difference.after
+        risk = grade(difference, standing, RULE_BOOK)
+        if risk != "safe":
+            text, code = frozen_field_reason(field, old, new), "frozen-field-changed"
         else:
-            text = f"{field} changes from {old!r} to {new!r}"
-            reasons.append(Reason(code="field-changed", text=text))
-    return [r.risk for r in reasons], reasons
+            text, code = f"{field} changes from {old!r} to {new!r}", "field-changed"
+        reasons.append(Reason(code=code, text=text, risk=risk))
+    return reasons
 
 
 def _differences(a: TypeVersion, b: TypeVersion) -> str:

@@ -69,6 +69,16 @@ class TypeChange(BaseModel):
     attributeChanges: tuple[AttributeChange, ...] = ()
     steps: tuple[Step, ...] = ()
     liveStatus: str | None = None  # the status read from Marketo, None when the type is absent
+    # A pending draft made outside the repository that the plan discards or overwrites: what
+    # it held, for the reviewer (absent from the saved plan when there is none).
+    pendingDraft: TypeVersion | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_absent_draft(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and data.get("pendingDraft") is None:
+            data.pop("pendingDraft", None)
+        return data
 
     @property
     def destructive(self) -> bool:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from framework.definitions.catalog import smart_list_key as smart_list_key_of_definitions
 from framework.definitions.model import MAX_ATTRIBUTES as MAX_ATTRIBUTES
 from framework.live import LiveAttribute, LiveState, Status, TypeVersion
+from framework.policy.model import Rule, RuleBook
 
 if TYPE_CHECKING:
     from framework.plan.model import TypeChange
@@ -143,12 +144,81 @@ def replacing_differences(approved: TypeVersion, target: TypeVersion) -> list[st
     return reasons
 
 
-# Edits land in a draft; the live version changes at the approve, and attribute changes
-# affect only activities created after it.
-UPDATE_THROUGH_DRAFT = (
-    "edited in a draft and published by the approve; records sent before it keep their "
-    "old attributes"
+# Adobe's Activities guide ("Custom Activity Type Attributes"): attribute edits on a live type
+# apply to activities created after the approve, "Changes will not be applied retroactively to
+# existing activities", and removing an attribute affects "their availability for use in the
+# corresponding filters". Said once here; lint, plan and README use these words.
+ATTRIBUTES_GUIDE = f"{ACTIVITIES_GUIDE}#custom-activity-type-attributes"
+ATTRIBUTE_DROPPED = (
+    "records sent before the approve keep their old attributes, values included, but the "
+    "type's Smart List filters can no longer use it, and records sent after the approve "
+    "cannot carry it"
 )
+
+# Edits land in a draft; the live version changes at the approve.
+UPDATE_THROUGH_DRAFT = (
+    "edited in a draft and published by the approve; records sent before it keep their old "
+    "attributes"
+)
+
+# What a type replace loses: a new type (new id) whose Smart List trigger and filter are new.
+REPLACE_LOSES = "its history and Smart List use are lost"
+FROZEN_SUMMARY = (
+    "Marketo freezes it once the type is approved and in use, which no API call can tell"
+)
+STRAY_DRAFT_LOST = "the work it holds is lost"
+
+# How each kind of difference of a custom activity type is graded, on an approved type and on
+# one never approved (nothing published, no records: nothing to lose but a draft). The ids are
+# the rule ids lint reports and definitions acknowledge; plan grades with the same table.
+RULE_BOOK = RuleBook("custom activity type", {rule.id: rule for rule in (
+    Rule("type-created", "a new type is created as a draft, then approved", "safe"),
+    Rule("type-deleted",
+         "the type is to be deleted (`ensure: absent`) with its Smart List trigger and filter; "
+         "its history is lost", "destructive", draft="destructive"),
+    Rule("display-name-changed", f"the type's display name changed: {FROZEN_SUMMARY}",
+         "breaking"),
+    Rule("description-changed", f"the type's description changed: {FROZEN_SUMMARY}",
+         "breaking"),
+    Rule("trigger-name-changed",
+         f"the Smart List trigger name changed: {FROZEN_SUMMARY}, and Smart Lists and "
+         "campaigns that use it must be checked", "breaking"),
+    Rule("filter-name-changed",
+         f"the Smart List filter name changed: {FROZEN_SUMMARY}, and Smart Lists and "
+         "campaigns that use it must be checked", "breaking"),
+    Rule("primary-attribute-changed",
+         "the primary attribute's apiName or data type changed: Marketo allows it only by "
+         f"replacing the type (deleted and created again): {REPLACE_LOSES}", "destructive"),
+    Rule("primary-attribute-edited",
+         f"the primary attribute's display name or description changed: {FROZEN_SUMMARY}",
+         "breaking"),
+    Rule("attribute-added", "an attribute was added", "safe"),
+    Rule("attribute-removed", f"an attribute was removed: {ATTRIBUTE_DROPPED}", "destructive"),
+    Rule("attribute-renamed",
+         "an attribute was renamed (`renamedFrom`): Marketo cannot rename an apiName, so the "
+         f"old one is removed and the new one created; {ATTRIBUTE_DROPPED}", "destructive"),
+    Rule("data-type-changed",
+         "an attribute's data type changed: Marketo allows it only by replacing the type "
+         f"(deleted and created again): {REPLACE_LOSES}", "destructive"),
+    Rule("attribute-display-name-changed",
+         "an attribute's display name changed: senders that name it by its display name "
+         "instead of its apiName must change", "breaking"),
+    Rule("attribute-description-changed", "an attribute's description changed", "safe"),
+    Rule("stray-draft-discarded",
+         "a pending draft made outside the repository (in the Marketo UI) is discarded: "
+         f"{STRAY_DRAFT_LOST}", "breaking", live_only=True),
+    Rule("stray-draft-overwritten",
+         "a pending draft made outside the repository (in the Marketo UI) is overwritten: "
+         f"{STRAY_DRAFT_LOST}", "breaking", live_only=True),
+)})
+
+# The rule of each type field update_type can change.
+FIELD_RULES: dict[str, str] = {
+    "name": "display-name-changed",
+    "description": "description-changed",
+    "triggerName": "trigger-name-changed",
+    "filterName": "filter-name-changed",
+}
 
 
 def frozen_field_reason(field: str, before: str | None, after: str | None) -> str:
@@ -192,10 +262,7 @@ def attribute_removal_reason(api_name: str, ever_approved: bool) -> str:
     """Why removing an attribute is destructive once approved."""
     if not ever_approved:
         return f"attribute {api_name} is removed; {NEVER_APPROVED}"
-    return (
-        f"attribute {api_name} is removed; Marketo removes it from the type's filters and "
-        "records sent from now on cannot carry it"
-    )
+    return f"attribute {api_name} is removed; {ATTRIBUTE_DROPPED}"
 
 
 def attribute_rename_reason(old: str, new: str, ever_approved: bool) -> str:
@@ -204,7 +271,9 @@ def attribute_rename_reason(old: str, new: str, ever_approved: bool) -> str:
         f"attribute {old} is renamed to {new}; Marketo cannot rename an attribute's apiName, so "
         f"{old} is deleted and {new} is created"
     )
-    return f"{text}; {NEVER_APPROVED}" if not ever_approved else text + "; filters using it break"
+    if not ever_approved:
+        return f"{text}; {NEVER_APPROVED}"
+    return f"{text}; for {old}, {ATTRIBUTE_DROPPED}"
 
 
 def data_type_reason(api_name: str, before: str, after: str, ever_approved: bool) -> str:

@@ -34,3 +34,12 @@ def attend_class(
 
 SEATS = "  - apiName: seats\n    name: Seats\n    dataType: integer\n"
 REPLAY = "  - apiName: replayUrl\n    name: Replay URL\n    dataType: link\n"
+
+# Issue 22, item 8: the words every message uses for a dropped attribute, from Adobe's
+# Activities guide ("Custom Activity Type Attributes": changes are not applied retroactively
+# to existing activities; a removal affects the attribute's use in filters); plan says the same.
+DROPPED = (
+    "records sent before the approve keep their old attributes, values included, but the "
+    "type's Smart List filters can no longer use it, and records sent after the approve "
+    "cannot carry it"
+)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
+
+from framework.definitions.model import AcknowledgeableRule
+from framework.lint.rules import RULES
 
 HEAD = (
     "version: 2\napiName: attendClass\nname: Attend Class\ntriggerName: Attends Class\n"
@@ -45,6 +48,13 @@ def test_an_acknowledgement_naming_no_rule_is_a_clear_problem(project: Path, cli
         "activities/attendClass.yaml:10:11: acknowledge[0].rule: the text 'attribute-gone' is "
         "not a rule an acknowledgement can name\n  fix: write one of: attribute-removed, "
         "attribute-renamed, likely-rename, data-type-changed, primary-attribute-changed, "
-        "type-deleted, trigger-name-changed, filter-name-changed or protect-removed "
-        "(README.md, 'activities lint')\n"
+        "primary-attribute-edited, type-deleted, display-name-changed, description-changed, "
+        "trigger-name-changed, filter-name-changed, attribute-display-name-changed or "
+        "protect-removed (README.md, 'activities lint')\n"
     )
+
+
+def test_every_rule_lint_fails_on_can_be_acknowledged() -> None:
+    # The definitions' list of acknowledgeable rules follows the policy's rule book.
+    failing = {r.id for r in RULES.values() if r.severity in ("destructive", "breaking")}
+    assert set(get_args(AcknowledgeableRule)) == failing | {"likely-rename"}

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lint_texts import REPLAY, SEATS, attend_class
+from lint_texts import DROPPED, REPLAY, SEATS, attend_class
 
 from framework.lint.history import fetch_command
 
@@ -75,6 +75,7 @@ def test_a_comment_only_change_needs_no_version_and_a_new_file_starts_at_1(
 
 
 ALL_SEATS_TEXT = SEATS.replace("integer", "string")
+FROZEN = "Marketo freezes it once the type is approved and in use, which no API call can tell"
 
 
 @pytest.mark.parametrize(
@@ -82,13 +83,13 @@ ALL_SEATS_TEXT = SEATS.replace("integer", "string")
     [
         (attend_class(version=2, attributes=SEATS), [
             ("attribute-removed", "destructive", 9,
-             "attendClass: attribute replayUrl (link) was removed: Marketo deletes it and its "
-             "values"),
+             f"attendClass: attribute replayUrl (link) was removed: {DROPPED}"),
         ]),
         (attend_class(version=2, attributes=REPLAY + ALL_SEATS_TEXT), [
             ("data-type-changed", "destructive", 15,
              "attendClass: attribute seats dataType was changed from integer to string: "
-             "Marketo replaces the attribute (its values are deleted)"),
+             "Marketo allows it only by replacing the type (deleted and created again): its "
+             "history and Smart List use are lost"),
         ]),
         (attend_class(version=2, primary="course"), [
             ("primary-attribute-changed", "destructive", 6,
@@ -119,8 +120,7 @@ ALL_SEATS_TEXT = SEATS.replace("integer", "string")
         (attend_class(version=2, attributes=REPLAY.replace("replayUrl", "recordingUrl")
                       .replace("Replay", "Recording") + SEATS), [
             ("attribute-removed", "destructive", 9,
-             "attendClass: attribute replayUrl (link) was removed: Marketo deletes it and its "
-             "values"),
+             f"attendClass: attribute replayUrl (link) was removed: {DROPPED}"),
             ("likely-rename", "warning", 10,
              "attendClass: attribute replayUrl (link) was removed while a similar attribute "
              "recordingUrl (link) was added without renamedFrom: a rename?"),
@@ -129,12 +129,37 @@ ALL_SEATS_TEXT = SEATS.replace("integer", "string")
                       + "    renamedFrom: replayUrl\n" + SEATS), [
             ("attribute-renamed", "destructive", 13,
              "attendClass: attribute replayUrl (link) was renamed to recordingUrl (link): "
-             "Marketo cannot rename, so replayUrl and its values are deleted and recordingUrl "
-             "is created"),
+             "Marketo cannot rename, so replayUrl is deleted and recordingUrl is created; for "
+             f"replayUrl, {DROPPED}"),
+        ]),
+        # Issue 16, reproduction 4: plan grades these as breaking on an approved type; so
+        # does lint now (Adobe's guide freezes them once the type is approved and in use).
+        (attend_class(version=2).replace("name: Attend Class", "name: Attend A Class"), [
+            ("display-name-changed", "breaking", 3,
+             'attendClass: name was changed from "Attend Class" to "Attend A Class": '
+             f"{FROZEN}"),
+        ]),
+        (attend_class(version=2, extra="description: Took a class\n"), [
+            ("description-changed", "breaking", 18,
+             'attendClass: description was changed from nothing to "Took a class": '
+             f"{FROZEN}"),
+        ]),
+        (attend_class(version=2).replace("  name: Title", "  name: Class Title"), [
+            ("primary-attribute-edited", "breaking", 8,
+             'attendClass: the primary attribute title name was changed from "Title" to '
+             f'"Class Title": {FROZEN}'),
+        ]),
+        (attend_class(version=2, attributes=REPLAY.replace("Replay URL", "Recording")
+                      + SEATS), [
+            ("attribute-display-name-changed", "breaking", 11,
+             'attendClass: attribute replayUrl name was changed from "Replay URL" to '
+             '"Recording": senders that name it by its display name instead of its apiName '
+             "must change"),
         ]),
     ],
     ids=["removed", "data-type", "primary", "deleted", "trigger", "filter", "protect",
-         "likely-rename", "renamed"],
+         "likely-rename", "renamed", "display-name", "description", "primary-edited",
+         "attribute-display-name"],
 )
 def test_each_change_is_classified_under_its_rule(
     history: Any, cli: Any, text: str, expected: list[tuple[str, str, int, str]]
@@ -165,7 +190,7 @@ def test_an_acknowledgement_for_this_version_lets_the_change_pass(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
         "activities/attendClass.yaml:9: acknowledged attribute-removed: attendClass: attribute "
-        "replayUrl (link) was removed: Marketo deletes it and its values",
+        f"replayUrl (link) was removed: {DROPPED}",
         "  acknowledged: nothing sends replayUrl since 2025",
     ]
     assert result.stdout.splitlines()[-1].endswith("0 failing, 1 acknowledged.")
@@ -327,7 +352,7 @@ def test_github_format_prints_workflow_commands_on_the_lines(history: Any, cli: 
     assert result.exit_code == 1
     assert result.stdout.splitlines()[:2] == [
         "::error file=activities/attendClass.yaml,line=9,title=attribute-removed::attendClass: "
-        "attribute replayUrl (link) was removed: Marketo deletes it and its values%0Afix: keep "
+        f"attribute replayUrl (link) was removed: {DROPPED}%0Afix: keep "
         "replayUrl, or acknowledge its removal; to accept it, add under `acknowledge:` "
         "`- {rule: attribute-removed, version: 2, reason: ...}`",
         "::notice file=activities/attendClass.yaml,line=13,title=protect-removed::attendClass: "
@@ -349,6 +374,68 @@ def test_a_deleted_file_leaves_the_type_unmanaged_as_a_warning(history: Any, cli
         "activities/attendClass.yaml:1: warning type-unmanaged: attendClass: its definition "
         "activities/attendClass.yaml was deleted: the type stays on the instance, unmanaged "
         "(nothing deletes it)"
+    )
+
+
+def test_a_renamed_file_is_matched_by_api_name_and_its_drop_is_caught(
+    history: Any, cli: Any
+) -> None:
+    # Issue 16, reproduction 5: X.yaml renamed to X.yml with an attribute dropped and the
+    # version reset passed as a type-unmanaged warning; plan shows the drop as destructive.
+    history.write("attendClass", attend_class(version=3))
+    merge_base = history.commit("attendClass v3")
+    history.branch("feature")
+    (history.root / "activities" / "attendClass.yaml").unlink()
+    (history.root / "activities" / "attendClass.yml").write_text(
+        attend_class(version=1, attributes=SEATS), encoding="utf-8"
+    )
+
+    result = _lint(cli, history)
+
+    assert result.exit_code == 1, result.output
+    assert result.stdout.splitlines() == [
+        "activities/attendClass.yml:1: error version-not-increased: attendClass: the definition "
+        "changed but its version went down at 1 (it was 3 at the merge base)",
+        "  fix: set `version: 4` (or run lint with --fix)",
+        "activities/attendClass.yml:9: destructive attribute-removed: attendClass: attribute "
+        f"replayUrl (link) was removed: {DROPPED}",
+        "  fix: keep replayUrl, or acknowledge its removal; to accept it, add under "
+        "`acknowledge:` `- {rule: attribute-removed, version: 4, reason: ...}`",
+        f"Linted 2 changed definition(s) against main (merge base {merge_base[:7]}): "
+        "2 failing.",
+    ]
+
+
+def test_a_file_moved_unchanged_has_nothing_to_report(history: Any, cli: Any) -> None:
+    history.write("attendClass", attend_class(version=3))
+    history.commit("attendClass v3")
+    history.branch("feature")
+    (history.root / "activities" / "attendClass.yaml").rename(
+        history.root / "activities" / "attendClass.yml"
+    )
+
+    result = _lint(cli, history)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[:-1] == []
+
+
+def test_a_file_that_now_defines_another_type_leaves_the_old_one_unmanaged(
+    history: Any, cli: Any
+) -> None:
+    history.write("attendClass", attend_class())
+    history.commit("v1")
+    history.branch("feature")
+    history.write("attendClass", attend_class().replace("apiName: attendClass",
+                                                        "apiName: attendCourse"))
+
+    result = _lint(cli, history)
+
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == (
+        "activities/attendClass.yaml:1: warning type-unmanaged: attendClass: its definition "
+        "activities/attendClass.yaml now defines another type: the type stays on the "
+        "instance, unmanaged (nothing deletes it)"
     )
 
 

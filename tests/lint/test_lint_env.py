@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lint_texts import SEATS, attend_class
+from lint_texts import DROPPED, SEATS, attend_class
 
 
 def _staging(history: Any, emulator: Any, cli: Any) -> None:
@@ -52,12 +52,12 @@ def test_with_env_a_removal_fails_only_on_the_type_approved_there(
     assert lines[0].startswith("Approvals on staging from activities/.lock/staging.json (updated ")
     assert lines[1] == (
         "activities/attendClass.yaml:9: destructive attribute-removed: attendClass: attribute "
-        "replayUrl (link) was removed: Marketo deletes it and its values (attendClass is "
+        f"replayUrl (link) was removed: {DROPPED} (attendClass is "
         f"approved on staging, id {_type_id(history.root)})"
     )
     assert lines[3] == (
         "activities/buyBook.yaml:9: warning attribute-removed: buyBook: attribute replayUrl "
-        "(link) was removed: Marketo deletes it and its values (not approved on staging: "
+        f"(link) was removed: {DROPPED} (not approved on staging: "
         "nothing is lost there yet)"
     )
     assert lines[-1].endswith("1 failing, 1 warning(s).")

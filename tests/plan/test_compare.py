@@ -118,6 +118,13 @@ def test_a_type_that_matches_is_a_no_op_without_steps() -> None:
     assert change.liveStatus == "approved"
 
 
+# Issue 22, item 8: what Marketo does with a dropped attribute's history, in the words every
+# message uses (Adobe's Activities guide, "Custom Activity Type Attributes").
+DROPPED = (
+    "records sent before the approve keep their old attributes, values included, but the "
+    "type's Smart List filters can no longer use it, and records sent after the approve "
+    "cannot carry it"
+)
 IN_USE_UNKNOWN = (
     "Marketo freezes it once the type is approved and in use, and no API call says whether a "
     "smart list or campaign uses the type, so this plan cannot know: if one does, Marketo "
@@ -229,8 +236,7 @@ def test_removing_an_approved_attribute_is_destructive() -> None:
             apiName="replayUrl", action="remove",
             reason=Reason(
                 code="attribute-removed",
-                text="attribute replayUrl is removed; Marketo removes it from the type's "
-                "filters and records sent from now on cannot carry it",
+                text=f"attribute replayUrl is removed; {DROPPED}",
                 risk="destructive",
             ),
             before=ATTRIBUTE_BODIES[1] | {"description": None},
@@ -265,7 +271,7 @@ def test_renamed_from_is_a_delete_and_a_create_flagged_destructive() -> None:
                 code="attribute-renamed",
                 text="attribute replayUrl is renamed to recordingUrl; Marketo cannot rename an "
                 "attribute's apiName, so replayUrl is deleted and recordingUrl is created; "
-                "filters using it break",
+                f"for replayUrl, {DROPPED}",
                 risk="destructive",
             ),
             before=ATTRIBUTE_BODIES[1] | {"description": None},
@@ -382,13 +388,18 @@ def test_a_pending_draft_nobody_made_is_discarded_when_the_approved_version_matc
         "apiName": "extra", "name": "Extra", "dataType": "string"}))
     state = live(live_type("approved with draft", version(), foreign))
     change = one([definition()], state)
-    assert (change.action, change.risk, change.attributeChanges) == ("discard-draft", "safe", ())
+    # Issue 22, item 7: throwing away a colleague's work in progress is shown to the reviewer.
+    assert (change.action, change.risk, change.attributeChanges) == (
+        "discard-draft", "breaking", ()
+    )
     assert calls(change) == (("discard_draft", None),)
-    assert texts(change.reasons) == (
+    assert [(r.code, r.risk, r.text) for r in change.reasons] == [(
+        "stray-draft-discarded", "breaking",
         "a pending draft nobody in the repository made differs in name, attribute extra (only "
         "in the draft); the approved version already matches the desired state, so the draft "
-        "is discarded",
-    )
+        "is discarded: the work it holds is lost",
+    )]
+    assert change.pendingDraft == foreign
 
 
 def test_a_pending_draft_equal_to_the_approved_version_is_discarded() -> None:
@@ -415,8 +426,9 @@ def test_a_pending_draft_nobody_made_is_overwritten_from_the_draft_then_approved
         f"{IN_USE_UNKNOWN}",
         "a pending draft nobody in the repository made differs in description, attribute extra "
         "(only in the draft), attribute replayUrl; it is overwritten with the desired state, "
-        "then approved",
+        "then approved: the work it holds is lost",
     )
+    assert change.pendingDraft == foreign
     # Measured against the approved version, nothing but the description changes.
     assert change.attributeChanges == ()
     assert calls(change) == (
@@ -429,13 +441,17 @@ def test_a_pending_draft_nobody_made_is_overwritten_from_the_draft_then_approved
     )
 
 
-def test_a_foreign_draft_attribute_with_another_data_type_is_recreated_safely() -> None:
+def test_a_foreign_draft_attribute_with_another_data_type_is_recreated_and_flagged() -> None:
     desired = attrs({}, {}, {"apiName": "seats", "name": "Seats", "dataType": "string"})
     foreign = version(attributes=attrs({}, {}, {"apiName": "seats", "name": "Seats",
                                                  "dataType": "integer"}))
     state = live(live_type("approved with draft", version(), foreign))
     change = one([definition(attributes=desired)], state)
-    assert (change.action, change.risk) == ("update", "safe")
+    # Nothing published changes; the colleague's draft is lost (issue 22, item 7).
+    assert (change.action, change.risk) == ("update", "breaking")
+    assert [(r.code, r.risk) for r in change.reasons] == [
+        ("update-through-draft", "safe"), ("stray-draft-overwritten", "breaking")
+    ]
     assert calls(change) == (
         ("delete_attributes", {"attributes": [{"apiName": "seats"}]}),
         ("create_attributes", {"attributes": [
@@ -616,6 +632,5 @@ def test_reasons_carry_a_stable_code_and_the_risk_they_bring() -> None:
         ("destructive-not-allowed", "safe"),
     ]
     assert [r.text for r in change.destructive_reasons()] == [
-        "attribute replayUrl is removed; Marketo removes it from the type's filters and records "
-        "sent from now on cannot carry it"
+        f"attribute replayUrl is removed; {DROPPED}"
     ]

@@ -12,6 +12,7 @@ from typing import Literal
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from framework.invocation import again
+from framework.live import TypeVersion
 from framework.plan.model import Plan, Reason, TypeChange
 from framework.plan.order import split_phases
 from framework.plan.planfile import dumps
@@ -132,3 +133,20 @@ def risk_reasons(change: TypeChange) -> list[Reason]:
 
 
 _ENV.globals["risk_reasons"] = risk_reasons
+
+
+def version_words(version: TypeVersion) -> str:
+    """A version's content on one line, for a pending draft the plan throws away:
+    `name 'Buy Car'; trigger 'Buys Car'; ...; attributes colour (string, 'Colour')`."""
+    parts = [f"name {version.name!r}"]
+    if version.description:
+        parts.append(f"description {version.description!r}")
+    parts += [f"trigger {version.triggerName!r}", f"filter {version.filterName!r}"]
+    primary = version.primaryAttribute
+    parts.append(f"primary {primary.apiName} ({primary.dataType}, {primary.name!r})")
+    attributes = ", ".join(f"{a.apiName} ({a.dataType}, {a.name!r})" for a in version.attributes)
+    parts.append(f"attributes {attributes}" if attributes else "no attributes")
+    return "; ".join(parts)
+
+
+_ENV.globals["version_words"] = version_words
