@@ -45,8 +45,9 @@ def check_destructive(plan: Plan) -> None:
             f"`{again('apply', '--allow-destructive')}`)"
         )
     raise RefusedError(
-        "refusing to apply: the plan has destructive changes (deletes, replaces or attribute "
-        "drops lose activity history) that are not allowed; nothing was changed\n"
+        "refusing to apply: the plan has destructive changes (deletes and replaces lose "
+        "activity history; attribute drops take attributes out of Smart List filters) that are "
+        "not allowed; nothing was changed\n"
         + "\n".join(lines)
         + "".join(f"\n  fix: {fix}" for fix in fixes)
     )

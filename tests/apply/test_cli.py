@@ -158,14 +158,17 @@ def test_destructive_plan_without_allowance_is_refused_before_any_mutating_call(
 
     assert refused.exit_code == 1
     assert refused.stderr == (
-        "Error: refusing to apply: the plan has destructive changes (deletes, replaces or "
-        "attribute drops lose activity history) that are not allowed; nothing was changed\n"
+        "Error: refusing to apply: the plan has destructive changes (deletes and replaces lose "
+        "activity history; attribute drops take attributes out of Smart List filters) that are "
+        "not allowed; nothing was changed\n"
         "  - attendClass (activities/attendClass.yaml): delete: ensure: absent; type attendClass "
         "is deleted with its Smart List trigger and filter; Marketo refuses (1022) while a smart "
         "list or campaign still uses it, and its history is lost\n"
         # The reason is the attribute removed, not the routine words every update carries.
-        "  - buyBook (activities/buyBook.yaml): update: attribute venue is removed; Marketo "
-        "removes it from the type's filters and records sent from now on cannot carry it"
+        "  - buyBook (activities/buyBook.yaml): update: attribute venue is removed; records "
+        "sent before the approve keep their old attributes, values included, but the type's "
+        "Smart List filters can no longer use it, and records sent after the approve cannot "
+        "carry it"
         "\n  fix: review the destructive changes, then make the plan again with "
         f"`activities plan --allow-destructive --endpoint {emulator.url}` (or "
         f"`activities apply --allow-destructive --endpoint {emulator.url}`)\n"

@@ -118,8 +118,9 @@ def test_lint_runs_at_pre_push_against_origin_head(
     repo = tmp_path / "clone"
     git(tmp_path, "clone", "--quiet", str(origin), str(repo))  # origin/HEAD: its branch
     definition = repo / "activities" / "buyCar.yaml"
-    definition.write_text(text.replace("from one of our dealerships", "from a dealership"))
-    git(repo, "commit", "--quiet", "-am", "Describe buyCar differently, version unchanged")
+    # An attribute's description: a change lint needs a version for, and nothing else.
+    definition.write_text(text.replace("0 when paid in cash", "0 for a cash purchase"))
+    git(repo, "commit", "--quiet", "-am", "Describe financingRate differently, version unchanged")
 
     unbumped = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
 
