@@ -20,14 +20,14 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
-	$(BIN)/ruff check framework tests bench
+	$(BIN)/ruff check framework tests bench .github/scripts
 	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check framework tests bench
+	$(BIN)/ruff check framework tests bench .github/scripts
 	$(BIN)/mypy
 
 clean:

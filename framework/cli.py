@@ -14,6 +14,7 @@ import click
 
 from framework import __version__
 from framework.commands.common import EXIT_ERROR, EXIT_INTERRUPTED
+from framework.scaffold.pins import is_release
 
 # pydantic looks for plugins in the entry points of every installed distribution when it builds
 # the first model: about 80 ms of every `validate`, for plugins the tool never uses. Its
@@ -151,7 +152,10 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
 
 
 @click.group(cls=CommandLine, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="activities")
+@click.version_option(
+    __version__, prog_name="activities",
+    message="%(prog)s %(version)s" + ("" if is_release(__version__) else " (a development build)"),
+)
 @click.pass_context
 def main(ctx: click.Context) -> None:
     """Marketo Engage custom activity types as code."""

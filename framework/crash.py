@@ -17,6 +17,8 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from framework import DISTRIBUTION, __version__
+
 LIBRARIES = ("click", "pydantic", "pydantic-core", "ruamel.yaml", "httpx", "httpcore", "jinja2",
              "gitpython")
 # Variables whose values are credentials, whatever the project names them.
@@ -89,7 +91,8 @@ def _report(error: BaseException, argv: Sequence[str], now: datetime) -> str:
         f"time: {now:%Y-%m-%dT%H:%M:%SZ}",
         f"command: activities {' '.join(argv)}",
         f"python: {sys.version.split()[0]} ({sys.platform}, {sys.implementation.name})",
-        f"activities: {_version('activities')}",
+        # The code that ran, and the distribution pip installed it as (or not, in a checkout).
+        f"activities: {__version__} ({DISTRIBUTION} {_version(DISTRIBUTION)})",
         *(f"{library}: {_version(library)}" for library in LIBRARIES),
         "",
         *traceback.format_exception(error),

@@ -27,6 +27,8 @@ def command(root: Path, force: bool) -> int:
         click.echo(f"updated {path}")
     for path in report.kept:
         click.echo(f"kept {path} (it has what init adds)")
+    for warning in report.warnings:
+        click.echo(f"Warning: {warning}", err=True)
     click.echo(
         "Next: `activities validate` and `activities plan` (on the built-in local instance); "
         "then add an environment to pyproject.toml and adopt its types with "

@@ -6,12 +6,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePosixPath
 
-from framework import __version__
+from framework.scaffold.pins import REQUIREMENTS, requirement
 
 # Where the tool lives; the pre-commit hooks are installed from its tags.
 REPOSITORY = "https://github.com/activities-as-code/activities"
 WORKFLOWS = ("activities-pull-request.yml", "activities-apply.yml", "activities-drift.yml")
-REQUIREMENTS = ".github/activities-requirements.txt"
 GITIGNORE_LINES = (
     "# activities: the state of the embedded `local` instance (and its lock)",
     ".activities/",
@@ -32,7 +31,7 @@ def template_text(*parts: str) -> str:
     return node.read_text(encoding="utf-8")
 
 
-def owned_files(definitions: str) -> list[TemplateFile]:
+def owned_files(definitions: str, version: str) -> list[TemplateFile]:
     """Every file init writes whole, in the order it reports them."""
     files = [
         TemplateFile(
@@ -45,13 +44,13 @@ def owned_files(definitions: str) -> list[TemplateFile]:
                      template_text("github", "workflows", name))
         for name in WORKFLOWS
     ]
-    files.append(TemplateFile(PurePosixPath(REQUIREMENTS), requirements()))
+    files.append(TemplateFile(PurePosixPath(REQUIREMENTS), requirements(version)))
     return files
 
 
-def requirements() -> str:
-    """What the workflows pip-install: this very version, so CI runs what the user runs."""
-    return (
-        "# The activities version the workflows install (bump it with the tool; Dependabot can).\n"
-        f"activities=={__version__}\n"
-    )
+def requirements(version: str) -> str:
+    """What the workflows pip-install: exactly VERSION (the user's), so CI runs what they run.
+
+    One line and nothing else, `marketo-activities==X.Y.Z`, which Dependabot can bump.
+    """
+    return requirement(version) + "\n"

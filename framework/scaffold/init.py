@@ -8,14 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from framework import __version__
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError
 from framework.scaffold.files import GITIGNORE_LINES, owned_files
+from framework.scaffold.pins import PRECOMMIT, REQUIREMENTS, development_warning
 from framework.scaffold.precommit import with_hooks
 from framework.scaffold.pyproject import has_settings, with_settings
 
 PYPROJECT = "pyproject.toml"
-PRECOMMIT = ".pre-commit-config.yaml"
 GITIGNORE = ".gitignore"
 
 
@@ -30,13 +31,17 @@ class InitReport:
     written: list[str] = field(default_factory=list)  # created or overwritten whole
     updated: list[str] = field(default_factory=list)  # merged into an existing file
     kept: list[str] = field(default_factory=list)  # had what init adds already
+    pinned: list[str] = field(default_factory=list)  # files that name this version to install
+    warnings: list[str] = field(default_factory=list)  # for the user, each with its fix
 
 
-def init_repository(root: Path, *, force: bool, definitions: str = "activities") -> InitReport:
-    """Write settings, folders, workflows and hooks into ROOT (refusing to overwrite)."""
+def init_repository(root: Path, *, force: bool, definitions: str = "activities",
+                    version: str = __version__) -> InitReport:
+    """Write settings, folders, workflows and hooks into ROOT (refusing to overwrite), pinning
+    VERSION (this build's) for the workflows and the hooks."""
     pyproject = root / PYPROJECT
     old_pyproject = _read(pyproject)
-    files = owned_files(definitions)
+    files = owned_files(definitions, version)
     present = [str(f.path) for f in files if (root / f.path).exists() and f.text]
     if old_pyproject is not None and has_settings(old_pyproject):
         present.insert(0, f"{PYPROJECT} [tool.activities]")
@@ -56,18 +61,25 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities")
             continue  # a placeholder such as plans/.gitkeep: an existing folder is enough
         _write(target, item.text)
         report.written.append(str(item.path))
-    _merge_precommit(root, report)
+        if str(item.path) == REQUIREMENTS:
+            report.pinned.append(REQUIREMENTS)
+    _merge_precommit(root, report, version)
     _merge_gitignore(root, report)
+    warning = development_warning(version, report.pinned)
+    if warning:
+        report.warnings.append(warning)
     return report
 
 
-def _merge_precommit(root: Path, report: InitReport) -> None:
+def _merge_precommit(root: Path, report: InitReport, version: str) -> None:
     path = root / PRECOMMIT
     old = _read(path)
-    text, changed = with_hooks(old)
+    text, changed, pinned = with_hooks(old, version)
     if changed:
         _write(path, text)
     _record(report, PRECOMMIT, old, text if changed else old)
+    if pinned:
+        report.pinned.append(PRECOMMIT)
 
 
 def _merge_gitignore(root: Path, report: InitReport) -> None:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from framework import __version__
 from framework.scaffold.files import REPOSITORY
+from framework.scaffold.pins import hooks_rev
 
 HOOKS = ("activities-validate", "activities-fmt", "activities-lint")
 # lint runs at pre-push, so pre-commit must install that hook type too.
 HOOK_TYPES = ("pre-commit", "pre-push")
 
 
-def with_hooks(text: str | None) -> tuple[str, bool]:
-    """TEXT (or a new config) with the activities repository's hooks; and whether it changed."""
+def with_hooks(text: str | None, version: str) -> tuple[str, bool, bool]:
+    """TEXT (or a new config) with the activities repository's hooks at VERSION's tag; whether
+    it changed; and whether it pinned a `rev` (the repository was not listed yet)."""
     from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -34,13 +35,14 @@ def with_hooks(text: str | None) -> tuple[str, bool]:
     repos = config.get("repos")
     if repos is None:
         repos = config["repos"] = CommentedSeq()
-    if not any(isinstance(r, dict) and r.get("repo") == REPOSITORY for r in repos):
+    pinned = not any(isinstance(r, dict) and r.get("repo") == REPOSITORY for r in repos)
+    if pinned:
         entry = CommentedMap()
         entry["repo"] = REPOSITORY
-        entry["rev"] = f"v{__version__}"
+        entry["rev"] = hooks_rev(version)
         entry["hooks"] = CommentedSeq(CommentedMap(id=hook) for hook in HOOKS)
         repos.append(entry)
         changed = True
     out = io.StringIO()
     yaml.dump(config, out)
-    return out.getvalue(), changed
+    return out.getvalue(), changed, pinned

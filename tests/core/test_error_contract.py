@@ -53,7 +53,9 @@ def test_a_bug_exits_3_with_a_crash_log_without_secrets(
     )
     text = log.read_text()
     assert SECRET not in text
-    assert f"activities: {__version__}\n" in text
+    # The running code's version and the distribution it is installed as (pyproject's name).
+    assert f"activities: {__version__} (marketo-activities {__version__})\n" in text, (
+        "is this venv older than the rename to marketo-activities? `make .venv/.installed`")
     assert f"python: {sys.version.split()[0]} " in text
     assert re.search(r"\npydantic: \d", text) and re.search(r"\nclick: \d", text)
     assert "Traceback (most recent call last):" in text

@@ -11,6 +11,7 @@ import git
 import pytest
 from live_setup import FAST, seed, write_definition
 
+from framework import __version__
 from framework.client.marketo import MarketoClient
 from framework.environment import Target
 from framework.errors import PlanError
@@ -95,7 +96,7 @@ def test_make_plan_records_provenance_fingerprints_and_estimates(
     assert plan.provenance.model_dump() == {
         "environment": "endpoint",
         "endpointHost": emulator.url.removeprefix("http://"),
-        "toolVersion": "0.1.0",
+        "toolVersion": __version__,
         "gitCommit": commit,
         "gitDirty": True,  # the activities/ files are untracked
         "createdAt": "2026-11-28T13:05:09Z",

@@ -13,6 +13,7 @@ from click.testing import Result
 
 from framework import __version__
 from framework.scaffold.files import WORKFLOWS, template_text
+from framework.scaffold.pins import development_warning
 
 Cli = Callable[..., Result]
 
@@ -25,6 +26,7 @@ WRITTEN = [
     ".pre-commit-config.yaml",
     ".gitignore",
 ]
+PINNED = [".github/activities-requirements.txt", ".pre-commit-config.yaml"]
 NEXT = (
     "Next: `activities validate` and `activities plan` (on the built-in local instance); then "
     "add an environment to pyproject.toml and adopt its types with `activities import -e NAME`."
@@ -67,13 +69,15 @@ def test_init_in_an_empty_folder_writes_everything_and_validate_and_plan_work(
 ) -> None:
     result = cli("init", cwd=tmp_path)
     assert result.exit_code == 0, result.output
-    assert result.output == "".join(f"wrote {p}\n" for p in WRITTEN) + NEXT + "\n"
+    assert result.stdout == "".join(f"wrote {p}\n" for p in WRITTEN) + NEXT + "\n"
+    # This checkout is a development build: the pins name it, and init says they cannot be
+    # installed (test_pins has a release's init, which warns of nothing).
+    assert result.stderr == f"Warning: {development_warning(__version__, PINNED)}\n"
     files = files_under(tmp_path)
     assert sorted(files) == sorted(WRITTEN)
     for name in WORKFLOWS:
         assert files[f".github/workflows/{name}"] == template_text("github", "workflows", name)
-    requirements = files[".github/activities-requirements.txt"]
-    assert requirements.splitlines()[-1] == f"activities=={__version__}"
+    assert files[".github/activities-requirements.txt"] == f"marketo-activities=={__version__}\n"
     settings = tomllib.loads(files["pyproject.toml"])
     assert settings == {"tool": {"activities": {"max_types": 10, "definitions": "activities"}}}
     assert "# [tool.activities.environments.sandbox]" in files["pyproject.toml"]
