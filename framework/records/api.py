@@ -17,7 +17,7 @@ import asyncio
 from pathlib import Path
 
 from framework.client.marketo import MarketoClient
-from framework.definitions.loader import load_definitions
+from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError
@@ -88,10 +88,11 @@ async def resolve_type_id(client: MarketoClient, settings: Settings, target: Tar
     if read.lock is not None:
         locked = read.lock.type_id(api_name)
         if locked is not None:
-            return locked, f"the lock file {read.path}"
-        note = f"the lock file {read.path} has no id for {api_name}"
+            return locked, f"the lock file {display_path(read.path)}"
+        note = f"the lock file {display_path(read.path)} has no id for {api_name}"
     else:
-        note = read.note
+        # Paths as every other command prints them: relative to the working folder.
+        note = read.note.replace(str(read.path), display_path(read.path))
     for live in await client.list_types():
         if live.get("apiName") == api_name:
             if live.get("status") not in ("approved", "approved with draft"):

@@ -19,9 +19,9 @@ token, or record content. An exclusive lock keeps two sends of one file from int
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
 import os
+import sys
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,7 +125,7 @@ class JournalWriter:
             raise ConfigError(f"{path}: cannot write the send journal: {exc.strerror}\n"
                               "  fix: pass --journal PATH in a writable folder") from exc
         try:
-            fcntl.flock(self._handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _lock(self._handle)
         except OSError as exc:
             self._handle.close()
             raise ConfigError(
@@ -164,6 +164,21 @@ class JournalWriter:
 
     def close(self) -> None:
         self._handle.close()  # closing releases the lock
+
+
+def _lock(handle: IO[str]) -> None:
+    """Hold the file exclusively until it is closed, or OSError at once. The platform's
+    module is imported here, never at import time: every module imports on every system."""
+    if sys.platform == "win32":
+        import msvcrt
+
+        handle.seek(0)  # one agreed byte: a lock on the end would move as the file grows
+        msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        handle.seek(0, os.SEEK_END)
+    else:
+        import fcntl
+
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
 
 
 def _changed(journal: Path, file: Path) -> ConfigError:

@@ -319,12 +319,18 @@ class _Run:
         return await stored(self.client, self.type_id, self._shape, records, since)
 
     def _reject(self, line: int, outcome: str, reasons: list[Any]) -> None:
+        reasons = [_printable(r) if isinstance(r, str) else r for r in reasons]
         if outcome == "invalid":
             self.report.invalid += 1
             self.listener("invalid", {"line": line, "reasons": reasons})
         if self._rejects is not None:
             self._rejects.write(json.dumps({"line": line, "outcome": outcome,
                                             "reasons": reasons}, ensure_ascii=False) + "\n")
+
+
+def _printable(text: str) -> str:
+    """Text that any UTF-8 output takes: a lone surrogate (from a JSON escape) as `\\ud800`."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _reasons(answer: dict[str, Any]) -> list[dict[str, str]]:

@@ -54,6 +54,13 @@ def _shown(value: Any) -> str:
 def _text(value: Any, what: str) -> str:
     if not isinstance(value, str):
         raise BadValue(f"{_shown(value)} is not {what}: expected a string")
+    if not value.isascii():
+        try:
+            value.encode()
+        except UnicodeEncodeError as exc:
+            # JSON may escape half of a surrogate pair ("\ud800"); no UTF-8 text holds one.
+            raise BadValue(f"{_shown(value)} holds {exc.object[exc.start]!r}, half of a "
+                           "surrogate pair: not text Marketo can store (not UTF-8)") from exc
     return value
 
 

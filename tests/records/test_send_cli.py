@@ -48,7 +48,7 @@ def test_a_clean_send_exits_0_and_says_what_it_did(
     host = live.url.removeprefix("http://").replace(":", "-")
     assert result.stdout.splitlines()[:2] == [
         f"{API_NAME} records from r.jsonl, type id 100001 from the instance, looked up by "
-        f"apiName (1 call; no lock file at {tmp_path}/activities/.lock/endpoint-{host}.json "
+        f"apiName (1 call; no lock file at activities/.lock/endpoint-{host}.json "
         "(no apply has recorded one yet)):",
         "  301 added, 0 skipped by Marketo, 0 invalid (not sent), 0 not sent"]
     assert stored_keys(live.url) == file_keys(records)
@@ -82,7 +82,7 @@ def test_csv_with_a_header(live: Any, tmp_path: Path, cli: Callable[..., Result]
     (tmp_path / "r.csv").write_text(
         "leadId,activityDate,primaryAttributeValue,integerValue,booleanValue,stringValue\n"
         "1,2026-09-26T06:56:35Z,Expo,42,true,\n"
-        '2,2026-09-26T06:56:35Z,"Expo, day 2",x,false,"two\nlines"\n'
+        '2,2026-09-26T06:56:35Z,"Expo, day 2",x,false,"two ""quoted"" words"\n'
         "3,2026-09-26T06:56:35Z,Expo 3,7,FALSE,hall\n")
     result = cli("send", API_NAME, "r.csv", "--endpoint", live.url, cwd=tmp_path, env=live.env)
     assert result.exit_code == 2, result.output
@@ -178,7 +178,7 @@ def test_on_local_the_type_id_comes_from_the_lock_file_apply_wrote(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
         f"{API_NAME} records from r.jsonl, type id 100001 from the lock file "
-        f"{tmp_path}/.activities/lock/local.json:",
+        ".activities/lock/local.json:",
         "  2 added, 0 skipped by Marketo, 0 invalid (not sent), 0 not sent"]
     assert (tmp_path / "r.jsonl.local.journal.jsonl").is_file()
 
