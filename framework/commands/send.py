@@ -87,8 +87,9 @@ def _summary(report: Any) -> str:
     lines = [
         f"{report.api_name} records from {report.file}, type id {report.type_id} from "
         f"{report.type_id_from}:",
-        f"  {report.added} added, {report.skipped} skipped by Marketo, {report.invalid} "
-        f"invalid (not sent), {report.not_sent} not sent",
+        f"  {report.added} added, {report.skipped} skipped by Marketo"
+        + (f" ({report.skipped_earlier} in an earlier run)" if report.skipped_earlier else "")
+        + f", {report.invalid} invalid (not sent), {report.not_sent} not sent",
     ]
     if report.earlier:
         lines.append(f"  {report.earlier} settled by an earlier run (not sent again)")

@@ -8,23 +8,29 @@
 
 It loads the definitions and settings of the project (the current folder's pyproject.toml),
 resolves the instance as the CLI does (`env`, `endpoint`, or the built-in `local`), takes the
-type id from the environment's lock file (else from the instance), and runs the same sender.
+type id from the environment's lock file (else from the instance), confirms it with one read
+of the instance before any record is written, and runs the same sender.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from framework.client.marketo import MarketoClient
 from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect, resolve_target
-from framework.errors import ConfigError
+from framework.errors import ConfigError, MarketoError
 from framework.invocation import again
 from framework.lock import load_lock, lock_name, lock_path
+from framework.records.journal import journal_name
 from framework.records.schema import RecordSchema
-from framework.records.sender import Listener, SendReport, default_paths, send_file
+from framework.records.sender import Listener, SendReport, send_file
 from framework.settings import Settings, load_settings
 
 
@@ -49,11 +55,9 @@ def send_records(
     if not source.is_file():
         raise ConfigError(f"{source}: no such record file\n  fix: check the path")
     target = resolve_target(settings, env, endpoint)
-    journal_default, rejects_default = default_paths(source, lock_name(target))
     return asyncio.run(_send(
-        settings, target, schema, source, type_id,
-        Path(journal) if journal else journal_default,
-        Path(rejects) if rejects else rejects_default, listener))
+        settings, target, schema, source, type_id, Path(journal) if journal else None,
+        Path(rejects) if rejects else rejects_path(source), listener))
 
 
 def record_schema(api_name: str, settings: Settings, directory: Path | None) -> RecordSchema:
@@ -69,40 +73,101 @@ def record_schema(api_name: str, settings: Settings, directory: Path | None) -> 
 
 
 async def _send(settings: Settings, target: Target, schema: RecordSchema, source: Path,
-                type_id: int | None, journal: Path, rejects: Path,
+                type_id: int | None, journal: Path | None, rejects: Path,
                 listener: Listener | None) -> SendReport:
     async with connect(target, settings) as (started, client):
-        found, origin = type_id, "given by the caller"
-        if found is None:
-            found, origin = await resolve_type_id(client, settings, started, schema.api_name)
-        report = await send_file(client, schema, source, type_id=found, journal=journal,
-                                 rejects=rejects, listener=listener)
-        report.type_id_from = origin
+        confirmed = await confirm_type_id(client, settings, started, schema.api_name, type_id)
+        instance = instance_name(started)
+        if journal is None:
+            journal = default_journal(source, instance, confirmed.type_id, lock_name(target))
+        report = await send_file(client, schema, source, type_id=confirmed.type_id,
+                                 journal=journal, rejects=rejects, listener=listener,
+                                 instance=instance, described=confirmed.described)
+        report.type_id_from = confirmed.origin
         return report
 
 
-async def resolve_type_id(client: MarketoClient, settings: Settings, target: Target,
-                          api_name: str) -> tuple[int, str]:
-    """(type id, where it came from): the environment's lock file, else the instance."""
-    read = load_lock(lock_path(settings, lock_name(target)))
-    if read.lock is not None:
-        locked = read.lock.type_id(api_name)
-        if locked is not None:
-            return locked, f"the lock file {display_path(read.path)}"
-        note = f"the lock file {display_path(read.path)} has no id for {api_name}"
-    else:
-        # Paths as every other command prints them: relative to the working folder.
-        note = read.note.replace(str(read.path), display_path(read.path))
-    for live in await client.list_types():
-        if live.get("apiName") == api_name:
-            if live.get("status") not in ("approved", "approved with draft"):
-                raise ConfigError(
-                    f"type {api_name} is not approved on {_instance(target)}: "
-                    "Marketo takes records only of approved types\n"
-                    f"  fix: `{again('plan')}`, then apply it")
-            return int(live["id"]), f"the instance, looked up by apiName (1 call; {note})"
-    raise ConfigError(f"type {api_name} does not exist on {_instance(target)}\n"
-                      f"  fix: `{again('plan')}`, then apply it")
+@dataclass(frozen=True)
+class ConfirmedType:
+    """The type id records will be sent with, read from the instance itself."""
+
+    type_id: int
+    origin: str  # where the id came from, for the summary
+    described: dict[str, Any]  # the instance's describe answer (the read-back uses it)
+
+
+async def confirm_type_id(client: MarketoClient, settings: Settings, target: Target,
+                          api_name: str, given: int | None = None) -> ConfirmedType:
+    """The type id of `api_name`, confirmed by one read of the instance before any record is
+    written: records are write-once, and a lock with swapped ids (a bad merge) or another
+    instance's ids would store them in the wrong type for good. The id comes from `given`,
+    else the environment's lock file, else the instance (the same one call)."""
+    wanted, origin = given, "given by the caller"
+    if wanted is None:
+        read = load_lock(lock_path(settings, lock_name(target)))
+        shown = display_path(read.path)
+        if read.lock is not None and read.lock.type_id(api_name) is not None:
+            wanted, origin = read.lock.type_id(api_name), f"the lock file {shown}"
+        elif read.lock is not None:
+            origin = f"the lock file {shown} has no id for {api_name}"
+        else:
+            # Paths as every other command prints them: relative to the working folder.
+            origin = read.note.replace(str(read.path), shown)
+    try:
+        described = await client.describe_type(api_name)
+    except MarketoError as exc:
+        if exc.code != "702":
+            raise
+        raise ConfigError(f"type {api_name} does not exist on {_instance(target)}\n"
+                          f"  fix: `{again('plan')}`, then apply it") from exc
+    if described.get("status") not in ("approved", "approved with draft"):
+        raise ConfigError(
+            f"type {api_name} is not approved on {_instance(target)}: "
+            "Marketo takes records only of approved types\n"
+            f"  fix: `{again('plan')}`, then apply it")
+    live = int(described["id"])
+    if wanted is None:
+        return ConfirmedType(live, f"the instance, looked up by apiName (1 call; {origin})",
+                             described)
+    if wanted != live:
+        raise ConfigError(
+            f"{origin} names type id {wanted} for {api_name}, but on {_instance(target)} "
+            f"{api_name} has id {live}: records sent with {wanted} would be stored as another "
+            "type's, for good. Nothing was sent\n"
+            f"  fix: check that the lock file is this instance's and that its ids were not "
+            f"swapped (a merge conflict resolved by hand); `{again('apply')}` rewrites it")
+    return ConfirmedType(live, f"{origin}, confirmed by the instance", described)
+
+
+def instance_name(target: Target) -> str:
+    """What a journal is keyed by: the instance's host, or `local` for the embedded one."""
+    return LOCAL if target.name == LOCAL else target.host
+
+
+def rejects_path(source: Path) -> Path:
+    """`FILE.rejects.jsonl` beside the records, where users look for it."""
+    return source.with_name(f"{source.name}.rejects.jsonl")
+
+
+def default_journal(source: Path, instance: str, type_id: int, env_name: str) -> Path:
+    """`FILE.<instance>.<type id>.journal.jsonl` beside the records. A journal of the earlier
+    naming (`FILE.<environment>.journal.jsonl`) for this type is taken over, so that a send
+    interrupted before an upgrade resumes instead of sending again."""
+    path = source.with_name(f"{source.name}.{journal_name(instance, type_id)}.journal.jsonl")
+    earlier = source.with_name(f"{source.name}.{env_name}.journal.jsonl")
+    if not path.exists() and earlier.is_file() and not earlier.is_symlink() \
+            and _journal_type_id(earlier) == type_id:
+        os.replace(earlier, path)
+    return path
+
+
+def _journal_type_id(path: Path) -> int | None:
+    try:
+        with path.open(encoding="utf-8") as handle:
+            first = json.loads(handle.readline())
+        return int(first["typeId"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def _instance(target: Target) -> str:

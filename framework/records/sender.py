@@ -25,7 +25,7 @@ from typing import IO, Any
 from framework.client.marketo import MarketoClient
 from framework.errors import ConfigError, MarketoError, ResponseLostError
 from framework.records.batches import Batch, Batcher
-from framework.records.journal import JournalState, JournalWriter, read_journal
+from framework.records.journal import JournalState, JournalWriter, open_journal, read_journal
 from framework.records.readback import LiveShape, read_since, stored
 from framework.records.schema import InvalidRecord, RecordSchema
 from framework.records.source import fingerprint, read_lines
@@ -45,7 +45,8 @@ class SendReport:
     rejects: str
     lines: int = 0
     added: int = 0
-    skipped: int = 0
+    skipped: int = 0  # this run's and earlier runs': the file's records Marketo skipped
+    skipped_earlier: int = 0  # of them, skipped in an earlier run (not sent again)
     invalid: int = 0
     not_sent: int = 0
     earlier: int = 0  # settled by earlier runs of the same file
@@ -68,7 +69,8 @@ class SendReport:
     def to_json(self) -> dict[str, Any]:
         return {"apiName": self.api_name, "file": self.file, "typeId": self.type_id,
                 "complete": self.complete, "lines": self.lines, "added": self.added,
-                "skipped": self.skipped, "invalid": self.invalid, "notSent": self.not_sent,
+                "skipped": self.skipped, "skippedEarlier": self.skipped_earlier,
+                "invalid": self.invalid, "notSent": self.not_sent,
                 "earlier": self.earlier, "readBack": self.read_back, "found": self.found,
                 "resent": self.resent, "batches": self.batches,
                 "seconds": round(self.seconds, 3), "journal": self.journal,
@@ -88,12 +90,6 @@ class Outcome:
 Listener = Callable[[str, dict[str, Any]], None]
 
 
-def default_paths(path: Path, instance: str) -> tuple[Path, Path]:
-    """The journal and reject file beside the record file."""
-    return (path.with_name(f"{path.name}.{instance}.journal.jsonl"),
-            path.with_name(f"{path.name}.rejects.jsonl"))
-
-
 async def send_file(
     client: MarketoClient,
     schema: RecordSchema,
@@ -104,9 +100,15 @@ async def send_file(
     rejects: Path,
     listener: Listener | None = None,
     wall: Callable[[], float] = time.time,
+    instance: str = "",
+    described: dict[str, Any] | None = None,
 ) -> SendReport:
-    """Send every record of `path` not sent yet; see the module docstring."""
+    """Send every record of `path` not sent yet; see the module docstring. `instance` names
+    the instance (its host) in the journal, which refuses to be read for another one."""
     run = _Run(client, schema, path, type_id, journal, rejects, listener, wall)
+    run.instance = instance
+    if described is not None:  # the describe answer the caller read: no second read
+        run._shape = LiveShape.from_describe(described)
     return await run.go()
 
 
@@ -123,20 +125,20 @@ class _Run:
         self._shape_lock = asyncio.Lock()
         self._stop: str | None = None
         self._rejects: IO[str] | None = None
+        self._earlier_skips: dict[int, list[Any]] = {}
+        self.instance = ""
 
     async def go(self) -> SendReport:
         started = time.monotonic()
         digest = fingerprint(self.path)
-        state = read_journal(self.journal_path, digest, self.path)
+        writer, state = open_journal(self.journal_path, self.path, {
+            "file": str(self.path), "sha256": digest, "instance": self.instance,
+            "type": self.schema.api_name, "typeId": self.type_id, "at": _iso(self.wall())})
         self.report.earlier = state.settled_lines
-        writer = JournalWriter(self.journal_path)
+        self._earlier_skips = state.skipped
         try:
             self._rejects = _open_rejects(self.rejects_path)
-            run = state.runs + 1
-            await writer.write({"event": "run", "run": run, "file": str(self.path),
-                                "sha256": digest, "type": self.schema.api_name,
-                                "typeId": self.type_id, "at": _iso(self.wall())})
-            batcher = Batcher(run)
+            batcher = Batcher(state.runs + 1)
             if state.pending:
                 await self._finish_pending(state, writer, batcher)
             if self._stop is None:
@@ -176,7 +178,8 @@ class _Run:
             self.report.earlier += len(settled)
             self.listener("reconciled", {"batch": pending.batch, "found": settled})
         # Found lines are settled; the others are sent by the main pass.
-        fresh = read_journal(self.journal_path, fingerprint(self.path), self.path)
+        fresh = read_journal(self.journal_path, fingerprint(self.path), self.path,
+                             instance=self.instance, type_id=self.type_id)
         state.settled = fresh.settled
 
     # -- this run ----------------------------------------------------------------------
@@ -217,6 +220,11 @@ class _Run:
                 self._reject(line.number, "invalid", bad.reasons)
                 continue
             if line.number in settled:
+                reasons = self._earlier_skips.get(line.number)
+                if reasons is not None:  # skipped by Marketo in an earlier run: still not in
+                    self._reject(line.number, "skipped", reasons, earlier=True)
+                    self.report.skipped += 1
+                    self.report.skipped_earlier += 1
                 continue
             closed = batcher.add(line.number, record, size)
             if closed is not None:
@@ -318,14 +326,16 @@ class _Run:
         since = read_since(sent_at, records)
         return await stored(self.client, self.type_id, self._shape, records, since)
 
-    def _reject(self, line: int, outcome: str, reasons: list[Any]) -> None:
+    def _reject(self, line: int, outcome: str, reasons: list[Any], earlier: bool = False) -> None:
         reasons = [_printable(r) if isinstance(r, str) else r for r in reasons]
         if outcome == "invalid":
             self.report.invalid += 1
             self.listener("invalid", {"line": line, "reasons": reasons})
         if self._rejects is not None:
-            self._rejects.write(json.dumps({"line": line, "outcome": outcome,
-                                            "reasons": reasons}, ensure_ascii=False) + "\n")
+            entry = {"line": line, "outcome": outcome, "reasons": reasons}
+            if earlier:
+                entry["earlierRun"] = True
+            self._rejects.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
 
 def _printable(text: str) -> str:

@@ -52,7 +52,7 @@ def test_a_clean_send_exits_0_and_says_what_it_did(
         "(no apply has recorded one yet)):",
         "  301 added, 0 skipped by Marketo, 0 invalid (not sent), 0 not sent"]
     assert stored_keys(live.url) == file_keys(records)
-    assert (tmp_path / f"r.jsonl.endpoint-{host}.journal.jsonl").is_file()
+    assert (tmp_path / f"r.jsonl.{host}.100001.journal.jsonl").is_file()
 
 
 def test_json_reports_each_record_and_exit_2_when_some_were_not_added(
@@ -146,7 +146,7 @@ def test_a_send_killed_with_sigkill_completes_exactly_once_when_run_again(
     records = many_records(1500, leads=30, seed=seed)
     write_jsonl(tmp_path / "r.jsonl", records)
     host = emulator.url.removeprefix("http://").replace(":", "-")
-    journal = tmp_path / f"r.jsonl.endpoint-{host}.journal.jsonl"
+    journal = tmp_path / f"r.jsonl.{host}.100001.journal.jsonl"
     # After the `run` line each batch writes `sent`, then its outcome: 2 lines per batch.
     kill_at = random.Random(seed).randint(2, 9)
     process = subprocess.Popen(
@@ -178,9 +178,9 @@ def test_on_local_the_type_id_comes_from_the_lock_file_apply_wrote(
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[:2] == [
         f"{API_NAME} records from r.jsonl, type id 100001 from the lock file "
-        ".activities/lock/local.json:",
+        ".activities/lock/local.json, confirmed by the instance:",
         "  2 added, 0 skipped by Marketo, 0 invalid (not sent), 0 not sent"]
-    assert (tmp_path / "r.jsonl.local.journal.jsonl").is_file()
+    assert (tmp_path / "r.jsonl.local.100001.journal.jsonl").is_file()
 
 
 def test_a_type_not_on_the_instance_gets_a_fix_that_targets_it(
