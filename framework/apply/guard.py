@@ -11,44 +11,26 @@ from framework.invocation import again
 from framework.plan.model import Plan
 from framework.plan.pipeline import derive_plan
 from framework.plan.planfile import KEY_VARIABLE
+from framework.policy.refusals import destructive_refusals, not_allowed_fix
 
 # `--endpoint URL` targets carry this name; they are matched by host alone.
 AD_HOC = "endpoint"
 
 
 def check_destructive(plan: Plan) -> None:
-    """Refuse a plan whose destructive changes were not allowed, or that touch protected types."""
-    lines: list[str] = []
+    """Refuse a plan whose destructive changes were not allowed, or that touch protected types
+    (the policy's refusals, framework.policy.refusals)."""
     allowed = plan.provenance.allowDestructive
-    for change in plan.changes:
-        if not change.destructive:
-            continue
-        why = "; ".join(r.text for r in change.destructive_reasons()) or change.action
-        where = f" ({change.file})" if change.file else ""
-        if change.protected:
-            lines.append(
-                f"  - {change.apiName}{where}: {change.action}, but the type is protected: {why}"
-            )
-        elif not allowed:
-            lines.append(f"  - {change.apiName}{where}: {change.action}: {why}")
-    if not lines:
+    refusals = destructive_refusals(plan.changes, allowed=allowed)
+    if not refusals:
         return
-    fixes = []
-    if any("protected" in line for line in lines):
-        fixes.append(
-            "remove `protect: true` from the definition of a protected type if you really mean it"
-        )
-    if not allowed:
-        fixes.append(
-            "review the destructive changes, then make the plan again with "
-            f"`{again('plan', '--allow-destructive')}` (or "
-            f"`{again('apply', '--allow-destructive')}`)"
-        )
+    protected = [r.fix for r in refusals if r.code == "protected"]
+    fixes = protected[:1] + ([] if allowed else [not_allowed_fix()])
     raise RefusedError(
         "refusing to apply: the plan has destructive changes (deletes and replaces lose "
         "activity history; attribute drops take attributes out of Smart List filters) that are "
         "not allowed; nothing was changed\n"
-        + "\n".join(lines)
+        + "\n".join(f"  - {r.text}" for r in refusals)
         + "".join(f"\n  fix: {fix}" for fix in fixes)
     )
 

@@ -17,7 +17,6 @@ from framework.plan.attributes import attribute_changes
 from framework.plan.differ import differences
 from framework.plan.model import Action, Reason, TypeChange
 from framework.plan.ops import Step
-from framework.plan.refusals import check_refusals
 from framework.plan.rules import (
     RULE_BOOK,
     STRAY_DRAFT_LOST,
@@ -39,27 +38,21 @@ STRAY_DRAFT_CODES = frozenset({"stray-draft-discarded", "stray-draft-overwritten
 
 
 def compare(
-    desired: Sequence[ActivityTypeFile],
-    live: LiveState,
-    *,
-    max_types: int,
-    allow_destructive: bool = False,
+    desired: Sequence[ActivityTypeFile], live: LiveState
 ) -> tuple[list[TypeChange], list[str]]:
     """The change for every definition file, and the live types no file manages.
 
-    Raises RefusedError when the plan would touch a protected type destructively or break a
-    Marketo limit.
+    Whether the plan may do all that (protect, limits, destructive allowed) is the policy's
+    question, asked of these changes next (framework.plan.pipeline.judged_changes).
     """
     managed = {d.definition.apiName for d in desired}
     changes = sorted(
-        (_note_destructive(_change_for(d, present(live, d.definition.apiName)), allow_destructive)
-         for d in desired),
+        (_change_for(d, present(live, d.definition.apiName)) for d in desired),
         key=lambda c: c.apiName,
     )
     unmanaged = sorted(
         name for name in live.types if name not in managed and present(live, name) is not None
     )
-    check_refusals(desired, changes, live, max_types=max_types)
     return changes, unmanaged
 
 
@@ -317,22 +310,3 @@ def _differences(a: TypeVersion, b: TypeVersion) -> str:
         if a.attribute(x.apiName) is None
     )
     return ", ".join(parts)
-
-
-def _note_destructive(change: TypeChange, allowed: bool) -> TypeChange:
-    """Say on each destructive change whether apply will run it."""
-    if not change.destructive:
-        return change
-    note = (
-        Reason(
-            code="destructive-allowed",
-            text="destructive: allowed because the plan was made with --allow-destructive",
-        )
-        if allowed
-        else Reason(
-            code="destructive-not-allowed",
-            text="destructive: apply refuses it unless the plan is made with --allow-destructive",
-        )
-    )
-    return change.model_copy(update={"reasons": (*change.reasons, note)})
-

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from framework import __version__
 from framework.definitions.loader import load_definitions
-from framework.definitions.model import DefinitionFile, activity_type_files
+from framework.definitions.model import ActivityTypeFile, DefinitionFile, activity_type_files
 from framework.environment import LOCAL, Target
 from framework.live import LiveState
 from framework.plan.assumptions import plan_assumptions
@@ -17,6 +17,7 @@ from framework.plan.model import Plan, PlanInputs, Provenance, Summary, TypeChan
 from framework.plan.order import plan_order
 from framework.plan.read import TypeReader, read_live
 from framework.plan.targeting import Targeting
+from framework.policy.refusals import note_destructive, plan_refusals, raise_if_refused
 from framework.settings import Settings
 
 EMBEDDED_HOST = "embedded emulator"
@@ -74,7 +75,7 @@ def derive_plan(
     RefusedError for a plan that breaks a rule or has no order (a name swap)."""
     targeted, untargeted = Targeting(provenance.targets, provenance.excludes).split(desired)
     # Custom object types are validated but not yet planned: activity types only.
-    changes, unmanaged = compare(
+    changes, unmanaged = judged_changes(
         activity_type_files(targeted), live, max_types=max_types,
         allow_destructive=provenance.allowDestructive,
     )
@@ -95,6 +96,22 @@ def derive_plan(
         estimatedApplyCalls=sum(len(c.steps) for c in changes),
         inputs=PlanInputs(desired=tuple(desired), live=live),
     ).sealed()
+
+
+def judged_changes(
+    desired: Sequence[ActivityTypeFile],
+    live: LiveState,
+    *,
+    max_types: int,
+    allow_destructive: bool = False,
+) -> tuple[list[TypeChange], list[str]]:
+    """compare, then the policy: each destructive change says whether apply will run it, and a
+    plan the policy refuses (protect, Marketo's limits, a name held twice) raises
+    RefusedError listing every refusal."""
+    changes, unmanaged = compare(desired, live)
+    changes = [note_destructive(change, allow_destructive) for change in changes]
+    raise_if_refused(plan_refusals(desired, changes, live, max_types=max_types))
+    return changes, unmanaged
 
 
 def summarize(changes: Sequence[TypeChange], unmanaged: Sequence[str]) -> Summary:

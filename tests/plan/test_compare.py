@@ -1,4 +1,5 @@
-"""compare() with literal desired and live states: one test (or table row) per Marketo rule."""
+"""compare() and the policy (judged_changes) with literal desired and live states: one test
+(or table row) per Marketo rule."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from plan_literals import ATTRIBUTES, PRIMARY, definition, live, live_type, vers
 
 from framework.errors import RefusedError
 from framework.live import LiveState
-from framework.plan.compare import compare
 from framework.plan.model import AttributeChange, Reason, TypeChange
+from framework.plan.pipeline import judged_changes
 
 NAME = "attendWebinar"
 FILE = "activities/attendWebinar.yaml"
@@ -42,7 +43,7 @@ def texts(reasons: tuple[Reason, ...]) -> tuple[str, ...]:
 
 
 def one(desired: list, state: LiveState, **kwargs: object) -> TypeChange:
-    changes, _ = compare(desired, state, max_types=10, **kwargs)  # type: ignore[arg-type]
+    changes, _ = judged_changes(desired, state, max_types=10, **kwargs)  # type: ignore[arg-type]
     assert len(changes) == 1
     return changes[0]
 
@@ -496,7 +497,7 @@ def test_a_type_listed_as_deleted_is_absent() -> None:
     state = LiveState(types={NAME: live_type("approved", version()).model_copy(
         update={"status": "deleted", "approved": None})})
     assert one([definition()], state).action == "create"
-    assert compare([], state, max_types=10) == ([], [])
+    assert judged_changes([], state, max_types=10) == ([], [])
 
 
 def test_unmanaged_live_types_are_listed_sorted_and_never_touched() -> None:
@@ -505,14 +506,14 @@ def test_unmanaged_live_types_are_listed_sorted_and_never_touched() -> None:
         live_type("draft", draft=version("alpha", triggerName="Ta", filterName="Fa")),
         live_type("approved", version()),
     )
-    changes, unmanaged = compare([definition()], state, max_types=10)
+    changes, unmanaged = judged_changes([definition()], state, max_types=10)
     assert unmanaged == ["alpha", "zeta"]
     assert [c.apiName for c in changes] == [NAME]
 
 
 def test_changes_sort_by_api_name() -> None:
     desired = [definition(n) for n in ("zed", "alpha", "mid")]
-    changes, _ = compare(desired, live(), max_types=10)
+    changes, _ = judged_changes(desired, live(), max_types=10)
     assert [c.apiName for c in changes] == ["alpha", "mid", "zed"]
 
 
@@ -542,7 +543,7 @@ def test_protect_refuses_deletes_replaces_and_dropped_attributes(
 ) -> None:
     state = live(live_type("approved", approved))  # type: ignore[arg-type]
     with pytest.raises(RefusedError) as raised:
-        compare([desired], state, max_types=10)  # type: ignore[list-item]
+        judged_changes([desired], state, max_types=10)  # type: ignore[list-item]
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
         f"activities/attendWebinar.yaml: type attendWebinar is protected (protect: true) and the "
@@ -561,7 +562,7 @@ def test_a_plan_over_the_type_limit_is_refused_naming_the_new_files() -> None:
                                                   filterName=f"F{i}")) for i in range(9)))
     desired = [definition("newA"), definition("newB")]
     with pytest.raises(RefusedError) as raised:
-        compare(desired, state, max_types=10)
+        judged_changes(desired, state, max_types=10)
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
         "activities/newA.yaml, activities/newB.yaml: the plan would leave 11 custom activity "
@@ -571,7 +572,7 @@ def test_a_plan_over_the_type_limit_is_refused_naming_the_new_files() -> None:
     )
     # A tombstone makes room; at the limit exactly the plan is fine.
     tombstone = definition("t0", ensure="absent")
-    changes, unmanaged = compare([*desired, tombstone], state, max_types=10)
+    changes, unmanaged = judged_changes([*desired, tombstone], state, max_types=10)
     assert [(c.apiName, c.action) for c in changes] == [
         ("newA", "create"), ("newB", "create"), ("t0", "delete")]
     assert unmanaged == [f"t{i}" for i in range(1, 9)]
@@ -580,7 +581,7 @@ def test_a_plan_over_the_type_limit_is_refused_naming_the_new_files() -> None:
 def test_more_than_twenty_attributes_is_refused() -> None:
     many = [{"apiName": f"a{i}", "name": f"A {i}", "dataType": "string"} for i in range(21)]
     with pytest.raises(RefusedError) as raised:
-        compare([definition(attributes=many)], live(), max_types=10)
+        judged_changes([definition(attributes=many)], live(), max_types=10)
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
         "activities/attendWebinar.yaml: type attendWebinar has 21 attributes, over Marketo's "
@@ -592,7 +593,7 @@ def test_more_than_twenty_attributes_is_refused() -> None:
 def test_a_trigger_name_taken_by_an_unmanaged_type_is_refused() -> None:
     other = version("other", triggerName="attends  ATTENDWEBINAR", filterName="Other")
     with pytest.raises(RefusedError) as raised:
-        compare([definition()], live(live_type("approved", other)), max_types=10)
+        judged_changes([definition()], live(live_type("approved", other)), max_types=10)
     assert str(raised.value) == (
         "plan refused: 1 problem\n"
         "activities/attendWebinar.yaml: the Smart List name 'Attends attendWebinar' would be "
@@ -610,7 +611,7 @@ def test_refusals_are_all_reported_at_once() -> None:
     state = live(live_type("approved", version("a", triggerName="A", filterName="A")),
                  live_type("approved", version("b", triggerName="B", filterName="B")))
     with pytest.raises(RefusedError) as raised:
-        compare(desired, state, max_types=10)
+        judged_changes(desired, state, max_types=10)
     assert str(raised.value).splitlines()[0] == "plan refused: 2 problems"
 
 

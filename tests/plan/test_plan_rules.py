@@ -13,7 +13,7 @@ from live_setup import seed, write_definition
 from plan_literals import definition, live, live_type, version
 
 from framework.errors import RefusedError
-from framework.plan.compare import compare
+from framework.plan.pipeline import judged_changes
 
 NAMESPACE = ("Marketo requires trigger and filter names to be unique across all custom "
              "activity types, the two kinds together (error 709)")
@@ -21,7 +21,7 @@ NAMESPACE = ("Marketo requires trigger and filter names to be unique across all 
 
 def refusal(desired: list, state: object, max_types: int = 10) -> str:
     with pytest.raises(RefusedError) as raised:
-        compare(desired, state, max_types=max_types)  # type: ignore[arg-type]
+        judged_changes(desired, state, max_types=max_types)  # type: ignore[arg-type]
     return str(raised.value)
 
 
@@ -67,7 +67,7 @@ def test_a_name_a_managed_type_gives_up_may_be_taken_by_another() -> None:
     state = live(live_type("approved", version("old", triggerName="Buys", filterName="Bought")))
     desired = [definition("old", triggerName="Buys Old", filterName="Bought Old"),
                definition("new", triggerName="Bought", filterName="Buys")]
-    changes, _ = compare(desired, state, max_types=10)
+    changes, _ = judged_changes(desired, state, max_types=10)
     assert [(c.apiName, c.action) for c in changes] == [("new", "create"), ("old", "update")]
 
 
@@ -77,7 +77,7 @@ def test_a_tombstone_frees_its_names_and_its_slot_for_a_new_type() -> None:
                  live_type("approved", version("old", triggerName="Buys", filterName="Bought")))
     desired = [definition("old", ensure="absent", triggerName="Buys", filterName="Bought"),
                definition("new", triggerName="Buys", filterName="Bought")]
-    changes, unmanaged = compare(desired, state, max_types=10)
+    changes, unmanaged = judged_changes(desired, state, max_types=10)
     assert [(c.apiName, c.action) for c in changes] == [("new", "create"), ("old", "delete")]
     assert len(unmanaged) == 9
 
@@ -95,7 +95,7 @@ def test_a_primary_description_change_of_an_approved_type_is_breaking() -> None:
     primary = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string"}
     state = live(live_type("approved", version(primaryAttribute=primary)))
     desired = [definition(primaryAttribute={**primary, "description": "The title"})]
-    [change], _ = compare(desired, state, max_types=10)
+    [change], _ = judged_changes(desired, state, max_types=10)
     assert (change.action, change.risk) == ("update", "breaking")
     [attribute] = change.attributeChanges
     assert attribute.reason.text.startswith(
@@ -107,7 +107,7 @@ def test_a_primary_description_change_of_a_draft_never_approved_is_safe() -> Non
     primary = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string"}
     state = live(live_type("draft", None, version(primaryAttribute=primary)))
     desired = [definition(primaryAttribute={**primary, "description": "The title"})]
-    [change], _ = compare(desired, state, max_types=10)
+    [change], _ = judged_changes(desired, state, max_types=10)
     assert (change.action, change.risk) == ("update", "safe")
 
 

@@ -13,8 +13,8 @@ from framework.apply.runner import send
 from framework.client.marketo import MarketoClient
 from framework.definitions.model import DefinitionFile
 from framework.live import TypeVersion
-from framework.plan.compare import compare
 from framework.plan.ops import attribute_body
+from framework.plan.pipeline import judged_changes
 from framework.plan.read import read_live
 from framework.plan.steps import create_steps, draft_steps
 
@@ -116,7 +116,7 @@ def test_every_planned_change_converges_in_exactly_its_steps(emulator_factory: A
                 "overwritten": "approved with draft", "pending": "approved with draft",
                 "tombstone": "approved", "full": "approved", "primaryEdit": "approved",
             }
-            changes, _ = compare(desired, live, max_types=20, allow_destructive=True)
+            changes, _ = judged_changes(desired, live, max_types=20, allow_destructive=True)
             assert {c.apiName: c.action for c in changes} == {
                 name: row[3] for name, row in ROWS.items()}
             calls = client.stats.calls
@@ -124,7 +124,7 @@ def test_every_planned_change_converges_in_exactly_its_steps(emulator_factory: A
                 for step in change.steps:
                     await send(client, step)
             assert client.stats.calls - calls == sum(len(c.steps) for c in changes)
-            again, unmanaged = compare(desired, await read_live(client), max_types=20)
+            again, unmanaged = judged_changes(desired, await read_live(client), max_types=20)
             assert {c.apiName: c.action for c in again} == {name: "no-op" for name in ROWS}
             assert unmanaged == []
 

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 from framework.definitions.model import ActivityType, DefinitionFile
 from framework.lint.rules import classify, severity
 from framework.live import LiveState, LiveType, TypeVersion
-from framework.plan.compare import compare
 from framework.plan.model import Risk
+from framework.plan.pipeline import judged_changes
 from framework.plan.rules import RULE_BOOK
 from framework.policy.grade import worst
 from framework.policy.model import Standing
@@ -111,7 +111,7 @@ def plan_grade(new: ActivityType, standing: Standing) -> Risk:
         else LiveType(apiName=old.apiName, status="draft", draft=old)
     )
     desired = [DefinitionFile(path="activities/attendClass.yaml", definition=new)]
-    changes, _ = compare(desired, LiveState(types={old.apiName: live_type}), max_types=10,
+    changes, _ = judged_changes(desired, LiveState(types={old.apiName: live_type}), max_types=10,
                          allow_destructive=True)
     return changes[0].risk
 
@@ -137,7 +137,7 @@ def test_lint_and_plan_grade_each_kind_of_change_alike(rule: str, standing: Stan
 def test_a_new_type_is_safe_for_both() -> None:
     new = edited()
     desired = [DefinitionFile(path="activities/attendClass.yaml", definition=new)]
-    changes, _ = compare(desired, LiveState(), max_types=10)
+    changes, _ = judged_changes(desired, LiveState(), max_types=10)
     assert (changes[0].action, changes[0].risk) == ("create", RULE_BOOK["type-created"].approved)
 
 
