@@ -21,6 +21,21 @@ EXIT_BUG = 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl+C
 EXIT_TERMINATED = 143  # 128 + SIGTERM, as shells report a cancelled CI job
 
+# What each exit code means, for the manual (docs/reference/exit-codes.md is generated from it).
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "success (with `plan --detailed-exitcode`: no changes)",
+    EXIT_ERROR: "an error or a refusal: `Error: ...` names the file, line and rule and how to "
+                "fix it. A usage error (an unknown command or option, a bad option value) is "
+                "1 too, so that a typo in CI never reads as \"changes present\"; only "
+                "`activities emulator` answers 2 for a bad option",
+    EXIT_CHANGES: "changes present (`plan --detailed-exitcode`), drift found (`drift`), or a "
+                  "send that finished with records rejected (`send`)",
+    EXIT_BUG: "a bug in activities: `Unexpected error: ...` and the path of a crash log for the "
+              "bug report (credentials masked)",
+    EXIT_INTERRUPTED: "Ctrl+C: `Interrupted.`; an interrupted apply resumes when run again",
+    EXIT_TERMINATED: "SIGTERM (a cancelled CI job): `Terminated (SIGTERM).` and how to resume",
+}
+
 BUG_REPORT = (
     "This is a bug in activities, not in your files. Please report it with the command you ran "
     "and the crash log: https://github.com/activities-as-code/activities/issues"
