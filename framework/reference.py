@@ -2,7 +2,7 @@
 
 The command and option tables come from the click definitions, the exit codes from
 `framework.commands.common`, the lint rules from `framework.lint.rules`, the plan's reason codes
-from `framework.plan.reasons` and the emulator's readings from its settings. `make docs` runs
+from `framework.plan.reason_codes` and the emulator's readings from its settings. `make docs` runs
 `python -m framework.reference docs/reference`; a test fails, saying `run make docs`, when a
 committed page differs from what this module writes.
 """
@@ -177,14 +177,14 @@ def lint_rules_page() -> str:
 
 def plan_reasons_page() -> str:
     """The codes of a plan's reasons: the stable words scripts match on."""
-    from framework.plan.reasons import REASONS
+    from framework.plan.reason_codes import REASONS
 
     lines = [
         "# Plan reason codes",
         "",
         "Every reason in a plan is `{\"code\", \"text\", \"risk\"}`: `code` is one of these "
-        "(`framework/plan/reasons.py`), `text` the words shown, `risk` what the reason brings. "
-        "A change's risk is the worst of its reasons'.",
+        "(`framework/plan/reason_codes.py`), `text` the words shown, `risk` what the reason "
+        "brings. A change's risk is the worst of its reasons'.",
         "",
         *_table(
             ("code", "given when"),

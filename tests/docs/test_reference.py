@@ -9,7 +9,7 @@ import click
 import pytest
 
 from framework import reference
-from framework.plan.reasons import REASONS
+from framework.plan.reason_codes import REASONS
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 FOLDER = REPOSITORY / "docs" / "reference"
@@ -103,11 +103,11 @@ def test_every_reason_code_the_plan_gives_is_described() -> None:
     given = _codes_given(REPOSITORY / "framework")
     missing = [f"{code} ({where})" for code, where in sorted(given.items()) if code not in REASONS]
     assert missing == [], (
-        f"reason codes without a line in framework/plan/reasons.py: {missing}; add one for "
+        f"reason codes without a line in framework/plan/reason_codes.py: {missing}; add one for "
         "each, then run make docs"
     )
     unused = sorted(set(REASONS) - set(given))
-    assert unused == [], f"framework/plan/reasons.py describes codes no plan gives: {unused}"
+    assert unused == [], f"framework/plan/reason_codes.py describes codes no plan gives: {unused}"
 
 
 def test_the_code_finder_sees_each_way_a_code_is_given(tmp_path: Path) -> None:
