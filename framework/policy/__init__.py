@@ -13,5 +13,7 @@ own differ and `RuleBook` from its own folder; this package stays one.
 
 model      Standing, Difference, Rule, RuleBook, Refusal (the vocabulary)
 grade      a difference's risk under a rule book, and the worst of several
-refusals   protect, Marketo's limits, one namespace of names, destructive changes allowed
+refusals   refusals as data: protect and destructive changes not allowed (any change), and
+           the custom activity types' limits and name namespace (another kind brings its own
+           limits beside its rule book)
 """
