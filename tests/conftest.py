@@ -105,7 +105,9 @@ def emulator_factory() -> Iterator[Callable[..., RunningEmulator]]:
         served = {key: overrides.pop(key) for key in ("limits", "clock", "wall", "sleep")
                   if key in overrides}
         config = replace(
-            EmulatorConfig(client_id=CLIENT_ID, client_secret=CLIENT_SECRET), **overrides
+            # Values read back as text, as Marketo renders them: the tool must cope.
+            EmulatorConfig(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, string_values=True),
+            **overrides
         )
         server = EmulatorServer(config, **served)
         server.start()

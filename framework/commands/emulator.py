@@ -34,6 +34,31 @@ class RateLimit(click.ParamType[tuple[int, float]]):
         return parsed
 
 
+class EndpointLatency(click.ParamType[tuple[str, float]]):
+    """`ENDPOINT=MS`: ENDPOINT as `METHOD /path` or the path's last part (`pagingtoken`)."""
+
+    name = "ENDPOINT=MS"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> tuple[str, float]:
+        if isinstance(value, tuple):
+            return value
+        from framework.emulator.routes import ROUTES
+
+        name, _, ms = str(value).rpartition("=")
+        keys = [r.key for r in ROUTES if name in (r.key, r.key.rsplit("/", 1)[-1].removesuffix(
+            ".json"))]
+        try:
+            delay = float(ms)
+        except ValueError:
+            delay = -1.0
+        if len(keys) != 1 or delay < 0:
+            known = sorted({r.key.rsplit("/", 1)[-1].removesuffix(".json") for r in ROUTES})
+            self.fail(f"{value!r} is not ENDPOINT=MS with one known endpoint and MS >= 0, "
+                      f"e.g. pagingtoken=120000 (endpoints: {', '.join(known)})", param, ctx)
+        return keys[0], delay
+
+
 @click.command("emulator")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8787, show_default=True, type=click.IntRange(0, 65535),
@@ -62,10 +87,29 @@ class RateLimit(click.ParamType[tuple[int, float]]):
               help="Custom activity types the subscription allows, then 1027.")
 @click.option("--leads", default=1000, show_default=True, type=click.IntRange(0),
               help="Known lead ids are 1..N; records for others are skipped with 1004.")
-@click.option("--reject-query-token", is_flag=True,
-              help="Accept the token only in the Authorization header, as after August 2026.")
-@click.option("--strict-activity-date", is_flag=True,
-              help="Records need activityDate as a full timestamp with an offset, else 1001.")
+@click.option("--accept-query-token", is_flag=True,
+              help="Also accept ?access_token= in the query, as before 2026-08-31 (old "
+                   "clients); by default only the Authorization header is accepted.")
+@click.option("--reject-query-token", is_flag=True, hidden=True,
+              help="The default since 2026-08-31; kept so older scripts still run.")
+@click.option("--lenient-values", is_flag=True,
+              help="Accept any datetime Python reads and integers and numbers of any size; by "
+                   "default W3C datetimes with an offset, 32-bit integers and finite numbers.")
+@click.option("--strict-activity-date", is_flag=True, hidden=True,
+              help="The default now; kept so older scripts still run.")
+@click.option("--record-visibility-delay", default=0.0, show_default=True,
+              type=click.FloatRange(0), metavar="SECONDS",
+              help="An added record can be read back only this long after it was added.")
+@click.option("--string-values", is_flag=True,
+              help="Get Lead Activities renders every attribute value as text, as Adobe's "
+                   "example does.")
+@click.option("--background-activities", default=0, show_default=True,
+              type=click.IntRange(0, 10_000_000), metavar="N",
+              help="Store N activities of standard types on the leads at start (Get Lead "
+                   "Activities walks them).")
+@click.option("--endpoint-latency", "endpoint_latency", multiple=True, type=EndpointLatency(),
+              metavar="ENDPOINT=MS",
+              help="Extra delay for one endpoint, e.g. pagingtoken=120000; repeatable.")
 @click.option("--max-object-types", default=10, show_default=True, type=click.IntRange(1),
               help="Custom object types the subscription allows, then 709.")
 @click.option("--object-reading", "object_readings", multiple=True,
@@ -77,17 +121,21 @@ class RateLimit(click.ParamType[tuple[int, float]]):
 def command(host: str, port: int, state_file: Path | None, client_id: str, client_secret: str,
             token_ttl: int, latency_ms: float, fault_rate: float, seed: int | None,
             rate_limit: tuple[int, float], max_concurrent: int, daily_quota: int,
-            max_types: int, leads: int, reject_query_token: bool,
-            strict_activity_date: bool, max_object_types: int, object_readings: tuple[str, ...],
-            no_custom_objects: bool) -> int:
+            max_types: int, leads: int, accept_query_token: bool, reject_query_token: bool,
+            lenient_values: bool, strict_activity_date: bool, record_visibility_delay: float,
+            string_values: bool, background_activities: int,
+            endpoint_latency: tuple[tuple[str, float], ...], max_object_types: int,
+            object_readings: tuple[str, ...], no_custom_objects: bool) -> int:
     """Serve an emulated Marketo instance; the first line printed is its URL."""
     config = EmulatorConfig(
         client_id=client_id, client_secret=client_secret, token_ttl=token_ttl,
         latency_ms=latency_ms, fault_rate=fault_rate, seed=seed,
         rate_limit_calls=rate_limit[0], rate_limit_seconds=rate_limit[1],
         max_concurrent=max_concurrent, daily_quota=daily_quota, max_types=max_types,
-        leads=leads, reject_query_token=reject_query_token,
-        strict_activity_date=strict_activity_date, state_file=state_file,
+        leads=leads, reject_query_token=not accept_query_token,
+        strict_values=not lenient_values, record_visibility_delay=record_visibility_delay,
+        string_values=string_values, background_activities=background_activities,
+        endpoint_latency_ms=endpoint_latency, state_file=state_file,
         custom_objects=ObjectSettings(enabled=not no_custom_objects,
                                       max_types=max_object_types).reading(object_readings),
     )

@@ -53,7 +53,10 @@ class Emulator:
         self.config = config
         self.sleep = sleep  # the latency's; tests inject one that waits for an event instead
         self.instance = Instance(config.max_types, config.leads, iso_now, wall,
-                                 config.strict_activity_date, config.custom_objects)
+                                 config.strict_values, config.custom_objects)
+        self.instance.visibility_delay = config.record_visibility_delay
+        self.instance.string_values = config.string_values
+        self.latency = dict(config.endpoint_latency_ms)
         self.identity = Identity(config.client_id, config.client_secret, config.token_ttl, clock)
         self.pacer = Pacer(config.rate_limit_calls, config.rate_limit_seconds,
                            config.max_concurrent, config.daily_quota, clock, wall)
@@ -64,6 +67,8 @@ class Emulator:
         self.sequence = 0
         if config.state_file is not None:
             self._load()
+        if config.background_activities and not self.instance.background:
+            self.instance.add_background(config.background_activities)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -123,6 +128,8 @@ class Emulator:
             if status == 200 and request.method == "POST":
                 self.save()
             return Reply(status, dumps(answer))
+        if request.path == "/_emulator/background" and request.method == "POST":
+            return self._background(request)
         parts = request.path.split("/")
         if (request.method == "POST" and len(parts) == 5 and parts[2] == "types"
                 and parts[4] == "in-use"):
@@ -143,6 +150,18 @@ class Emulator:
         keys = ("id", "leadId", "activityDate", "primaryAttributeValue", "attributes")
         records = [{key: stored[key] for key in keys} for stored in found.records]
         return Reply(200, dumps({"records": records}))
+
+    def _background(self, request: Request) -> Reply:
+        """Store activities of standard types on the leads now: `{"count": N}`."""
+        try:
+            count = json.loads(request.body or b"{}").get("count")
+        except (ValueError, AttributeError):
+            count = None
+        if type(count) is not int or not 0 <= count <= 10_000_000:
+            return Reply(400, dumps({"error": 'the body must be {"count": N}, N 0..10000000'}))
+        last = self.instance.add_background(count)
+        return Reply(200, dumps({"added": count, "lastId": last,
+                                 "background": len(self.instance.background)}))
 
     def _token(self, request: Request) -> Reply:
         self.stats.token_calls += 1
@@ -201,8 +220,9 @@ class Emulator:
                     self.stats.rate_limited_calls += 1
                 raise
             self.stats.quota_calls += 1
-            if self.config.latency_ms > 0:
-                await self.sleep(self.config.latency_ms / 1000)
+            latency = self.config.latency_ms + self.latency.get(route.key, 0.0)
+            if latency > 0:
+                await self.sleep(latency / 1000)
             fault = self.faults.draw()
             if fault is not None:
                 self.stats.faults[fault.kind] += 1

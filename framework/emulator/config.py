@@ -24,9 +24,19 @@ class EmulatorConfig:
     daily_quota: int = 50_000
     max_types: int = 10
     leads: int = 1000  # known lead ids are 1..leads
-    reject_query_token: bool = False
-    # activityDate must be a full timestamp with seconds and an offset (else 1001)
-    strict_activity_date: bool = False
+    # Marketo refuses `?access_token=` since 2026-08-31: only the Authorization header.
+    reject_query_token: bool = True
+    # W3C datetimes (seconds and an offset) for activityDate and datetime values, integers in
+    # 32 bits, finite numbers (else 1001); False accepts what Python's parsers read.
+    strict_values: bool = True
+    # Seconds after it is added before a record can be read back (Marketo records late).
+    record_visibility_delay: float = 0.0
+    # Get Lead Activities renders attribute values as strings, as Adobe's example does.
+    string_values: bool = False
+    # Activities of standard types stored on the leads when the instance starts.
+    background_activities: int = 0
+    # Extra latency per endpoint, ms: (("GET /rest/v1/activities/pagingtoken.json", 5000.0),)
+    endpoint_latency_ms: tuple[tuple[str, float], ...] = ()
     # custom object types: the subscription's limits and the readings of Adobe's open rules
     custom_objects: ObjectSettings = ObjectSettings()  # noqa: RUF009 - frozen, so shared is safe
     state_file: Path | None = None
@@ -40,6 +50,10 @@ class EmulatorConfig:
             f"max_concurrent={self.max_concurrent}, daily_quota={self.daily_quota}, "
             f"max_types={self.max_types}, leads={self.leads}, "
             f"reject_query_token={self.reject_query_token}, "
-            f"strict_activity_date={self.strict_activity_date}, "
+            f"strict_values={self.strict_values}, "
+            f"record_visibility_delay={self.record_visibility_delay}, "
+            f"string_values={self.string_values}, "
+            f"background_activities={self.background_activities}, "
+            f"endpoint_latency_ms={self.endpoint_latency_ms}, "
             f"custom_objects={self.custom_objects}, state_file={self.state_file})"
         )

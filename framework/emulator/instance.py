@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from framework.emulator.catalog import Catalog
@@ -22,25 +23,48 @@ class Instance:
         leads: int,
         now: Callable[[], str],
         wall: Callable[[], float] = time.time,
-        strict_dates: bool = False,
+        strict: bool = True,
         objects: ObjectSettings = ObjectSettings(),  # noqa: B008 - frozen, so shared is safe
     ) -> None:
         self.leads = leads
         self.catalog = Catalog(max_types, now)
-        self.records = RecordLog(wall, strict_dates)
+        self.records = RecordLog(wall, strict)
         self.objects = ObjectCatalog(objects, now)
+        # Activities of standard types on the leads (Visit Webpage, ...): Get Lead Activities
+        # walks them with the records (BEHAVIOUR.md, "Background activity").
+        self.background: list[dict[str, Any]] = []
+        self.visibility_delay = 0.0  # seconds before an added record can be read back
+        self.string_values = False  # Get Lead Activities renders values as text
 
     def clear(self) -> None:
         self.catalog = Catalog(self.catalog.max_types, self.catalog.now)
-        self.records = RecordLog(self.records.wall, self.records.strict_dates)
+        self.records = RecordLog(self.records.wall, self.records.strict)
         self.objects = ObjectCatalog(self.objects.settings, self.objects.now)
+        self.background = []
+
+    def add_background(self, count: int, type_ids: tuple[int, ...] = (1, 2, 3, 6)) -> int:
+        """Store `count` activities of standard types, spread over the leads, now; returns
+        the id of the last one."""
+        now = self.records.wall()
+        moment = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for index in range(count):
+            self.background.append({
+                "id": self.records.take_id(), "leadId": 1 + index % max(self.leads, 1),
+                "activityTypeId": type_ids[index % len(type_ids)], "activityDate": moment,
+                "primaryAttributeValue": f"background {index}", "storedAt": now})
+        return self.records.next_id - 1
 
     def to_json(self) -> dict[str, Any]:
-        return {"catalog": self.catalog.to_json(), "nextRecordId": self.records.next_id,
-                "customObjects": self.objects.to_json()}
+        data: dict[str, Any] = {"catalog": self.catalog.to_json(),
+                                "nextRecordId": self.records.next_id,
+                                "customObjects": self.objects.to_json()}
+        if self.background:
+            data["background"] = self.background
+        return data
 
     def load_json(self, data: dict[str, Any]) -> None:
         self.catalog.load_json(data["catalog"])
         self.records.next_id = int(data["nextRecordId"])
         if "customObjects" in data:  # absent from states saved before custom objects
             self.objects.load_json(data["customObjects"])
+        self.background = list(data.get("background", []))

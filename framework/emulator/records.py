@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from collections.abc import Callable
@@ -17,6 +18,8 @@ MAX_RECORDS = 300
 MAX_ATTRIBUTE_BYTES = 65_536
 MAX_STRING = 255
 MAX_TEXT_BYTES = 30_000
+# Marketo's integer fields are Java ints.
+MIN_INTEGER, MAX_INTEGER = -(2**31), 2**31 - 1
 # ACT and SPEC's CustomActivity both require `attributes` (an empty array when there are none).
 REQUIRED = ("leadId", "activityDate", "activityTypeId", "primaryAttributeValue", "attributes")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -34,12 +37,14 @@ class Skip(Exception):
 
 
 class RecordLog:
-    """The next record id, when each record was stored, and the activityDate rule in force."""
+    """The next activity id (records and background activities share it), when each record
+    was stored, and the value rules in force (`strict`: W3C datetimes, 32-bit integers and
+    finite numbers)."""
 
-    def __init__(self, wall: Callable[[], float] = time.time, strict_dates: bool = False) -> None:
+    def __init__(self, wall: Callable[[], float] = time.time, strict: bool = True) -> None:
         self.next_id = 1
         self.wall = wall
-        self.strict_dates = strict_dates
+        self.strict = strict
 
     def take_id(self) -> int:
         self.next_id += 1
@@ -65,7 +70,7 @@ def add_activities(catalog: Catalog, log: RecordLog, leads: int, body: Any) -> l
 
 def _one(catalog: Catalog, log: RecordLog, leads: int, record: Any) -> dict[str, Any]:
     try:
-        found, stored = _checked(catalog, leads, record, log.strict_dates)
+        found, stored = _checked(catalog, leads, record, log.strict)
     except Skip as skip:
         reason = {"code": skip.code, "message": skip.message}
         # ACT's example sends `errors`, ERR's rule says `reasons`: send both (BEHAVIOUR.md).
@@ -77,7 +82,7 @@ def _one(catalog: Catalog, log: RecordLog, leads: int, record: Any) -> dict[str,
 
 
 def _checked(
-    catalog: Catalog, leads: int, record: Any, strict_dates: bool
+    catalog: Catalog, leads: int, record: Any, strict: bool
 ) -> tuple[ActivityType, dict[str, Any]]:
     if not isinstance(record, dict):
         raise Skip("1003", "Invalid data: a record must be a JSON object")
@@ -92,12 +97,12 @@ def _checked(
     if isinstance(lead, bool) or not isinstance(lead, int) or not 1 <= lead <= leads:
         raise Skip("1004", "Lead not found")
     when = record["activityDate"]
-    if not isinstance(when, str) or not _activity_date(when, strict_dates):
+    if not isinstance(when, str) or not _activity_date(when, strict):
         raise mismatch(when, "datetime")
     version = found.approved
     primary = version.primary
     assert primary is not None, "an approved version always has a primary attribute"
-    _value(primary, record["primaryAttributeValue"])
+    _value(primary, record["primaryAttributeValue"], strict)
     attributes = record["attributes"]
     if not isinstance(attributes, list):
         raise Skip("1003", "Invalid data: attributes must be an array")
@@ -119,27 +124,30 @@ def _checked(
         target = (version.by_api_name if key == "apiName" else version.by_name).get(named)
         if target is None:
             raise Skip("1006", f"Field '{named}' not found")
-        values[target.api_name] = _value(target, item.get("value"))
+        if target.api_name in values:
+            # Which of two values was meant cannot be told: refused (BEHAVIOUR.md).
+            raise Skip("1003", f"Invalid data: attribute '{target.api_name}' is given twice")
+        values[target.api_name] = _value(target, item.get("value"), strict)
     stored = {"leadId": lead, "activityDate": when,
               "primaryAttributeValue": record["primaryAttributeValue"], "attributes": values}
     return found, stored
 
 
-def _value(attribute: Attribute, value: Any) -> Any:
+def _value(attribute: Attribute, value: Any, strict: bool = True) -> Any:
     """A value checked against its attribute's dataType (Marketo's field-type rules, FT)."""
     if value is None:
         return None
     kind, ok = attribute.data_type, True
     if kind == "integer":
-        ok = _integer(value)
+        ok = _integer(value, strict)
     elif kind in ("float", "currency"):
-        ok = _number(value)
+        ok = _number(value, strict)
     elif kind == "boolean":
         ok = isinstance(value, bool) or str(value).lower() in ("true", "false")
     elif kind == "date":
         ok = isinstance(value, str) and _date(value)
     elif kind == "datetime":
-        ok = isinstance(value, str) and _datetime(value) is not None
+        ok = isinstance(value, str) and _activity_date(value, strict)
     elif kind == "email":
         ok = isinstance(value, str) and EMAIL.fullmatch(value) is not None
     elif kind == "text":
@@ -179,24 +187,26 @@ def mismatch(value: Any, kind: str) -> Skip:
     return Skip("1001", f"Invalid value '{shown}'. Required of type '{kind}'")
 
 
-def _integer(value: Any) -> bool:
+def _integer(value: Any, strict: bool = True) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, int):
-        return True
-    return isinstance(value, str) and re.fullmatch(r"-?\d+", value) is not None
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value) is not None:
+        value = int(value)
+    if not isinstance(value, int):
+        return False
+    return not strict or MIN_INTEGER <= value <= MAX_INTEGER
 
 
-def _number(value: Any) -> bool:
+def _number(value: Any, strict: bool = True) -> bool:
     if isinstance(value, bool):
         return False
-    if isinstance(value, (int, float)):
-        return True
-    try:
-        float(value)
-    except (TypeError, ValueError):
-        return False
-    return True
+    if not isinstance(value, (int, float)):
+        try:
+            value = float(value)
+        except (TypeError, ValueError, OverflowError):
+            return False
+    # 1e400 is JSON, and Python reads it as infinity: not a number Marketo can store.
+    return not strict or math.isfinite(value)
 
 
 def _date(value: str) -> bool:

@@ -103,9 +103,9 @@ ROUTES: tuple[Route, ...] = (
           mutating=True, json_body=True),
     Route("GET", "/rest/v1/stats/usage.json", lambda c, n, q, b: _usage(c)),
     Route("GET", "/rest/v1/activities/pagingtoken.json",
-          lambda c, n, q, b: paging_token(c.instance.catalog, c.instance.records.next_id, q)),
+          lambda c, n, q, b: paging_token(c.instance, q)),
     Route("GET", "/rest/v1/activities.json",
-          lambda c, n, q, b: lead_activities(c.instance.catalog, c.instance.records.next_id, q)),
+          lambda c, n, q, b: lead_activities(c.instance, q)),
     *(Route(*endpoint) for endpoint in OBJECT_ENDPOINTS),
 )
 COMPILED = tuple((route, route.pattern) for route in ROUTES)

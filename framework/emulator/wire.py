@@ -108,6 +108,7 @@ class HttpServer:
         self.server: asyncio.Server | None = None
         self.connections: set[asyncio.Task[None]] = set()
         self.refused_connections = 0
+        self.evicted_connections = 0
         self.warned_at: float | None = None  # when "out of file descriptors" was last logged
         self.closing = False
         self.live: set[Connection] = set()
@@ -175,7 +176,7 @@ class HttpServer:
         assert task is not None
         self.connections.add(task)
         try:
-            if len(self.connections) > self.limits.max_connections:
+            if len(self.connections) > self.limits.max_connections and not self._evict():
                 await self._refuse(reader, writer)
             else:
                 connection = Connection(reader, writer, self.handler, self.limits, task)
@@ -195,6 +196,17 @@ class HttpServer:
             with contextlib.suppress(Exception):
                 await writer.wait_closed()
 
+
+    def _evict(self) -> bool:
+        """Make room by ending the connection that has waited longest for its client (idle,
+        or sending a request slowly): a client holding many slow connections must not lock
+        every other client out. False when every connection is being answered."""
+        waiting = [c for c in self.live if c.waiting_for in ("idle", "request") and not c.overdue]
+        if not waiting:
+            return False
+        min(waiting, key=lambda c: c.since).expire()
+        self.evicted_connections += 1
+        return True
 
     async def _refuse(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         """503 and close; what the client sent is read first (briefly), so that closing on
@@ -225,6 +237,7 @@ class Connection:
         self.loop = asyncio.get_running_loop()
         self.deadline = math.inf
         self.waiting_for = "nothing"  # "idle", "request" or "reader" while a deadline runs
+        self.since = self.loop.time()  # when the current wait began
         self.overdue = False
 
     def expire(self) -> None:
@@ -251,6 +264,8 @@ class Connection:
                 return
 
     def _wait(self, what: str, seconds: float) -> None:
+        if what != self.waiting_for:
+            self.since = self.loop.time()
         self.waiting_for, self.deadline = what, self.loop.time() + seconds
 
     def _done_waiting(self) -> None:

@@ -26,8 +26,9 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     result(first.create(type_body()))
     result(first.approve("attendConference"))
     result(first.update("attendConference", {"name": "Renamed"}))
-    result(first.add([{"leadId": 1, "activityDate": "2026-01-01", "activityTypeId": 100001,
-                       "primaryAttributeValue": "x", "attributes": []}]))
+    result(first.add([{"leadId": 1, "activityDate": "2026-01-01T00:00:00Z",
+                       "activityTypeId": 100001, "primaryAttributeValue": "x",
+                       "attributes": []}]))
     first.running.mark_in_use("attendConference")
     before = result(first.describe("attendConference", draft=True))
     first.running.server.stop()
@@ -35,7 +36,7 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     assert result(second.describe("attendConference", draft=True)) == before
     assert result(second.create(type_body("other")))[0]["id"] == 100002
     assert second.delete("attendConference")["errors"][0]["code"] == "1022"
-    [added] = result(second.add([{"leadId": 1, "activityDate": "2026-01-01",
+    [added] = result(second.add([{"leadId": 1, "activityDate": "2026-01-01T00:00:00Z",
                                   "activityTypeId": 100001, "primaryAttributeValue": "x",
                                   "attributes": []}]))
     assert added["id"] == 2

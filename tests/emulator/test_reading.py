@@ -23,6 +23,10 @@ def record(lead: int, primary: str, **attributes: Any) -> dict[str, Any]:
 
 @pytest.fixture
 def live(api: Api) -> Api:
+    return installed(api)
+
+
+def installed(api: Api) -> Api:
     result(api.create(type_body()))
     result(api.attributes(ATT, "create", [
         {"apiName": "minutes", "name": "Minutes Watched", "dataType": "integer"},
@@ -37,14 +41,18 @@ def token(api: Api, since: str = "2020-01-01T00:00:00Z") -> str:
     return str(reply["nextPageToken"])
 
 
-def test_a_record_reads_back_by_display_name_in_utc(live: Api) -> None:
+@pytest.mark.parametrize(("as_text", "minutes"), [(True, "42"), (False, 42)])
+def test_a_record_reads_back_by_display_name_in_utc(
+    api_factory: Any, as_text: bool, minutes: Any
+) -> None:
+    live = installed(api_factory(string_values=as_text))
     result(live.add([record(7, "PyCon", minutes=42, room="")]))
     reply = live.get(ACTIVITIES, nextPageToken=token(live), activityTypeIds=str(TYPE_ID))
     assert reply["moreResult"] is False
     assert result(reply) == [{
         "id": 1, "marketoGUID": "1", "leadId": 7, "activityDate": "2026-09-25T23:56:35Z",
         "activityTypeId": TYPE_ID, "primaryAttributeValue": "PyCon",
-        "attributes": [{"name": "Minutes Watched", "value": 42}]}]
+        "attributes": [{"name": "Minutes Watched", "value": minutes}]}]
 
 
 def test_pages_follow_the_token_until_no_more_result(live: Api) -> None:
@@ -112,7 +120,7 @@ def test_introspection_lists_every_stored_record(live: Api) -> None:
 def test_a_strict_activity_date_needs_seconds_and_an_offset(
     api_factory: Any, when: str, added: bool
 ) -> None:
-    strict = api_factory(strict_activity_date=True)
+    strict = api_factory(strict_values=True)
     result(strict.create(type_body()))
     result(strict.approve(ATT))
     [answer] = result(strict.add([{**record(7, "x"), "activityDate": when}]))
