@@ -90,13 +90,14 @@ class EndpointLatency(click.ParamType[tuple[str, float]]):
 @click.option("--accept-query-token", is_flag=True,
               help="Also accept ?access_token= in the query, as before 2026-08-31 (old "
                    "clients); by default only the Authorization header is accepted.")
-@click.option("--reject-query-token", is_flag=True, hidden=True,
-              help="The default since 2026-08-31; kept so older scripts still run.")
+@click.option("--reject-query-token", is_flag=True,
+              help="The default since 2026-08-31 (accept only the Authorization header); "
+                   "kept so older scripts still run.")
 @click.option("--lenient-values", is_flag=True,
               help="Accept any datetime Python reads and integers and numbers of any size; by "
                    "default W3C datetimes with an offset, 32-bit integers and finite numbers.")
-@click.option("--strict-activity-date", is_flag=True, hidden=True,
-              help="The default now; kept so older scripts still run.")
+@click.option("--strict-activity-date", is_flag=True,
+              help="The default now (see --lenient-values); kept so older scripts still run.")
 @click.option("--record-visibility-delay", default=0.0, show_default=True,
               type=click.FloatRange(0), metavar="SECONDS",
               help="An added record can be read back only this long after it was added.")
