@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from framework.ci.github import GitHub
+from typing import Any, Protocol
+
+from framework.ci.github import Comment
 from framework.ci.header import header, read_header
 from framework.ci.tool import credentials, run_activities
 from framework.ci.workflow import StepContext
@@ -14,7 +16,17 @@ LABEL = "activities-drift"
 MODES = ("issue", "fail")
 
 
-def drift_step(settings: Settings, environment: str, ctx: StepContext, github: GitHub) -> int:
+class IssueTracker(Protocol):
+    """The issue calls of a platform (framework.ci.github.GitHub, framework.ci.gitlab.api)."""
+
+    def open_issues(self, label: str) -> list[Comment]: ...
+    def open_issue(self, title: str, body: str, label: str) -> None: ...
+    def edit_issue(self, number: int, changes: dict[str, Any]) -> None: ...
+
+
+def drift_step(
+    settings: Settings, environment: str, ctx: StepContext, github: IssueTracker
+) -> int:
     """Run `activities drift` on ENVIRONMENT and act on it as ON_DRIFT says."""
     mode = ctx.get("ON_DRIFT") or "issue"
     if mode not in MODES:
@@ -42,7 +54,7 @@ def drift_step(settings: Settings, environment: str, ctx: StepContext, github: G
     return EXIT_OK
 
 
-def _drift_issue(github: GitHub, environment: str) -> int | None:
+def _drift_issue(github: IssueTracker, environment: str) -> int | None:
     """The open drift issue of ENVIRONMENT, found by its hidden header."""
     for issue in github.open_issues(LABEL):
         fields = read_header(issue.body)

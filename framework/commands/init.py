@@ -14,13 +14,15 @@ from framework.commands.common import EXIT_OK, handle_errors
     "root", required=False, default=".", type=click.Path(path_type=Path, file_okay=False)
 )
 @click.option("--force", is_flag=True, help="Write the files init owns again, over existing ones.")
+@click.option("--ci", type=click.Choice(["github", "gitlab"]), default="github",
+              show_default=True, help="The CI system to write the pipeline for.")
 @handle_errors
-def command(root: Path, force: bool) -> int:
+def command(root: Path, force: bool, ci: str) -> int:
     """Start a repository: settings, activities/, plans/, CI workflows and pre-commit hooks."""
     from framework.scaffold.init import init_repository
 
     root.mkdir(parents=True, exist_ok=True)
-    report = init_repository(root, force=force)
+    report = init_repository(root, force=force, ci=ci)
     for path in report.written:
         click.echo(f"wrote {path}")
     for path in report.updated:

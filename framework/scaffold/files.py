@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import PurePosixPath
 
-from framework.scaffold.pins import REQUIREMENTS, requirement
+from framework.scaffold.pins import GITLAB_REQUIREMENTS, REQUIREMENTS, requirement
 
 # Where the tool lives; the pre-commit hooks are installed from its tags.
 REPOSITORY = "https://github.com/activities-as-code/activities"
 WORKFLOWS = ("activities-pull-request.yml", "activities-apply.yml", "activities-drift.yml")
+GITLAB_PIPELINE = ".gitlab-ci.yml"
+# The CI systems init writes a pipeline for (`--ci`), GitHub's by default.
+CI_SYSTEMS = ("github", "gitlab")
 GITIGNORE_LINES = (
     "# activities: the state of the embedded `local` instance (and its lock)",
     ".activities/",
@@ -31,14 +34,20 @@ def template_text(*parts: str) -> str:
     return node.read_text(encoding="utf-8")
 
 
-def owned_files(definitions: str, version: str) -> list[TemplateFile]:
-    """Every file init writes whole, in the order it reports them."""
+def owned_files(definitions: str, version: str, ci: str = "github",
+                environments: tuple[str, ...] = ()) -> list[TemplateFile]:
+    """Every file init writes whole, in the order it reports them: the definitions folder's
+    README, plans/, and CI's pipeline with the requirements file it installs."""
     files = [
         TemplateFile(
             PurePosixPath(definitions, "README.md"), template_text("activities", "README.md")
         ),
         TemplateFile(PurePosixPath("plans", ".gitkeep"), ""),
     ]
+    if ci == "gitlab":
+        files.append(TemplateFile(PurePosixPath(GITLAB_PIPELINE), gitlab_pipeline(environments)))
+        files.append(TemplateFile(PurePosixPath(GITLAB_REQUIREMENTS), requirements(version)))
+        return files
     files += [
         TemplateFile(PurePosixPath(".github", "workflows", name),
                      template_text("github", "workflows", name))
@@ -46,6 +55,18 @@ def owned_files(definitions: str, version: str) -> list[TemplateFile]:
     ]
     files.append(TemplateFile(PurePosixPath(REQUIREMENTS), requirements(version)))
     return files
+
+
+def gitlab_pipeline(environments: tuple[str, ...]) -> str:
+    """The .gitlab-ci.yml for these ENVIRONMENTS (pyproject.toml's, in order): one apply job
+    each, so each can be a GitLab environment of its own (a protected `production`)."""
+    import jinja2
+
+    template = jinja2.Template(template_text("gitlab", "gitlab-ci.yml.j2"),
+                               keep_trailing_newline=True, trim_blocks=True,
+                               undefined=jinja2.StrictUndefined)
+    text: str = template.render(environments=list(environments))
+    return text
 
 
 def requirements(version: str) -> str:

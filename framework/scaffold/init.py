@@ -12,7 +12,12 @@ from framework import __version__
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError
 from framework.scaffold.files import GITIGNORE_LINES, owned_files
-from framework.scaffold.pins import PRECOMMIT, REQUIREMENTS, development_warning
+from framework.scaffold.pins import (
+    GITLAB_REQUIREMENTS,
+    PRECOMMIT,
+    REQUIREMENTS,
+    development_warning,
+)
 from framework.scaffold.precommit import with_hooks
 from framework.scaffold.pyproject import has_settings, with_settings
 
@@ -36,20 +41,20 @@ class InitReport:
 
 
 def init_repository(root: Path, *, force: bool, definitions: str = "activities",
-                    version: str = __version__) -> InitReport:
-    """Write settings, folders, workflows and hooks into ROOT (refusing to overwrite), pinning
-    VERSION (this build's) for the workflows and the hooks."""
+                    version: str = __version__, ci: str = "github") -> InitReport:
+    """Write settings, folders, CI's pipeline (CI: github or gitlab) and hooks into ROOT
+    (refusing to overwrite), pinning VERSION (this build's) for the pipeline and the hooks."""
     pyproject = root / PYPROJECT
     old_pyproject = _read(pyproject)
-    files = owned_files(definitions, version)
+    files = owned_files(definitions, version, ci, _environments(old_pyproject))
     present = [str(f.path) for f in files if (root / f.path).exists() and f.text]
     if old_pyproject is not None and has_settings(old_pyproject):
         present.insert(0, f"{PYPROJECT} [tool.activities]")
     if present and not force:
         raise InitRefusedError(
             f"{root}: already set up for activities: {', '.join(present)}; nothing was "
-            "written\n  fix: run `activities init --force` to write those files again "
-            "(existing [tool.activities] keys are kept)"
+            f"written\n  fix: run `activities init{_ci_option(ci)} --force` to write those "
+            "files again (existing [tool.activities] keys are kept)"
         )
     report = InitReport()
     new_pyproject = with_settings(old_pyproject, definitions)
@@ -61,14 +66,30 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
             continue  # a placeholder such as plans/.gitkeep: an existing folder is enough
         _write(target, item.text)
         report.written.append(str(item.path))
-        if str(item.path) == REQUIREMENTS:
-            report.pinned.append(REQUIREMENTS)
+        if str(item.path) in (REQUIREMENTS, GITLAB_REQUIREMENTS):
+            report.pinned.append(str(item.path))
     _merge_precommit(root, report, version)
     _merge_gitignore(root, report)
     warning = development_warning(version, report.pinned)
     if warning:
         report.warnings.append(warning)
     return report
+
+
+def _environments(pyproject: str | None) -> tuple[str, ...]:
+    """The environments pyproject.toml names, in its order (GitLab's apply jobs follow them)."""
+    import tomllib
+
+    try:
+        data = tomllib.loads(pyproject or "")
+    except tomllib.TOMLDecodeError:
+        return ()  # with_settings says what is wrong with the file
+    named = data.get("tool", {}).get("activities", {}).get("environments", {})
+    return tuple(named) if isinstance(named, dict) else ()
+
+
+def _ci_option(ci: str) -> str:
+    return "" if ci == "github" else f" --ci {ci}"
 
 
 def _merge_precommit(root: Path, report: InitReport, version: str) -> None:

@@ -18,6 +18,7 @@ RELEASE = re.compile(r"(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)")
 RELEASES_PAGE = f"https://pypi.org/project/{DISTRIBUTION}/#history"
 # The files that pin a version, as init names them.
 REQUIREMENTS = ".github/activities-requirements.txt"
+GITLAB_REQUIREMENTS = ".gitlab/activities-requirements.txt"
 PRECOMMIT = ".pre-commit-config.yaml"
 
 
@@ -41,10 +42,10 @@ def development_warning(version: str, pinned: list[str]) -> str | None:
     if is_release(version) or not pinned:
         return None
     fixes = {
-        REQUIREMENTS: f"`{requirement('X.Y.Z')}` in {REQUIREMENTS}",
-        PRECOMMIT: f"`rev: {hooks_rev('X.Y.Z')}` in {PRECOMMIT} (`pre-commit autoupdate` "
-                   "writes the newest)",
+        name: f"`{requirement('X.Y.Z')}` in {name}" for name in (REQUIREMENTS, GITLAB_REQUIREMENTS)
     }
+    fixes[PRECOMMIT] = (f"`rev: {hooks_rev('X.Y.Z')}` in {PRECOMMIT} (`pre-commit autoupdate` "
+                        "writes the newest)")
     return (
         f"activities {version} is a development build, not a release: the package index has "
         f"no {requirement(version)} and the repository no tag {hooks_rev(version)}, so what "
