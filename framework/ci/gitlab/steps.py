@@ -18,7 +18,7 @@ from framework.ci.gitlab.context import JobContext
 from framework.ci.header import header, plan_digest, read_header
 from framework.ci.pull_request import PlanFiles, failed
 from framework.ci.tool import CLIENT_ID, CLIENT_SECRET, credentials, run_activities
-from framework.ci.verdict import LABEL, Refusal, Reviewed, allow_destructive, refusal
+from framework.ci.verdict import LABEL, Refusal, Reviewed, judge
 from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from framework.errors import ActivitiesError
 from framework.plan.planfile import document, load_plan
@@ -164,27 +164,22 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
         ctx.add_summary(f"### activities apply `{environment}`: refused\n\n```text\n{exc}\n```")
         raise
     reviewed = Reviewed(str(fields["digest"]), bool(fields.get("allowDestructive")))
-    labelled = LABEL in mr.labels
-    args = ["plan", "-e", environment, "--format", "markdown", "--out", str(files.plan),
-            "--detailed-exitcode"]
-    if allow_destructive(reviewed, labelled):
-        args.append("--allow-destructive")
-    env = credentials(settings, environment, _environ(ctx, environment, ""))
-    planned = run_activities(args, env)
-    if planned.code not in (EXIT_OK, EXIT_CHANGES):
+    environ = _environ(ctx, environment, "")
+    judged = judge(settings, environment, environ, files.plan, reviewed, LABEL in mr.labels)
+    if judged.plan is None:
         ctx.add_summary(f"### activities apply `{environment}`: the plan failed\n\n"
-                        f"```text\n{planned.stderr.strip()}\n```")
+                        f"```text\n{judged.outcome.stderr.strip()}\n```")
         return EXIT_ERROR
-    plan = load_plan(files.plan)
-    if not plan.has_changes:
-        ctx.add_summary(f"### activities apply `{environment}`: no changes\n\n{planned.stdout}")
-        return EXIT_OK
-    why = refusal(plan, reviewed, labelled)
-    if why is not None:
-        message = _refusal_words(why, environment, mr.iid)
+    if judged.refused is not None:
+        message = _refusal_words(judged.refused, environment, mr.iid)
         ctx.add_summary(f"### activities apply `{environment}`: refused\n\n```text\n{message}\n"
-                        f"```\n\nThe plan made on the default branch:\n\n{planned.stdout}")
+                        f"```\n\nThe plan made on the default branch:\n\n{judged.outcome.stdout}")
         raise NotReviewed(message)
+    if not judged.to_apply:
+        ctx.add_summary(f"### activities apply `{environment}`: no changes\n\n"
+                        f"{judged.outcome.stdout}")
+        return EXIT_OK
+    env = credentials(settings, environment, environ)
     applied = run_activities(["apply", str(files.plan), "-e", environment], env)
     outcome = "applied" if applied.code == EXIT_OK else "failed"
     text = applied.stdout.strip()
