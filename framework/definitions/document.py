@@ -17,6 +17,8 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.parser import Parser
+from ruamel.yaml.scanner import Scanner
 
 from framework.definitions.composer import DefinitionComposer, RefusedYAML
 from framework.definitions.messages import describe
@@ -41,17 +43,23 @@ class Document:
     problems: list[Problem] = field(default_factory=list)
 
 
-def new_yaml() -> YAML:
-    """A round-trip YAML instance: keeps comments and the position of every key and item."""
+def new_yaml(comments: bool = True) -> YAML:
+    """A round-trip YAML instance: keeps the position of every key and item, and comments.
+
+    `comments=False` reads the same data without collecting comments, a quarter faster: for
+    checking files (validate, plan), never for rewriting them (fmt, lint --fix, import)."""
     yaml = YAML(typ="rt")
     # Duplicates are found on the node tree instead, so that every one of them is reported.
     yaml.allow_duplicate_keys = True
     yaml.Composer = DefinitionComposer
+    if not comments:
+        yaml.Scanner, yaml.Parser = Scanner, Parser
     return yaml
 
 
-def read_document(path: Path, display: str) -> Document:
-    """Read and parse `path`; `display` is how messages name the file."""
+def read_document(path: Path, display: str, comments: bool = True) -> Document:
+    """Read and parse `path`; `display` is how messages name the file. Without `comments`,
+    the data holds none (see new_yaml): for reading, never for writing the file back."""
     document = Document(display)
     raw = _read_bytes(path, document)
     if raw is None:
@@ -62,12 +70,13 @@ def read_document(path: Path, display: str) -> Document:
     document.text = text
     if _has_control_character(text, document):
         return document
-    node = _compose(text, document)
+    yaml = new_yaml(comments)
+    node = _compose(yaml, text, document)
     if node is None or document.problems:
         return document
     _check_duplicate_keys(node, document)
     try:
-        data = new_yaml().constructor.construct_document(node)
+        data = yaml.constructor.construct_document(node)
     except MarkedYAMLError as exc:
         document.problems.append(_syntax_problem(display, text, exc))
         return document
@@ -140,9 +149,9 @@ def _has_control_character(text: str, document: Document) -> bool:
     return True
 
 
-def _compose(text: str, document: Document) -> Node | None:
+def _compose(yaml: YAML, text: str, document: Document) -> Node | None:
     try:
-        node: Node | None = new_yaml().compose(text)
+        node: Node | None = yaml.compose(text)
     except RefusedYAML as exc:
         mark = exc.problem_mark
         document.problems.append(

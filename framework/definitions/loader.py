@@ -150,7 +150,7 @@ def check_definitions(directory: Path, settings: Settings) -> CheckResult:
     objects: list[ObjectEntry] = []
     for path in listing.paths:
         # One file at a time: its parsed YAML is dropped once its catalog entry is taken.
-        document = read_document(path, display_path(path))
+        document = read_document(path, display_path(path), comments=False)
         problems.extend(document.problems)
         if document.data is None:
             continue
@@ -166,7 +166,8 @@ def check_definitions(directory: Path, settings: Settings) -> CheckResult:
         entries.append(catalog_entry(document.path, document.data))
         definition = _validate(document, kind, problems)
         if definition is not None:
-            files.append(DefinitionFile(path=document.path, definition=definition))
+            # Validated already: checking it again would build the validators of every kind.
+            files.append(DefinitionFile.model_construct(path=document.path, definition=definition))
     problems.extend(catalog_rules(entries, settings.max_types))
     problems.extend(object_catalog_rules(objects, settings.max_custom_objects))
     return CheckResult(files=files, problems=sorted(problems), checked=listing.count)

@@ -34,7 +34,9 @@ __all__ = [
     "activity_type_files", "kind_of",
 ]
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+# defer_build: a model's validator is built when first used, so `validate` (a pre-commit hook)
+# builds only those of the kinds the folder holds.
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, defer_build=True)
 
 
 def _api_name(description: str) -> str:
@@ -183,7 +185,7 @@ Definition = Annotated[
 class DefinitionFile(BaseModel):
     """A loaded definition together with where it came from (for messages)."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
 
     path: str
     definition: Definition

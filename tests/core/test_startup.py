@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 REPOSITORY = Path(__file__).resolve().parents[2]
 # What only talking to Marketo or rendering plans needs; `validate` must load none of it.
-NEEDLESS = ("httpx", "httpcore", "h11", "anyio", "jinja2", "git", "jsonschema", "logging")
+# importlib.metadata (with email, zipfile, csv) is what pydantic's plugin discovery would load.
+NEEDLESS = ("httpx", "httpcore", "h11", "anyio", "jinja2", "git", "jsonschema", "logging",
+            "importlib.metadata", "email", "zipfile", "csv")
 NEEDLESS_OWN = ("framework.client", "framework.emulator", "framework.environment",
                 "framework.plan", "framework.apply", "framework.importer")
 
@@ -19,21 +24,31 @@ try:
     main(["validate", "--dir", "activities"])
 except SystemExit as exc:
     code = exc.code
+from framework.definitions import model
+from framework.kinds.custom_object import model as objects
+built = [c.__name__ for m in (model, objects) for c in vars(m).values()
+         if isinstance(c, type) and c.__module__ == m.__name__
+         and getattr(c, "__pydantic_complete__", False)]
+print(" ".join(sorted(built)), file=sys.stderr)
 print(code, file=sys.stderr)
 print(" ".join(sorted(sys.modules)), file=sys.stderr)
 """
 
 
 def test_validate_imports_no_client_emulator_or_renderer() -> None:
+    # As from a user's shell: this test process set the plugin switch when it imported the CLI.
+    environment = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
     result = subprocess.run(
         [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True,
-        cwd=REPOSITORY,
+        cwd=REPOSITORY, env=environment,
     )
-    code, modules = result.stderr.splitlines()[-2:]
+    built, code, modules = result.stderr.splitlines()[-3:]
     loaded = modules.split()
     assert code == "0", result.stderr
-    assert [m for m in loaded if m.split(".")[0] in NEEDLESS] == []
+    assert [m for m in loaded if m.split(".")[0] in NEEDLESS or m in NEEDLESS] == []
     assert [m for m in loaded if m.startswith(NEEDLESS_OWN)] == []
+    # Only the validator of the kind the folder holds is built: the examples are activity types.
+    assert built.split() == ["ActivityType"]
 
 
 PLUGIN_PROBE = """
@@ -46,7 +61,7 @@ print(os.environ["PYDANTIC_DISABLE_PLUGINS"], len(list(get_plugins())), file=sys
 
 def test_the_command_line_skips_pydantic_plugin_discovery_unless_the_user_set_it() -> None:
     def probe(**env: str) -> str:
-        environment = {k: v for k, v in __import__("os").environ.items()
+        environment = {k: v for k, v in os.environ.items()
                        if k != "PYDANTIC_DISABLE_PLUGINS"}
         result = subprocess.run(
             [sys.executable, "-c", PLUGIN_PROBE], capture_output=True, text=True, check=True,
@@ -57,3 +72,14 @@ def test_the_command_line_skips_pydantic_plugin_discovery_unless_the_user_set_it
     assert probe() == "__all__ 0"
     # A user who wants their pydantic plugins keeps them.
     assert probe(PYDANTIC_DISABLE_PLUGINS="some_other_plugin").startswith("some_other_plugin ")
+
+
+def test_the_stand_in_loader_hands_any_other_name_to_pydantic_s_own() -> None:
+    from framework.pydantic_plugins import LOADER, _NoPlugins
+
+    stand_in = _NoPlugins(LOADER)
+    assert stand_in.get_plugins() == ()
+    with pytest.raises(AttributeError):
+        stand_in.__path__  # noqa: B018 - the import system asks for it: never the real loader
+    real = __import__("importlib").import_module(LOADER)
+    assert stand_in.PYDANTIC_ENTRY_POINT_GROUP == real.PYDANTIC_ENTRY_POINT_GROUP == "pydantic"

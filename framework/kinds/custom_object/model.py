@@ -68,7 +68,8 @@ def _description(what: str = "Optional description.") -> str | None:
     return Field(default=None, max_length=MAX_DESCRIPTION_LENGTH, description=what)
 
 
-_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True)
+# defer_build: built when first used; a folder without custom objects never builds these.
+_STRICT = ConfigDict(extra="forbid", frozen=True, use_enum_values=True, defer_build=True)
 
 
 class RelatedTo(BaseModel):
