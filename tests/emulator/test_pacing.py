@@ -51,10 +51,10 @@ def test_the_window_slides() -> None:
 def test_the_606_message_is_marketos() -> None:
     pacer = Pacer(1, 20.0, 10, 1000, FakeClock(), lambda: 0.0)
     pacer.admit()
-    try:
+    with pytest.raises(Refusal) as refused_call:
         pacer.admit()
-    except Refusal as refusal:
-        assert refusal.message == "Max rate limit '1' exceeded with in '20' secs"
+    assert refused_call.value.code == "606"
+    assert refused_call.value.message == "Max rate limit '1' exceeded with in '20' secs"
 
 
 def test_the_daily_quota_resets_at_midnight_central_time() -> None:
