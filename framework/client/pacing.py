@@ -108,11 +108,6 @@ class Limiter:
             if not self._pausers:
                 self._resumed.set()
 
-    def in_window(self) -> int:
-        """Slots counted now (in flight or released less than a window ago)."""
-        self._expire(self._clock())
-        return len(self._slots)
-
     async def _take_window_slot(self) -> _Slot:
         while True:
             await self._resumed.wait()

@@ -29,7 +29,6 @@ from framework.emulator.store import load_state, save_state
 from framework.emulator.wire import Query, Reply, Request, plain
 
 TOKEN_PATH = "/identity/oauth/token"
-JSON_TYPE = "application/json;charset=UTF-8"
 
 
 def iso_now() -> str:

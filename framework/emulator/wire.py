@@ -16,7 +16,7 @@ import math
 import re
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -80,7 +80,6 @@ class Reply:
     body: bytes = b""
     content_type: str = "application/json;charset=UTF-8"
     silent: bool = False  # close the connection without answering
-    extra_headers: tuple[tuple[str, str], ...] = field(default=())
 
 
 Handler = Callable[[Request], Awaitable[Reply]]
@@ -372,7 +371,6 @@ def head_bytes(reply: Reply, keep_alive: bool) -> bytes:
     phrase = HTTPStatus(reply.status).phrase
     lines = [f"HTTP/1.1 {reply.status} {phrase}", f"content-type: {reply.content_type}",
              f"content-length: {len(reply.body)}"]
-    lines += [f"{name}: {value}" for name, value in reply.extra_headers]
     if not keep_alive:
         lines.append("connection: close")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
