@@ -105,7 +105,8 @@ class MarketoError(ActivitiesError):
         self.marketo_message = message
         self.endpoint = endpoint
         self.request_id = request_id
-        # True when the call may have been executed although no answer arrived.
+        # The one answer to "may the call have been executed?": always for ResponseLostError,
+        # and for a mutating call whose error followed a gateway error that may hide a success.
         self.may_have_happened = may_have_happened
         parts = [f"Marketo error {code}: {message}" if code else message]
         if endpoint:
@@ -130,8 +131,8 @@ class TransientError(MarketoError):
 
 
 class ResponseLostError(MarketoError):
-    """The request was sent but its answer was lost: it may have been executed."""
+    """The request was sent but its answer was lost: it may have been executed, always."""
 
     def __init__(self, message: str, **kwargs: object) -> None:
-        kwargs.setdefault("may_have_happened", True)
+        kwargs["may_have_happened"] = True
         super().__init__(message, **kwargs)  # type: ignore[arg-type]

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from framework.client.marketo import MarketoClient
-from framework.errors import ConfigError, MarketoError, ResponseLostError
+from framework.errors import ConfigError, MarketoError
 from framework.records.batches import Batch, Batcher
 from framework.records.journal import JournalState, JournalWriter, open_journal, read_journal
 from framework.records.readback import LiveShape, read_since, stored
@@ -255,8 +255,8 @@ class _Run:
         body = [{**record, "activityTypeId": self.type_id} for record in batch.records]
         try:
             answers = await self.client.add_record_batch(body)
-        except (ResponseLostError, MarketoError) as exc:
-            if isinstance(exc, ResponseLostError) or exc.may_have_happened:
+        except MarketoError as exc:
+            if exc.may_have_happened:  # always so for a lost answer (ResponseLostError)
                 await self._reconcile(batch, sent_at, writer, batcher, resends)
                 return
             await writer.write({"event": "failed", "batch": batch.id, "error": str(exc)})

@@ -101,3 +101,12 @@ def test_sigterm_says_how_to_resume_and_exits_143(
         "journal records as done, and import writes the types still missing.\n"
     )
     assert "Traceback" not in stderr
+
+
+def test_a_lost_answer_may_always_have_happened() -> None:
+    """One answer to "may it have happened?": the flag, which a lost answer always sets."""
+    from framework.errors import MarketoError, ResponseLostError
+
+    assert ResponseLostError("no answer", may_have_happened=False).may_have_happened is True
+    assert MarketoError("refused").may_have_happened is False
+    assert MarketoError("after a 502", may_have_happened=True).may_have_happened is True
