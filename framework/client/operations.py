@@ -62,7 +62,10 @@ ADD_RECORD_BATCH = Operation(
     "add_record_batch", "POST", "/rest/v1/activities/external.json", True,
     ADD_ACTIVITIES_TIMEOUT_FACTOR, retry_uncertain=False,
 )
-PAGING_TOKEN = Operation("paging_token", "GET", "/rest/v1/activities/pagingtoken.json", False)
+# Adobe's Activities page lists "Get Paging Token: 300s": ten times the client's 30 s.
+PAGING_TOKEN_TIMEOUT_FACTOR = 10.0
+PAGING_TOKEN = Operation("paging_token", "GET", "/rest/v1/activities/pagingtoken.json", False,
+                         PAGING_TOKEN_TIMEOUT_FACTOR)
 LEAD_ACTIVITIES = Operation("lead_activities", "GET", "/rest/v1/activities.json", False)
 
 IDENTITY_PATH = "/identity/oauth/token"

@@ -59,7 +59,7 @@ class Emulator:
         self.identity = Identity(config.client_id, config.client_secret, config.token_ttl, clock)
         self.pacer = Pacer(config.rate_limit_calls, config.rate_limit_seconds,
                            config.max_concurrent, config.daily_quota, clock, wall)
-        self.faults = FaultPlan(config.fault_rate, config.seed)
+        self.faults = FaultPlan(config.fault_rate, config.seed, config.fault_kinds)
         self.stats = Stats()
         self.context = Context(self.instance, self.pacer.usage)
         self.wall = wall
@@ -91,7 +91,8 @@ class Emulator:
         """Forget every type, record, counter and window; the fault sequence starts again."""
         self.instance.clear()
         self.pacer.reset()
-        self.faults = FaultPlan(self.config.fault_rate, self.config.seed)
+        self.faults = FaultPlan(self.config.fault_rate, self.config.seed,
+                                 self.config.fault_kinds)
         self.stats = Stats()
         self.save()
 

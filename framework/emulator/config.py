@@ -18,6 +18,8 @@ class EmulatorConfig:
     latency_ms: float = 0.0
     fault_rate: float = 0.0
     seed: int | None = None
+    # Only these fault kinds ("error", "drop", "lose"); empty: the usual mix (BEHAVIOUR.md).
+    fault_kinds: tuple[str, ...] = ()
     rate_limit_calls: int = 100
     rate_limit_seconds: float = 20.0
     max_concurrent: int = 10

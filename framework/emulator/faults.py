@@ -36,13 +36,19 @@ class Fault:
 class FaultPlan:
     """Draws a fault for each counted call with probability `rate`, from `seed`."""
 
-    def __init__(self, rate: float, seed: int | None) -> None:
+    def __init__(self, rate: float, seed: int | None, kinds: tuple[str, ...] = ()) -> None:
         self.rate = rate
         self.random = random.Random(seed)
+        self.kinds = kinds  # only these kinds (`error`, `drop`, `lose`); () is the usual mix
 
     def draw(self) -> Fault | None:
         if self.rate <= 0 or self.random.random() >= self.rate:
             return None
+        if self.kinds:
+            kind = self.random.choice(self.kinds)
+            if kind == "error":
+                return Fault("error", self.random.choice(TRANSIENT_CODES))
+            return Fault("drop") if kind == "drop" else Fault("lose")
         # Half transient error answers, a quarter dropped connections, a quarter lost responses.
         roll = self.random.random()
         if roll < 0.5:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,9 +29,10 @@ from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError, MarketoError
 from framework.invocation import again
 from framework.lock import load_lock, lock_name, lock_path
+from framework.records.check import CheckReport, check_file
 from framework.records.journal import journal_name
 from framework.records.schema import RecordSchema
-from framework.records.sender import Listener, SendReport, send_file
+from framework.records.sender import Listener, ReadBackOptions, SendReport, send_file
 from framework.settings import Settings, load_settings
 
 
@@ -45,10 +47,11 @@ def send_records(
     rejects: str | Path | None = None,
     type_id: int | None = None,
     listener: Listener | None = None,
+    options: ReadBackOptions | None = None,
 ) -> SendReport:
     """Validate and send the records of `path` (JSON Lines, or CSV for `*.csv`) as type
     `api_name`; returns the report. Raises ActivitiesError subclasses for bad input or
-    settings before anything is sent."""
+    settings before anything is sent. `options`: the read-back's grace and budget."""
     settings = load_settings()
     schema = record_schema(api_name, settings, Path(directory) if directory else None)
     source = Path(path)
@@ -57,7 +60,19 @@ def send_records(
     target = resolve_target(settings, env, endpoint)
     return asyncio.run(_send(
         settings, target, schema, source, type_id, Path(journal) if journal else None,
-        Path(rejects) if rejects else rejects_path(source), listener))
+        Path(rejects) if rejects else rejects_path(source), listener, options))
+
+
+def check_records(api_name: str, path: str | Path, *, directory: str | Path | None = None,
+                  listener: Callable[[int, list[str]], None] | None = None) -> CheckReport:
+    """Check every record of `path` against the definition of `api_name`, offline: no
+    credentials, no connection, nothing written (`activities send --check`)."""
+    settings = load_settings()
+    schema = record_schema(api_name, settings, Path(directory) if directory else None)
+    source = Path(path)
+    if not source.is_file():
+        raise ConfigError(f"{source}: no such record file\n  fix: check the path")
+    return check_file(schema, source, listener)
 
 
 def record_schema(api_name: str, settings: Settings, directory: Path | None) -> RecordSchema:
@@ -74,7 +89,7 @@ def record_schema(api_name: str, settings: Settings, directory: Path | None) -> 
 
 async def _send(settings: Settings, target: Target, schema: RecordSchema, source: Path,
                 type_id: int | None, journal: Path | None, rejects: Path,
-                listener: Listener | None) -> SendReport:
+                listener: Listener | None, options: ReadBackOptions | None) -> SendReport:
     async with connect(target, settings) as (started, client):
         confirmed = await confirm_type_id(client, settings, started, schema.api_name, type_id)
         instance = instance_name(started)
@@ -82,7 +97,8 @@ async def _send(settings: Settings, target: Target, schema: RecordSchema, source
             journal = default_journal(source, instance, confirmed.type_id, lock_name(target))
         report = await send_file(client, schema, source, type_id=confirmed.type_id,
                                  journal=journal, rejects=rejects, listener=listener,
-                                 instance=instance, described=confirmed.described)
+                                 instance=instance, described=confirmed.described,
+                                 options=options)
         report.type_id_from = confirmed.origin
         return report
 

@@ -11,10 +11,12 @@ and a batch with one of them loses its answer, a stored twin from another batch 
 read back can be taken for it, and that record is then not sent again (lost). Records that
 differ in any field, or twins in batches whose answers arrived, are never affected.
 
-Reading: Get Paging Token from `since` (the earlier of the batch's send time, less a margin
-for clock skew, and its earliest activityDate, since Adobe does not say which of the two the
-token's date selects by), then Get Lead Activities for the type id and the batch's leads in
-groups of 30, every page until `moreResult` is false
+Reading (`stored`): one Get Paging Token from the send time less a margin for clock skew, then
+Get Lead Activities page after page, once for all the batch's leads (each page walks 300
+activities of all types: Adobe KB29362); within a budget of calls, after which the send stops
+with the batch still pending (the next run reads it back again) rather than spend the day's
+quota. Records not found wait out a grace period (Marketo records late), then the walk goes
+on from where it ended. Values compare as Marketo renders them: as text too ("true", "42").
 (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities,
 https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/paging-tokens).
 """
@@ -22,8 +24,8 @@ https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/paging
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Hashable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Hashable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,7 +36,11 @@ from framework.records.values import utc_seconds
 LEADS_PER_READ = 30
 # Seconds subtracted from the send time: our clock may run ahead of Marketo's.
 CLOCK_SKEW_SECONDS = 900.0
-MAX_PAGES = 100_000
+# Calls one lost batch's read-back may make before the send stops (resumable) instead of
+# spending the day: 10% of the 10,000 daily calls Adobe advises an integration to plan for.
+READ_BACK_BUDGET = 1_000
+# Seconds after the send before a record not read back is called missing.
+GRACE_SECONDS = 120.0
 
 Key = tuple[Hashable, ...]
 
@@ -98,43 +104,108 @@ def activity_key(item: dict[str, Any], shape: LiveShape) -> Key:
             frozenset(pairs))
 
 
-def read_since(sent_at: float, records: list[dict[str, Any]]) -> str:
-    """Where a read-back of these records starts (ISO 8601, UTC)."""
-    earliest = min(datetime.fromisoformat(r["activityDate"].replace("Z", "+00:00")).timestamp()
-                   for r in records)
-    start = min(sent_at - CLOCK_SKEW_SECONDS, earliest)
-    return datetime.fromtimestamp(start, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+def read_since(sent_at: float, margin: float = CLOCK_SKEW_SECONDS) -> str:
+    """Where the read-back of a batch sent at `sent_at` starts (ISO 8601, UTC)."""
+    return datetime.fromtimestamp(sent_at - margin, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def earliest_activity(records: list[dict[str, Any]]) -> float:
+    """The earliest activityDate of the records, epoch seconds."""
+    return min(datetime.fromisoformat(r["activityDate"].replace("Z", "+00:00")).timestamp()
+               for r in records)
+
+
+class ReadBackBudgetSpent(MarketoError):
+    """A read-back made its budget of calls without settling its batch: stop, resumable."""
+
+
+@dataclass
+class ReadBack:
+    """One batch's read-back: the walk of its window, counted against a budget of calls.
+
+    The window is walked once for all the batch's leads (a page walks 300 activities of every
+    type and lead whatever it answers, so walking it per group of 30 leads would walk it again
+    for each group). Matches are counted by activity id, so a walk continued later, or a second
+    window that overlaps the first, never counts one activity twice."""
+
+    client: MarketoClient
+    type_id: int
+    shape: LiveShape
+    records: list[dict[str, Any]]
+    budget: int
+    calls: int = 0
+    seen: set[int] = field(default_factory=set)
+    found: Counter[Key] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        self.wanted = Counter(record_key(r, self.shape) for r in self.records)
+        leads = sorted({int(r["leadId"]) for r in self.records})
+        # Up to 30 leads the filter is Marketo's; past that every lead's activities come back.
+        self.leads = leads if len(leads) <= LEADS_PER_READ else None
+
+    async def start(self, since: str) -> str:
+        """A paging token for `since`."""
+        self._spend()
+        return await self.client.paging_token(since)
+
+    async def walk(self, token: str) -> str:
+        """Every page from `token` to the end; returns the token to continue from later."""
+        while True:
+            self._spend()
+            items, token, more = await self.client.lead_activities(
+                token, [self.type_id], self.leads)
+            for item in items:
+                if item.get("activityTypeId") not in (None, self.type_id):
+                    continue
+                key = activity_key(item, self.shape)
+                identity = item.get("id")
+                if key in self.wanted and identity not in self.seen:
+                    self.seen.add(identity)  # type: ignore[arg-type]
+                    self.found[key] += 1
+            if not more:
+                return token
+
+    def verdict(self) -> list[bool]:
+        """For each record, whether Marketo holds it (matched one to one, by match key)."""
+        left = Counter(self.found)
+        answer = []
+        for record in self.records:
+            key = record_key(record, self.shape)
+            answer.append(left[key] > 0)
+            if left[key] > 0:
+                left[key] -= 1
+        return answer
+
+    def _spend(self) -> None:
+        if self.calls >= self.budget:
+            raise ReadBackBudgetSpent(
+                f"reading back took its budget of {self.budget} calls without settling the "
+                "batch (a busy instance: every page walks 300 activities of all types)",
+                endpoint="GET /rest/v1/activities.json")
+        self.calls += 1
 
 
 async def stored(
-    client: MarketoClient, type_id: int, shape: LiveShape, records: list[dict[str, Any]],
-    since: str,
+    read: ReadBack, sent_at: float, *, grace: float, wall: Callable[[], float],
+    sleep: Callable[[float], Awaitable[None]],
 ) -> list[bool]:
-    """For each record, whether Marketo holds it (matched one to one, by match key)."""
-    found: Counter[Key] = Counter()
-    token = await client.paging_token(since)
-    leads = sorted({int(r["leadId"]) for r in records})
-    for start in range(0, len(leads), LEADS_PER_READ):
-        group = leads[start:start + LEADS_PER_READ]
-        found.update(await _read_group(client, type_id, shape, token, group))
-    answer = []
-    for record in records:
-        key = record_key(record, shape)
-        answer.append(found[key] > 0)
-        if found[key] > 0:
-            found[key] -= 1
-    return answer
+    """For each record of the read-back, whether Marketo holds it.
 
-
-async def _read_group(
-    client: MarketoClient, type_id: int, shape: LiveShape, token: str, leads: list[int]
-) -> Counter[Key]:
-    keys: Counter[Key] = Counter()
-    for _ in range(MAX_PAGES):
-        items, token, more = await client.lead_activities(token, [type_id], leads)
-        keys.update(activity_key(item, shape) for item in items
-                    if item.get("activityTypeId") in (None, type_id))
-        if not more:
-            return keys
-    raise MarketoError(f"reading records back took more than {MAX_PAGES} pages; stopped",
-                       endpoint="GET /rest/v1/activities.json")
+    The window from the send time (less CLOCK_SKEW_SECONDS) is walked once. Records not found
+    are called missing only after `grace` seconds have passed since the send (Marketo records
+    activities late): until then the read-back waits, then continues the walk from where it
+    ended, where late records appear. Records whose activityDate is before the window (Adobe
+    does not say whether a paging token selects by when an activity was recorded or by its
+    activityDate) are then looked for from their activityDate, once."""
+    token = await read.walk(await read.start(read_since(sent_at)))
+    if all(read.verdict()):
+        return read.verdict()
+    wait = sent_at + grace - wall()
+    if wait > 0:
+        await sleep(wait)
+        token = await read.walk(token)
+    missing = [r for r, hit in zip(read.records, read.verdict(), strict=True) if not hit]
+    if missing and earliest_activity(missing) < sent_at - CLOCK_SKEW_SECONDS:
+        earlier = datetime.fromtimestamp(earliest_activity(missing), UTC)
+        await read.walk(await read.start(earlier.strftime("%Y-%m-%dT%H:%M:%SZ")))
+    return read.verdict()

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -25,8 +25,20 @@ from typing import IO, Any
 from framework.client.marketo import MarketoClient
 from framework.errors import ConfigError, MarketoError
 from framework.records.batches import Batch, Batcher
-from framework.records.journal import JournalState, JournalWriter, open_journal, read_journal
-from framework.records.readback import LiveShape, read_since, stored
+from framework.records.journal import (
+    JournalState,
+    JournalWriter,
+    Pending,
+    open_journal,
+    read_journal,
+)
+from framework.records.readback import (
+    GRACE_SECONDS,
+    READ_BACK_BUDGET,
+    LiveShape,
+    ReadBack,
+    stored,
+)
 from framework.records.schema import InvalidRecord, RecordSchema
 from framework.records.source import fingerprint, read_lines
 
@@ -52,6 +64,8 @@ class SendReport:
     earlier: int = 0  # settled by earlier runs of the same file
     read_back: int = 0  # batches read back after a lost or uncertain answer
     found: int = 0  # records a read-back found stored
+    read_back_calls: int = 0  # calls the read-backs made
+    sent_records: int = 0  # records in the batches this run sent
     resent: int = 0  # records sent again because a read-back did not find them
     batches: int = 0
     seconds: float = 0.0
@@ -72,7 +86,8 @@ class SendReport:
                 "skipped": self.skipped, "skippedEarlier": self.skipped_earlier,
                 "invalid": self.invalid, "notSent": self.not_sent,
                 "earlier": self.earlier, "readBack": self.read_back, "found": self.found,
-                "resent": self.resent, "batches": self.batches,
+                "resent": self.resent, "readBackCalls": self.read_back_calls,
+                "sentRecords": self.sent_records, "batches": self.batches,
                 "seconds": round(self.seconds, 3), "journal": self.journal,
                 "rejects": self.rejects, "typeIdFrom": self.type_id_from, "error": self.error}
 
@@ -88,6 +103,17 @@ class Outcome:
 
 
 Listener = Callable[[str, dict[str, Any]], None]
+# A `progress` event this often while the send runs (a CI log shows it; a terminal redraws).
+PROGRESS_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class ReadBackOptions:
+    """How patient and how thrifty the read-backs are (framework.records.readback)."""
+
+    grace_seconds: float = GRACE_SECONDS  # before a record not read back is called missing
+    read_back_budget: int = READ_BACK_BUDGET  # calls a lost batch's read-back may make
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
 
 
 async def send_file(
@@ -102,11 +128,13 @@ async def send_file(
     wall: Callable[[], float] = time.time,
     instance: str = "",
     described: dict[str, Any] | None = None,
+    options: ReadBackOptions | None = None,
 ) -> SendReport:
     """Send every record of `path` not sent yet; see the module docstring. `instance` names
     the instance (its host) in the journal, which refuses to be read for another one."""
     run = _Run(client, schema, path, type_id, journal, rejects, listener, wall)
     run.instance = instance
+    run.options = options or ReadBackOptions()
     if described is not None:  # the describe answer the caller read: no second read
         run._shape = LiveShape.from_describe(described)
     return await run.go()
@@ -127,6 +155,7 @@ class _Run:
         self._rejects: IO[str] | None = None
         self._earlier_skips: dict[int, list[Any]] = {}
         self.instance = ""
+        self.options = ReadBackOptions()
 
     async def go(self) -> SendReport:
         started = time.monotonic()
@@ -136,6 +165,7 @@ class _Run:
             "type": self.schema.api_name, "typeId": self.type_id, "at": _iso(self.wall())})
         self.report.earlier = state.settled_lines
         self._earlier_skips = state.skipped
+        ticker = asyncio.create_task(self._tick())
         try:
             self._rejects = _open_rejects(self.rejects_path)
             batcher = Batcher(state.runs + 1)
@@ -144,12 +174,24 @@ class _Run:
             if self._stop is None:
                 await self._send_all(state, writer, batcher)
         finally:
+            ticker.cancel()
             writer.close()
             if self._rejects is not None:
                 self._rejects.close()
         self.report.error = self._stop
         self.report.seconds = time.monotonic() - started
         return self.report
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(PROGRESS_SECONDS)
+            self.listener("progress", self.progress())
+
+    def progress(self) -> dict[str, int]:
+        """Counts so far: records checked, sent, confirmed in Marketo; read-back calls."""
+        report = self.report
+        return {"checked": report.lines, "sent": report.sent_records,
+                "confirmed": report.added, "readBackCalls": report.read_back_calls}
 
     # -- earlier runs ------------------------------------------------------------------
 
@@ -162,25 +204,32 @@ class _Run:
             if line.number in wanted and not line.unreadable:
                 with contextlib.suppress(InvalidRecord):
                     records[line.number] = self.schema.check(line.raw)
-        for pending in state.pending:
-            lines = [n for n in pending.lines if n in records]
-            try:
-                found = await self._stored([records[n] for n in lines], pending.sent_at)
-            except MarketoError as exc:
-                self._stop = (f"could not read back batch {pending.batch} of an earlier run: "
-                              f"{exc}")
-                return
-            settled = [n for n, hit in zip(lines, found, strict=True) if hit]
-            await writer.write({"event": "reconciled", "batch": pending.batch,
-                                "found": settled})
-            self.report.read_back += 1
-            self.report.found += len(settled)
-            self.report.earlier += len(settled)
-            self.listener("reconciled", {"batch": pending.batch, "found": settled})
+        # In parallel: the client's limiter paces them with every other call.
+        await asyncio.gather(*(self._read_pending(pending, records, writer)
+                               for pending in state.pending))
+        if self._stop is not None:
+            return
         # Found lines are settled; the others are sent by the main pass.
         fresh = read_journal(self.journal_path, fingerprint(self.path), self.path,
                              instance=self.instance, type_id=self.type_id)
         state.settled = fresh.settled
+
+    async def _read_pending(self, pending: Pending, records: dict[int, dict[str, Any]],
+                            writer: JournalWriter) -> None:
+        lines = [n for n in pending.lines if n in records]
+        try:
+            found = await self._stored([records[n] for n in lines], pending.sent_at)
+        except MarketoError as exc:
+            self._stop = self._stop or (
+                f"could not read back batch {pending.batch} of an earlier run: {exc}; it "
+                "stays pending: run the same command again to go on")
+            return
+        settled = [n for n, hit in zip(lines, found, strict=True) if hit]
+        await writer.write({"event": "reconciled", "batch": pending.batch, "found": settled})
+        self.report.read_back += 1
+        self.report.found += len(settled)
+        self.report.earlier += len(settled)
+        self.listener("reconciled", {"batch": pending.batch, "found": settled})
 
     # -- this run ----------------------------------------------------------------------
 
@@ -252,6 +301,7 @@ class _Run:
                             "span": list(batch.span) if batch.span else None,
                             "sentAt": sent_at})
         self.report.batches += 1
+        self.report.sent_records += len(batch.records)
         body = [{**record, "activityTypeId": self.type_id} for record in batch.records]
         try:
             answers = await self.client.add_record_batch(body)
@@ -294,8 +344,8 @@ class _Run:
         except MarketoError as exc:
             self.report.not_sent += len(batch.lines)
             self._stop = self._stop or (
-                f"batch {batch.id} got no answer and could not be read back ({exc}); run "
-                "again to read it back and send the rest")
+                f"batch {batch.id} got no answer and could not be read back ({exc}); it stays "
+                "pending: run the same command again to read it back and send the rest")
             return
         hits = [n for n, hit in zip(batch.lines, found, strict=True) if hit]
         await writer.write({"event": "reconciled", "batch": batch.id, "found": hits})
@@ -323,8 +373,13 @@ class _Run:
             if self._shape is None:
                 described = await self.client.describe_type(self.schema.api_name)
                 self._shape = LiveShape.from_describe(described)
-        since = read_since(sent_at, records)
-        return await stored(self.client, self.type_id, self._shape, records, since)
+        read = ReadBack(self.client, self.type_id, self._shape, records,
+                        self.options.read_back_budget)
+        try:
+            return await stored(read, sent_at, grace=self.options.grace_seconds,
+                                wall=self.wall, sleep=self.options.sleep)
+        finally:
+            self.report.read_back_calls += read.calls
 
     def _reject(self, line: int, outcome: str, reasons: list[Any], earlier: bool = False) -> None:
         reasons = [_printable(r) if isinstance(r, str) else r for r in reasons]

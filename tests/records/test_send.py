@@ -17,8 +17,9 @@ import pytest
 
 from framework.client.marketo import MarketoClient
 from framework.errors import ConfigError
+from framework.records.readback import READ_BACK_BUDGET
 from framework.records.schema import RecordSchema
-from framework.records.sender import SendReport, send_file
+from framework.records.sender import ReadBackOptions, SendReport, send_file
 from tests.records.support import (
     definition,
     file_keys,
@@ -53,15 +54,23 @@ def client_for(emulator: Any, seed: int | None = None) -> MarketoClient:
 
 
 def send(emulator: Any, path: Path, type_id: int, seed: int | None = None,
-         events: list[tuple[str, dict[str, Any]]] | None = None) -> SendReport:
+         events: list[tuple[str, dict[str, Any]]] | None = None,
+         budget: int = READ_BACK_BUDGET) -> SendReport:
     async def run() -> SendReport:
         async with client_for(emulator, seed) as client:
+            # The read-back's grace period passes at once: the emulator records no one late.
+            options = ReadBackOptions(read_back_budget=budget, sleep=_no_wait)
             return await send_file(
                 client, RecordSchema(definition()), path, type_id=type_id,
                 journal=path.with_suffix(".journal.jsonl"), rejects=path.with_suffix(".rej"),
-                listener=(lambda e, d: events.append((e, d))) if events is not None else None)
+                listener=(lambda e, d: events.append((e, d))) if events is not None else None,
+                options=options)
 
     return asyncio.run(run())
+
+
+async def _no_wait(seconds: float) -> None:
+    await asyncio.sleep(0)
 
 
 def faulty(emulator_factory: Any, tmp_path: Path, seed: int) -> tuple[Any, int]:

@@ -151,14 +151,15 @@ def test_a_send_killed_with_sigkill_completes_exactly_once_when_run_again(
     kill_at = random.Random(seed).randint(2, 9)
     process = subprocess.Popen(
         [sys.executable, "-m", "framework", "send", API_NAME, "r.jsonl", "--endpoint",
-         emulator.url], cwd=tmp_path, env={**os.environ, **emulator.env},
+         emulator.url, "--read-back-grace", "0"], cwd=tmp_path, env={**os.environ, **emulator.env},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     seen = _kill_after(process, journal, kill_at)
     assert seen >= kill_at and process.returncode == -signal.SIGKILL, "finished before the kill"
     assert Counter(stored_keys(emulator.url)) != Counter(file_keys(records))
 
-    resumed = cli("send", API_NAME, "r.jsonl", "--endpoint", emulator.url, cwd=tmp_path,
-                  env=emulator.env)
+    # No record is recorded late here: a record not read back is missing at once.
+    resumed = cli("send", API_NAME, "r.jsonl", "--endpoint", emulator.url,
+                  "--read-back-grace", "0", cwd=tmp_path, env=emulator.env)
     assert resumed.exit_code == 0, resumed.output
     assert Counter(stored_keys(emulator.url)) == Counter(file_keys(records))
     again = cli("send", API_NAME, "r.jsonl", "--endpoint", emulator.url, cwd=tmp_path,
