@@ -22,7 +22,7 @@ from framework.client.endpoint import check_endpoint as check_endpoint
 from framework.client.endpoint import is_loopback as is_loopback
 from framework.client.marketo import MarketoClient, Pacing
 from framework.errors import ConfigError
-from framework.settings import Settings
+from framework.settings import SHARED_CALLS_PER_20S, SHARED_MAX_CONCURRENT, Settings
 
 if TYPE_CHECKING:
     from framework.emulator.server import EmulatorServer
@@ -112,7 +112,9 @@ def resolve_target(
         client_id, secret = _credentials(
             "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET", environ, f"--endpoint {url}"
         )
-        return Target("endpoint", url, client_id, secret)
+        # Someone's real instance, shared with their other integrations: take a share of it.
+        share = Pacing(calls_per_window=SHARED_CALLS_PER_20S, max_concurrent=SHARED_MAX_CONCURRENT)
+        return Target("endpoint", url, client_id, secret, share)
     if env in (None, LOCAL):
         return Target(LOCAL, "", LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET)
     assert env is not None
