@@ -169,3 +169,51 @@ def test_progress_lines_reach_a_log_that_is_not_a_terminal(
     assert progress, result.stderr
     assert progress[-1].endswith(" read-back calls")
     assert "900 added" in result.stdout
+
+
+def test_the_batches_an_earlier_run_left_pending_are_read_back_in_parallel(
+    emulator_factory: Any, tmp_path: Path
+) -> None:
+    # Before: a resumed send read its lost batches back one after another (10 took 324 s).
+    from tests.conftest import HeldCalls
+
+    held = HeldCalls()
+    emulator = _installed_then(emulator_factory, tmp_path, sleep=held.sleep, latency_ms=1)
+    records = many_records(300, leads=2000)
+    path = write_jsonl(tmp_path / "r.jsonl", records)
+    from framework.records.source import fingerprint as digest
+
+    path.with_suffix(".journal.jsonl").write_text(
+        json.dumps({"event": "run", "run": 1, "sha256": digest(path)}) + "\n" + "".join(
+            json.dumps({"event": "sent", "batch": f"1.{n}",
+                        "lines": list(range(start, start + 100)), "span": [start, start + 99],
+                        "sentAt": 1_600_000_000.0}) + "\n"
+            for n, start in ((1, 1), (2, 101), (3, 201))))
+    held.expect(emulator, 1)  # the describe call below passes at once
+    described = httpx.get(f"{emulator.url}/rest/v1/activities/external/type/{API_NAME}/"
+                          "describe.json", headers={"Authorization": "Bearer " + httpx.get(
+                              f"{emulator.url}/identity/oauth/token", params={
+                                  "grant_type": "client_credentials",
+                                  "client_id": emulator.config.client_id,
+                                  "client_secret": emulator.config.client_secret},
+                          ).json()["access_token"]}).json()["result"][0]
+    # The three paging tokens must be in flight together, or the emulator never answers.
+    held.expect(emulator, 3)
+
+    async def run() -> Any:
+        from framework.records.schema import RecordSchema
+        from framework.records.sender import ReadBackOptions, send_file
+        from tests.records.support import definition
+        from tests.records.test_send import _no_wait, client_for
+
+        async with client_for(emulator) as client:
+            return await send_file(
+                client, RecordSchema(definition()), path, type_id=100001,
+                journal=path.with_suffix(".journal.jsonl"), rejects=path.with_suffix(".rej"),
+                described=described, options=ReadBackOptions(sleep=_no_wait))
+
+    report = asyncio.run(run())
+    assert (report.read_back, report.found, report.batches) == (3, 0, 1)  # none stored: sent now
+    stats = emulator.stats()
+    assert stats["max_in_flight"] >= 3 and "611" not in stats["errors_by_code"], stats
+    assert Counter(stored_keys(emulator.url)) == Counter(file_keys(records))
