@@ -193,9 +193,10 @@ async def stored(
 
     The window from the send time (less CLOCK_SKEW_SECONDS) is walked once. Records not found
     are called missing only after `grace` seconds have passed since the send (Marketo records
-    activities late): until then the read-back waits, then walks the window again. Records whose activityDate is before the window (Adobe
-    does not say whether a paging token selects by when an activity was recorded or by its
-    activityDate) are then looked for from their activityDate, once."""
+    activities late): until then the read-back waits, then walks the window again. Records
+    whose activityDate is before the window (Adobe does not say whether a paging token selects
+    by when an activity was recorded or by its activityDate) are then looked for from their
+    activityDate, once."""
     await read.walk(await read.start(read_since(sent_at)))
     if all(read.verdict()):
         return read.verdict()
