@@ -11,9 +11,16 @@ import hashlib
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
 
 from framework.definitions.model import ActivityType
+from framework.kinds.custom_object.live import LiveObject
 
 Status = Literal["draft", "approved", "approved with draft", "deleted"]
 
@@ -129,14 +136,29 @@ class LiveType(BaseModel):
 
 
 class LiveState(BaseModel):
-    """Everything read from the instance for a plan, and what reading it cost."""
+    """Everything read from the instance for a plan, and what reading it cost: the custom
+    activity types, and the custom object types when the repository defines any."""
 
     model_config = ConfigDict(frozen=True)
 
     types: dict[str, LiveType] = Field(default_factory=dict)
     calls: int = 0
+    objects: dict[str, LiveObject] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_objects(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # Absent means none read: a plan without custom objects is saved as it always was.
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("objects"):
+            data.pop("objects", None)
+        return data
 
     def fingerprint_of(self, api_name: str) -> str:
         """The fingerprint of a type, or of its absence."""
         live = self.types.get(api_name)
+        return live.fingerprint() if live else "absent"
+
+    def object_fingerprint(self, api_name: str) -> str:
+        """The fingerprint of a custom object type, or of its absence."""
+        live = self.objects.get(api_name)
         return live.fingerprint() if live else "absent"

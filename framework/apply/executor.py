@@ -6,6 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
 from framework.apply.guard import check_destructive, check_order
 from framework.apply.journal import Journal, JournalState
@@ -22,7 +23,20 @@ from framework.apply.preflight import TypeCheck, changes_to_apply, check_plan
 from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner
 from framework.apply.verify import mismatches
 from framework.client.marketo import MarketoClient
-from framework.errors import MarketoError
+from framework.errors import MarketoError, StalePlanError
+from framework.invocation import again
+from framework.kinds.custom_object.apply import (
+    MUTATING_OBJECT_OPS,
+    ObjectCheck,
+    ObjectStepRunner,
+    check_object,
+)
+from framework.kinds.custom_object.apply import describe_move as describe_object_move
+from framework.kinds.custom_object.apply import mismatches as object_mismatches
+from framework.kinds.custom_object.live import LiveObject
+from framework.kinds.custom_object.ops import ObjectStep
+from framework.kinds.custom_object.read import read_objects
+from framework.live import LiveState
 from framework.plan.model import Plan, Wave
 from framework.plan.ops import Step
 from framework.plan.order import split_phases
@@ -33,7 +47,7 @@ from framework.plan.read import read_for_apply, read_live
 class _Tally:
     """Progress of one type during the run."""
 
-    check: TypeCheck
+    check: TypeCheck | ObjectCheck
     done: int = 0
     skipped: int = 0
     failed: str = ""
@@ -62,8 +76,15 @@ class _Tally:
         )
 
 
+class _Runner(Protocol):
+    """Runs one step of either kind (StepRunner, ObjectStepRunner)."""
+
+    async def run(self, change: Any, index: int, step: Any, phase: int, wave: int) -> Any: ...
+
+
 def _mutating_calls(client: MarketoClient) -> int:
-    return sum(n for op, n in client.stats.calls_by_op.items() if op in MUTATING_CLIENT_OPS)
+    mutating = MUTATING_CLIENT_OPS | MUTATING_OBJECT_OPS
+    return sum(n for op, n in client.stats.calls_by_op.items() if op in mutating)
 
 
 async def apply_plan(
@@ -104,37 +125,73 @@ async def apply_plan(
     check_destructive(plan)
     check_order(plan, plan_name)
     changes = changes_to_apply(plan)
-    if not changes:
+    objects = [c for c in plan.objectChanges if c.action != "no-op"]
+    if not changes and not objects:
         return result("nothing-to-do", [])
     waves = plan.order
     names = sorted(c.apiName for c in changes)
-    live, held = await read_for_apply(
-        client, set(names), with_drafts=bool(plan.assumptions.names)
+    object_names = sorted(c.apiName for c in objects)
+    live, held = (
+        await read_for_apply(client, set(names), with_drafts=bool(plan.assumptions.names))
+        if changes else (LiveState(), {})
     )
+    live_objects = await read_objects(client, set(object_names)) if objects else {}
     # Read after the live state: a step that moved it was journaled before it was sent.
     state = journal.read() if journal else JournalState()
-    checks = check_plan(plan, live, state, plan_name, held)
+    checks: list[TypeCheck | ObjectCheck] = [
+        *check_plan(plan, live, state, plan_name, held if changes else None),
+        *check_objects(plan, live_objects, state, plan_name),
+    ]
     tallies = {c.change.apiName: _Tally(c, skipped=len(c.already_live)) for c in checks}
     emit(_preflight_notice(list(tallies.values())))
     if all(t.check.standing == "done" for t in tallies.values()):
         return result("already-applied", list(tallies.values()))
     if journal:
-        journal.begin({"types": names})
-    runner = StepRunner(client, emit)
-    for position, wave in enumerate(waves):
+        journal.begin({"types": [*names, *object_names]})
+    runs: list[tuple[Wave, _Runner]] = [
+        *((wave, StepRunner(client, emit)) for wave in waves),
+        *((wave, ObjectStepRunner(client, emit)) for wave in plan.objectOrder),
+    ]
+    for position, (wave, runner) in enumerate(runs):
         if not await _run_wave(wave, tallies, runner, emit):
-            _block_rest(waves[position + 1 :], tallies, emit)
+            _block_rest([w for w, _ in runs[position + 1 :]], tallies, emit)
             return result("failed", list(tallies.values()))
-    emit(Notice("verify", f"verifying {len(names)} type(s)", {"types": names}))
+    everything = [*names, *object_names]
+    emit(Notice("verify", f"verifying {len(everything)} type(s)", {"types": everything}))
     try:
-        found = mismatches(changes, await read_live(client, set(names)))
+        found = mismatches(changes, await read_live(client, set(names))) if changes else []
+        if objects:
+            found += object_mismatches(objects, await read_objects(client, set(object_names)))
     except MarketoError as exc:  # every step ran: say so, rather than lose the summary
         found = [f"the types could not be re-read to verify them: {exc}"]
     return result("verify-failed" if found else "applied", list(tallies.values()), found)
 
 
+def check_objects(
+    plan: Plan, live: dict[str, LiveObject], journal: JournalState, plan_name: str
+) -> list[ObjectCheck]:
+    """Every custom object change checked against the live types; StalePlanError naming the
+    types that moved since the plan was made."""
+    checks = [check_object(c, live, plan.fingerprints.get(c.apiName), journal)
+              for c in plan.objectChanges if c.action != "no-op"]
+    stale = [c for c in checks if c.standing == "stale"]
+    if stale:
+        lines = [
+            f"  - {c.change.apiName}: "
+            f"{describe_object_move(c.change, live.get(c.change.apiName))}"
+            for c in stale
+        ]
+        raise StalePlanError(
+            f"{plan_name} is stale: the live instance changed since the plan was made, and is "
+            "neither as planned nor as the plan would leave it; nothing was changed\n"
+            + "\n".join(lines)
+            + f"\n  fix: make a new plan (`{again('plan')}`), review it, and apply that one"
+        )
+    return checks
+
+
 async def _run_wave(
-    wave: Wave, tallies: dict[str, _Tally], runner: StepRunner, emit: Listener
+    wave: Wave, tallies: dict[str, _Tally], runner: _Runner, emit: Listener
 ) -> bool:
     """Stage every type of the wave, then approve; False when a step failed."""
     number = wave.number
@@ -181,8 +238,8 @@ async def _run_wave(
 
 
 def split_phases_indexed(
-    todo: tuple[tuple[int, Step], ...],
-) -> tuple[list[tuple[int, Step]], list[tuple[int, Step]]]:
+    todo: tuple[tuple[int, Any], ...],
+) -> tuple[list[tuple[int, Any]], list[tuple[int, Any]]]:
     first = split_phases([step for _, step in todo])
     return list(todo[:first]), list(todo[first:])
 
@@ -192,7 +249,7 @@ async def _stage(
     steps: list[tuple[int, Step]],
     wave: Wave,
     tallies: dict[str, _Tally],
-    runner: StepRunner,
+    runner: _Runner,
     number: int,
     emit: Listener,
 ) -> None:
@@ -218,7 +275,7 @@ async def _stage(
 async def _steps(
     tally: _Tally,
     steps: list[tuple[int, Step]],
-    runner: StepRunner,
+    runner: _Runner,
     phase: int,
     wave: int,
     emit: Listener,
@@ -242,7 +299,8 @@ async def _steps(
 
 
 def _not_run(
-    tally: _Tally, steps: list[tuple[int, Step]], phase: int, wave: int, why: str, emit: Listener
+    tally: _Tally, steps: Sequence[tuple[int, Step | ObjectStep]], phase: int, wave: int,
+    why: str, emit: Listener,
 ) -> None:
     for index, step in steps:
         emit(

@@ -8,6 +8,7 @@ from framework import __version__
 from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import RefusedError
 from framework.invocation import again
+from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES
 from framework.plan.model import Plan
 from framework.plan.pipeline import derive_plan
 from framework.plan.planfile import KEY_VARIABLE
@@ -21,7 +22,7 @@ def check_destructive(plan: Plan) -> None:
     """Refuse a plan whose destructive changes were not allowed, or that touch protected types
     (the policy's refusals, framework.policy.refusals)."""
     allowed = plan.provenance.allowDestructive
-    refusals = destructive_refusals(plan.changes, allowed=allowed)
+    refusals = destructive_refusals(plan.all_changes(), allowed=allowed)
     if not refusals:
         return
     protected = [r.fix for r in refusals if r.code == "protected"]
@@ -44,6 +45,7 @@ def check_derivation(plan: Plan, plan_name: str) -> None:
             plan.inputs.desired,
             plan.inputs.live,
             max_types=plan.assumptions.maxTypes,
+            max_objects=plan.assumptions.maxObjectTypes or DEFAULT_MAX_OBJECT_TYPES,
         )
     except RefusedError as exc:
         first = str(exc).splitlines()[0]
@@ -94,7 +96,10 @@ def check_order(plan: Plan, plan_name: str) -> None:
     plan's own order and never makes one up."""
     ordered = [name for wave in plan.order for name in wave.types]
     changed = sorted(c.apiName for c in plan.changes if c.action != "no-op")
-    if sorted(ordered) == changed and len(set(ordered)) == len(ordered):
+    objects = [name for wave in plan.objectOrder for name in wave.types]
+    changed_objects = sorted(c.apiName for c in plan.objectChanges if c.action != "no-op")
+    if (sorted(ordered) == changed and len(set(ordered)) == len(ordered)
+            and sorted(objects) == changed_objects and len(set(objects)) == len(objects)):
         return
     raise RefusedError(
         f"refusing to apply {plan_name}: its order of calls does not run each of its changes "

@@ -80,6 +80,11 @@ class Call:
     api_name: str | None = None
     params: dict[str, str] | None = None
     body: Any = None
+    field: str | None = None  # a custom object field, for updateField
+
+    @property
+    def path(self) -> str:
+        return self.op.path(self.api_name, self.field)
 
     @property
     def where(self) -> str:
@@ -167,7 +172,7 @@ class CallRunner:
         self, call: Call, token: Token, backoff: Backoff, rejections: int
     ) -> Envelope | Failure:
         op = call.op
-        path = op.path(call.api_name)
+        path = call.path
         async with self._limiter().slot():
             self._stats.count_call(op.name)
             backoff.sent()
@@ -211,7 +216,7 @@ class CallRunner:
     def _outcome(
         self, call: Call, response: httpx.Response, content: bytes, elapsed_ms: float
     ) -> Envelope | Failure:
-        op, path = call.op, call.op.path(call.api_name)
+        op, path = call.op, call.path
         if response.status_code != 200:
             log.debug("<- %s %s HTTP %d in %.0f ms", op.method, path, response.status_code,
                       elapsed_ms)

@@ -215,6 +215,52 @@ class MarketoClient:
         envelope = await self._envelope(Call(ops.LEAD_ACTIVITIES, params=params))
         return envelope.result, envelope.next_page_token or token, envelope.more_result
 
+    # Custom object types (Adobe's Custom Objects guide, "Custom Object Types").
+
+    async def list_object_types(self, names: list[str] | None = None) -> list[dict[str, Any]]:
+        """Every custom object type, each in its approved version or else its draft."""
+        params = {"names": ",".join(names)} if names else None
+        return await self._items(Call(ops.LIST_OBJECT_TYPES, params=params))
+
+    async def describe_object_type(self, api_name: str, state: str) -> dict[str, Any]:
+        """One version of a type: `state` is `approved` or `draft`."""
+        return await self._first(Call(ops.DESCRIBE_OBJECT_TYPE, api_name, {"state": state}))
+
+    async def sync_object_type(self, body: dict[str, Any]) -> None:
+        """Create (`createOnly`) or change (`updateOnly`) a type's draft; answers nothing."""
+        await self._items(Call(ops.SYNC_OBJECT_TYPE, _api_name(body), body=body))
+
+    async def approve_object_type(self, api_name: str) -> None:
+        """Make the draft the approved version."""
+        await self._items(Call(ops.APPROVE_OBJECT_TYPE, api_name))
+
+    async def discard_object_draft(self, api_name: str) -> None:
+        """Throw the draft away; the approved version stays."""
+        await self._items(Call(ops.DISCARD_OBJECT_DRAFT, api_name))
+
+    async def delete_object_type(self, api_name: str) -> None:
+        """Delete a type no asset uses, with its records."""
+        await self._items(Call(ops.DELETE_OBJECT_TYPE, api_name))
+
+    async def add_object_fields(self, api_name: str, fields: list[dict[str, Any]]) -> None:
+        """Add fields to the type's draft, in one call."""
+        await self._items(Call(ops.ADD_OBJECT_FIELDS, api_name, body={"input": fields}))
+
+    async def update_object_field(
+        self, api_name: str, field: str, body: dict[str, Any]
+    ) -> None:
+        """Change one field of the type's draft (a flat body)."""
+        await self._items(Call(ops.UPDATE_OBJECT_FIELD, api_name, body=body, field=field))
+
+    async def delete_object_fields(self, api_name: str, names: list[str]) -> None:
+        """Remove fields from the type's draft."""
+        body = {"input": [{"name": name} for name in names]}
+        await self._items(Call(ops.DELETE_OBJECT_FIELDS, api_name, body=body))
+
+    async def object_dependent_assets(self, api_name: str) -> list[dict[str, Any]]:
+        """The smart campaigns, lists and other assets that use a type."""
+        return await self._items(Call(ops.OBJECT_DEPENDENT_ASSETS, api_name))
+
     async def _envelope(self, call: Call) -> Envelope:
         return await self._runner.run_envelope(call)
 

@@ -29,12 +29,17 @@ class Operation:
         """`METHOD /path/{apiName}/...`: how errors and the emulator's stats name the endpoint."""
         return f"{self.method} {self.template}"
 
-    def path(self, api_name: str | None = None) -> str:
+    def path(self, api_name: str | None = None, field: str | None = None) -> str:
         if "{apiName}" not in self.template:
             return self.template
         if api_name is None:
             raise ValueError(f"{self.endpoint} needs a type apiName")
-        return self.template.replace("{apiName}", quote(api_name, safe=""))
+        path = self.template.replace("{apiName}", quote(api_name, safe=""))
+        if "{fieldApiName}" in path:
+            if field is None:
+                raise ValueError(f"{self.endpoint} needs a field name")
+            path = path.replace("{fieldApiName}", quote(field, safe=""))
+        return path
 
 
 _TYPE = "/rest/v1/activities/external/type/{apiName}"
@@ -67,5 +72,28 @@ PAGING_TOKEN_TIMEOUT_FACTOR = 10.0
 PAGING_TOKEN = Operation("paging_token", "GET", "/rest/v1/activities/pagingtoken.json", False,
                          PAGING_TOKEN_TIMEOUT_FACTOR)
 LEAD_ACTIVITIES = Operation("lead_activities", "GET", "/rest/v1/activities.json", False)
+
+# Custom object types (Adobe's Custom Objects guide, "Custom Object Types"): every change
+# answers `result: []`, so the tool reads the type back afterwards.
+_OBJECTS = "/rest/v1/customobjects/schema"
+_OBJECT = f"{_OBJECTS}/{{apiName}}"
+LIST_OBJECT_TYPES = Operation("list_object_types", "GET", f"{_OBJECTS}.json", False)
+DESCRIBE_OBJECT_TYPE = Operation("describe_object_type", "GET", f"{_OBJECT}/describe.json", False)
+SYNC_OBJECT_TYPE = Operation("sync_object_type", "POST", f"{_OBJECTS}.json", True)
+APPROVE_OBJECT_TYPE = Operation("approve_object_type", "POST", f"{_OBJECT}/approve.json", True)
+DISCARD_OBJECT_DRAFT = Operation(
+    "discard_object_draft", "POST", f"{_OBJECT}/discardDraft.json", True
+)
+DELETE_OBJECT_TYPE = Operation("delete_object_type", "POST", f"{_OBJECT}/delete.json", True)
+ADD_OBJECT_FIELDS = Operation("add_object_fields", "POST", f"{_OBJECT}/addField.json", True)
+UPDATE_OBJECT_FIELD = Operation(
+    "update_object_field", "POST", f"{_OBJECT}/{{fieldApiName}}/updateField.json", True
+)
+DELETE_OBJECT_FIELDS = Operation(
+    "delete_object_fields", "POST", f"{_OBJECT}/deleteField.json", True
+)
+OBJECT_DEPENDENT_ASSETS = Operation(
+    "object_dependent_assets", "GET", f"{_OBJECT}/dependentAssets.json", False
+)
 
 IDENTITY_PATH = "/identity/oauth/token"

@@ -7,12 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from ruamel.yaml.error import YAMLError
 
 from framework.definitions.document import new_yaml, read_document
-from framework.definitions.model import ActivityType
+from framework.definitions.model import Acknowledgement, ActivityType, Definition
 from framework.definitions.positions import locate
+from framework.kinds.custom_object.lint import classify_object
+from framework.kinds.custom_object.model import CustomObject, ObjectAcknowledgement
 from framework.lint.fix import write_version
 from framework.lint.history import ChangedFile, History
 from framework.lint.rules import RULES, Change, Severity, classify, removed_file, severity
@@ -156,7 +158,7 @@ def _lint_file(
             version = expected
         findings.append(_version_finding(old, new, expected, changed.path, line, fixed=fix))
     target = expected if expected is not None else new.version  # what acknowledgements name
-    changes = classify(old, new) if old is not None else []
+    changes = _classify(old, new) if old is not None else []
     given = {(a.rule, a.version) for a in (old.acknowledge if old else [])}
     acks: dict[str, str] = {a.rule: a.reason for a in new.acknowledge
             if a.version == version and (a.rule, a.version) not in given}
@@ -195,7 +197,7 @@ def _graded(change: Change, approvals: Approvals | None) -> tuple[Severity, str]
     return graded, f"{change.message} (not approved on {env})"
 
 
-def _expected_version(old: ActivityType | None, new: ActivityType, created: bool) -> int | None:
+def _expected_version(old: Definition | None, new: Definition, created: bool) -> int | None:
     """The version the file should have, or None when it is right."""
     if created:
         return None if new.version == 1 else 1
@@ -207,7 +209,7 @@ def _expected_version(old: ActivityType | None, new: ActivityType, created: bool
 
 
 def _version_finding(
-    old: ActivityType | None, new: ActivityType, expected: int, path: str, line: int, *, fixed: bool
+    old: Definition | None, new: Definition, expected: int, path: str, line: int, *, fixed: bool
 ) -> Finding:
     name = new.apiName
     if old is None:
@@ -226,11 +228,12 @@ def _version_finding(
 
 
 def _acknowledgement_findings(
-    new: ActivityType, version: int, changes: list[Change], path: str, data: Any
+    new: Definition, version: int, changes: list[Change], path: str, data: Any
 ) -> list[Finding]:
     found = {c.rule for c in changes}
     findings: list[Finding] = []
-    for index, ack in enumerate(new.acknowledge):
+    given: list[Acknowledgement | ObjectAcknowledgement] = list(new.acknowledge)
+    for index, ack in enumerate(given):
         line = locate(data, ("acknowledge", index))[0]
         if ack.version < version:
             findings.append(Finding(
@@ -249,12 +252,12 @@ def _acknowledgement_findings(
     return findings
 
 
-def _content(definition: ActivityType) -> dict[str, Any]:
+def _content(definition: Definition) -> dict[str, Any]:
     """What the definition asks of Marketo: not its version or its acknowledgements."""
     return definition.model_dump(exclude={"version", "acknowledge"})
 
 
-def _model(text: str | None) -> ActivityType | None:
+def _model(text: str | None) -> Definition | None:
     if text is None:
         return None
     try:
@@ -263,11 +266,28 @@ def _model(text: str | None) -> ActivityType | None:
         return None
 
 
-def _validated(data: Any) -> ActivityType | None:
+_DEFINITION: TypeAdapter[Definition] = TypeAdapter(Definition)
+
+
+def _validated(data: Any) -> Definition | None:
     try:
-        return ActivityType.model_validate(data)
+        return _DEFINITION.validate_python(data)
     except ValidationError:
         return None
+
+
+def _classify(old: Definition, new: Definition) -> list[Change]:
+    """The change under lint's rule ids, by kind; a file whose kind changed is graded as the
+    deletion of the old type (a new type of the other kind takes its name)."""
+    if isinstance(old, ActivityType) and isinstance(new, ActivityType):
+        return classify(old, new)
+    if isinstance(old, CustomObject) and isinstance(new, CustomObject):
+        return classify_object(old, new)
+    return [Change(
+        "type-deleted", new.apiName,
+        f"{new.apiName}: the file changed kind: the old type and its history are to be deleted",
+        "keep the file's kind, or acknowledge the deletion", ("kind",),
+    )]
 
 
 def _finding(change: Change, severity: Severity, path: str, line: int) -> Finding:

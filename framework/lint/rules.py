@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from framework.definitions.model import ActivityType, Attribute
+from framework.kinds.custom_object.model import CustomObject
 from framework.live import TypeVersion
 from framework.plan.differ import differences
 from framework.plan.rules import (
@@ -57,6 +58,15 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("likely-rename", "warning",
          "an attribute was removed while a similar one appeared without renamedFrom"),
     Rule("protect-removed", "breaking", "protect: true was removed"),
+    Rule("field-removed", "destructive",
+         "a custom object field was removed: Marketo deletes it and its values",
+         needs_approval=True),
+    Rule("field-renamed", "destructive",
+         "a custom object field was renamed (renamedFrom): Marketo deletes the old one and its "
+         "values", needs_approval=True),
+    Rule("type-replaced", "destructive",
+         "a custom object type changed what Marketo freezes on approval (display name, dedupe "
+         "or link fields): the type is replaced and its records lost", needs_approval=True),
     Rule("type-unmanaged", "warning",
          "no definition names the type any more: it stays on the instance, unmanaged"),
     Rule("acknowledgement-expired", "warning",
@@ -114,7 +124,9 @@ def classify(old: ActivityType, new: ActivityType) -> list[Change]:
     return changes
 
 
-def removed_file(old: ActivityType, path: str, *, reused: bool = False) -> Change:
+def removed_file(
+    old: ActivityType | CustomObject, path: str, *, reused: bool = False
+) -> Change:
     """No definition names the type any more: its file was deleted, or (`reused`) it now
     defines another type."""
     name = old.apiName

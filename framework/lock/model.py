@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Any
 
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+)
+
+from framework.kinds.custom_object.live import LiveObject
 from framework.live import LiveType
 
 LOCK_FORMAT_VERSION = 1
@@ -22,6 +31,19 @@ class LockedType(BaseModel):
     state: LiveType  # the verified live state: what drift compares the instance with
 
 
+class LockedObject(BaseModel):
+    """One managed custom object type as the last apply that verified it left it. Custom
+    object types have no numeric id: their apiName is their key."""
+
+    model_config = ConfigDict(frozen=True)
+
+    version: int | None  # the definition's `version`; None when the file no longer matched
+    fingerprint: str  # LiveObject.fingerprint() of `state`, as plans record it
+    appliedAt: str
+    gitCommit: str | None
+    state: LiveObject
+
+
 class Lock(BaseModel):
     """Every managed type of one environment, as the last apply left it."""
 
@@ -36,6 +58,15 @@ class Lock(BaseModel):
     types: dict[str, LockedType] = Field(default_factory=dict)
     # Live types without a definition when the lock was written: drift reports only new ones.
     unmanaged: tuple[str, ...] = ()
+    # Managed custom object types, beside `types` (left out of the file when there are none).
+    objects: dict[str, LockedObject] = Field(default_factory=dict)
+
+    @model_serializer(mode="wrap")
+    def _without_empty_objects(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("objects"):
+            data.pop("objects", None)
+        return data
 
     def type_id(self, api_name: str) -> int | None:
         """The Marketo id of a managed type, or None when the lock does not know it."""

@@ -21,8 +21,12 @@ from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect
 from framework.errors import ActivitiesError
+from framework.kinds.custom_object.apply import at_target as object_at_target
+from framework.kinds.custom_object.live import ObjectVersion
+from framework.kinds.custom_object.model import CustomObject
+from framework.kinds.custom_object.read import read_objects
 from framework.live import LiveState, TypeVersion
-from framework.lock.model import Lock, LockedType
+from framework.lock.model import Lock, LockedObject, LockedType
 from framework.lock.store import load_lock, lock_name, lock_path, write_lock
 from framework.plan.model import Plan
 from framework.plan.pipeline import EMBEDDED_HOST, git_state
@@ -52,7 +56,7 @@ def updated_lock(
     plan: Plan,
     live: LiveState,
     *,
-    versions: Mapping[str, tuple[int, TypeVersion]],
+    versions: Mapping[str, tuple[int, TypeVersion | ObjectVersion]],
     stamp: Stamp,
     environment: str,
     host: str,
@@ -87,7 +91,9 @@ def updated_lock(
         )
         types[name] = same if unchanged and same is not None else entry
         recorded.written.append(name)
+    objects = _objects(previous, plan, live, versions=versions, stamp=stamp, recorded=recorded)
     lock = Lock(
+        objects=objects,
         environment=environment,
         endpointHost=host,
         toolVersion=__version__,
@@ -99,6 +105,41 @@ def updated_lock(
     return lock, recorded
 
 
+def _objects(
+    previous: Lock | None,
+    plan: Plan,
+    live: LiveState,
+    *,
+    versions: Mapping[str, tuple[int, TypeVersion | ObjectVersion]],
+    stamp: Stamp,
+    recorded: Recorded,
+) -> dict[str, LockedObject]:
+    """The custom object entries: as for types, written only for a type verified at target."""
+    old = previous.objects if previous else {}
+    objects = dict(old)
+    for change in plan.objectChanges:
+        name, now = change.apiName, live.objects.get(change.apiName)
+        if not object_at_target(change, now):
+            recorded.kept.append(name)
+            continue
+        if now is None:
+            if objects.pop(name, None) is not None:
+                recorded.removed.append(name)
+            continue
+        known = versions.get(name)
+        entry = LockedObject(
+            version=known[0] if known and known[1] == change.after else None,
+            fingerprint=now.fingerprint(), appliedAt=stamp.at, gitCommit=stamp.commit,
+            state=now,
+        )
+        same = old.get(name)
+        unchanged = same is not None and same.model_dump(exclude={"appliedAt", "gitCommit"}) == (
+            entry.model_dump(exclude={"appliedAt", "gitCommit"}))
+        objects[name] = same if unchanged and same is not None else entry
+        recorded.written.append(name)
+    return dict(sorted(objects.items()))
+
+
 def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyResult) -> str:
     """Re-read the plan's types, write the environment's lock, and say what it recorded.
 
@@ -107,8 +148,9 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
     path = lock_path(settings, lock_name(target))
     shown = display_path(path)
     names = {change.apiName for change in plan.changes}
+    objects = {change.apiName for change in plan.objectChanges}
     try:
-        live = asyncio.run(_read(settings, target, names))
+        live = asyncio.run(_read(settings, target, names, objects))
         previous = load_lock(path).lock
         lock, recorded = updated_lock(
             previous,
@@ -126,7 +168,7 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
             f"Lock file {shown} not updated: {first}. It still describes the last apply "
             f"that recorded it (outcome of this one: {result.outcome})."
         )
-    line = f"Lock file: {shown} records {len(lock.types)} type(s)"
+    line = f"Lock file: {shown} records {len(lock.types) + len(lock.objects)} type(s)"
     if recorded.kept:
         line += (
             f"; not at their target, so their previous entry is kept: {', '.join(recorded.kept)}"
@@ -134,21 +176,32 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
     return line + "."
 
 
-async def _read(settings: Settings, target: Target, names: Collection[str]) -> LiveState:
+async def _read(
+    settings: Settings, target: Target, names: Collection[str], objects: Collection[str]
+) -> LiveState:
     async with connect(target, settings, read_only=True) as (_, client):
-        return await read_live(client, names)
+        live = await read_live(client, names)
+        if objects:
+            live = live.model_copy(update={"objects": await read_objects(client, objects)})
+        return live
 
 
-def _versions(settings: Settings, plan: Plan) -> dict[str, tuple[int, TypeVersion]]:
+def _versions(
+    settings: Settings, plan: Plan
+) -> dict[str, tuple[int, TypeVersion | ObjectVersion]]:
     """The definitions' versions, with what each file asks for (to record only matching ones)."""
     try:
         files = load_definitions(settings.root / plan.provenance.definitionsDir, settings)
     except ActivitiesError:
         return {}  # the files moved on since the plan: record no version rather than a wrong one
-    return {
+    found: dict[str, tuple[int, TypeVersion | ObjectVersion]] = {
         f.definition.apiName: (f.definition.version, TypeVersion.from_definition(f.definition))
         for f in activity_type_files(files)
     }
+    for f in files:
+        if isinstance(f.definition, CustomObject):
+            found[f.api_name] = (f.definition.version, ObjectVersion.from_definition(f.definition))
+    return found
 
 
 def _now() -> str:

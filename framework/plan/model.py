@@ -16,24 +16,15 @@ from pydantic import (
 )
 
 from framework.definitions.model import DefinitionFile
+from framework.kinds.custom_object.change import ObjectChange
 from framework.live import LiveState, TypeVersion
 from framework.plan.ops import Step
+from framework.plan.reasons import Action, AttributeAction, Reason, Risk
 
 FORMAT_VERSION = 2
 
-Action = Literal["create", "update", "replace", "delete", "approve-draft", "discard-draft", "no-op"]
-Risk = Literal["safe", "breaking", "destructive"]
-AttributeAction = Literal["add", "update", "remove", "rename", "replace"]
-
-class Reason(BaseModel):
-    """Why a change is planned: a stable `code` for machines, words for people, and the risk
-    this reason carries (the change's risk is the worst of its reasons')."""
-
-    model_config = ConfigDict(frozen=True)
-
-    code: str
-    text: str
-    risk: Risk = "safe"
+# The words every kind's changes share (framework.plan.reasons), re-exported.
+__all__ = ["Action", "AttributeAction", "Reason", "Risk"]
 
 class AttributeChange(BaseModel):
     """A change to one attribute of a type."""
@@ -126,6 +117,16 @@ class Assumptions(BaseModel):
     liveTypes: int = 0  # custom activity types on the instance when planned
     maxTypes: int = 0  # the subscription's limit the plan was checked against (max_types)
     slotsNeeded: int = 0  # the most types the plan adds at any point of its order
+    # The custom object type limit the plan was checked against (max_custom_objects); 0, and
+    # left out of the saved plan, when it has no custom objects.
+    maxObjectTypes: int = 0
+
+    @model_serializer(mode="wrap")
+    def _without_object_limit(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict) and not data.get("maxObjectTypes"):
+            data.pop("maxObjectTypes", None)
+        return data
 
 
 class PlanInputs(BaseModel):
@@ -191,6 +192,12 @@ class Plan(BaseModel):
     changes: tuple[TypeChange, ...]
     order: tuple[Wave, ...] = ()  # the order apply runs the changes in (framework.plan.order)
     unmanaged: tuple[str, ...] = ()
+    # Custom object types (framework.kinds.custom_object), beside the activity types: one
+    # change per file, their order, and the live ones no file manages. Left out of the saved
+    # plan when empty, so a plan of activity types only reads as it always did.
+    objectChanges: tuple[ObjectChange, ...] = ()
+    objectOrder: tuple[Wave, ...] = ()
+    objectUnmanaged: tuple[str, ...] = ()
     fingerprints: dict[str, str] = Field(default_factory=dict)  # apiName -> LiveType.fingerprint()
     assumptions: Assumptions = Assumptions()
     summary: Summary = Summary()
@@ -200,9 +207,24 @@ class Plan(BaseModel):
     signature: str | None = None  # HMAC-SHA256 with the plan key, when one is configured
     checksum: str = ""
 
+    @model_serializer(mode="wrap")
+    def _without_empty_objects(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for key in ("objectChanges", "objectOrder", "objectUnmanaged"):
+                if not data.get(key):
+                    data.pop(key, None)
+        return data
+
     @property
     def has_changes(self) -> bool:
-        return any(c.action != "no-op" for c in self.changes)
+        return any(c.action != "no-op" for c in self.changes) or any(
+            c.action != "no-op" for c in self.objectChanges
+        )
+
+    def all_changes(self) -> tuple[TypeChange | ObjectChange, ...]:
+        """Every change, activity types first, then custom object types."""
+        return (*self.changes, *self.objectChanges)
 
     def body_for_checksum(self) -> dict[str, Any]:
         return self.model_dump(mode="json", by_alias=True, exclude={"checksum"})

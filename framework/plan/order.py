@@ -20,15 +20,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from framework.errors import RefusedError
+from framework.kinds.custom_object.ops import ApproveObjectTypeOp, ObjectStep
 from framework.live import LiveState, TypeVersion
 from framework.plan.model import TypeChange, Wave
 from framework.plan.ops import ApproveOp, CreateTypeOp, DeleteTypeOp, DiscardDraftOp, Step
 from framework.plan.rules import smart_list_key
 
 
-def split_phases(steps: Sequence[Step]) -> int:
-    """The index of the first approve: steps before it stage drafts, the rest publish."""
-    return next((i for i, s in enumerate(steps) if isinstance(s, ApproveOp)), len(steps))
+def split_phases(steps: Sequence[Step | ObjectStep]) -> int:
+    """The index of the first approve: steps before it stage drafts, the rest publish (for
+    both kinds of steps)."""
+    return next(
+        (i for i, s in enumerate(steps) if isinstance(s, ApproveOp | ApproveObjectTypeOp)),
+        len(steps),
+    )
 
 
 def _names(version: TypeVersion | None) -> set[str]:

@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from framework import __version__
 from framework.definitions.loader import load_definitions
 from framework.definitions.model import ActivityTypeFile, DefinitionFile, activity_type_files
 from framework.environment import LOCAL, Target
+from framework.kinds.custom_object.change import ObjectChange
+from framework.kinds.custom_object.differ import compare_objects
+from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES, CustomObject
+from framework.kinds.custom_object.policy import object_order, object_refusals
+from framework.kinds.custom_object.read import ObjectReader, read_objects, with_dependent_assets
 from framework.live import LiveState
 from framework.plan.assumptions import plan_assumptions
 from framework.plan.compare import compare
@@ -31,7 +37,7 @@ def utc_now() -> datetime:
 async def make_plan(
     settings: Settings,
     target: Target,
-    client: TypeReader,
+    client: PlanReader,
     directory: Path,
     *,
     allow_destructive: bool,
@@ -47,7 +53,12 @@ async def make_plan(
     if definitions is None:
         definitions = load_definitions(directory, settings)
     targeting.check(definitions, _relative(directory, settings.root))
+    calls_before = client.stats.calls
     live = await read_live(client)
+    if any(isinstance(d.definition, CustomObject) for d in definitions):
+        # Only a repository that defines custom objects reads them: an instance without
+        # custom objects (a paid option) answers every schema call with an error.
+        live = await _with_objects(client, live, definitions, targeting, calls_before)
     provenance = Provenance(
         environment=target.name,
         # The embedded instance listens on a new port each run: record what it is, not where.
@@ -60,7 +71,34 @@ async def make_plan(
         targets=targeting.targets,
         excludes=targeting.excludes,
     )
-    return derive_plan(provenance, definitions, live, max_types=settings.max_types)
+    return derive_plan(provenance, definitions, live, max_types=settings.max_types,
+                       max_objects=settings.max_custom_objects)
+
+
+class PlanReader(TypeReader, ObjectReader, Protocol):
+    """What reading the live state of both kinds needs of the client."""
+
+
+async def _with_objects(
+    client: PlanReader,
+    live: LiveState,
+    definitions: Sequence[DefinitionFile],
+    targeting: Targeting,
+    calls_before: int,
+) -> LiveState:
+    """`live` with the custom object types, and the dependent assets of those the plan would
+    delete or replace (a first, pure compare says which)."""
+    objects = await read_objects(client)
+    files = _object_files(targeting.split(definitions)[0])
+    doomed = [c.apiName for c in compare_objects(files, objects)[0]
+              if c.action in ("delete", "replace")]
+    objects = await with_dependent_assets(client, objects, doomed)
+    return live.model_copy(update={"objects": objects,
+                                   "calls": client.stats.calls - calls_before})
+
+
+def _object_files(desired: Sequence[DefinitionFile]) -> list[tuple[str, CustomObject]]:
+    return [(d.path, d.definition) for d in desired if isinstance(d.definition, CustomObject)]
 
 
 def derive_plan(
@@ -69,12 +107,12 @@ def derive_plan(
     live: LiveState,
     *,
     max_types: int,
+    max_objects: int = DEFAULT_MAX_OBJECT_TYPES,
 ) -> Plan:
     """The sealed plan of `desired` against `live`: a pure function of its inputs, which the
     plan records, so that apply can derive it again and refuse one that was edited. Raises
     RefusedError for a plan that breaks a rule or has no order (a name swap)."""
     targeted, untargeted = Targeting(provenance.targets, provenance.excludes).split(desired)
-    # Custom object types are validated but not yet planned: activity types only.
     changes, unmanaged = judged_changes(
         activity_type_files(targeted), live, max_types=max_types,
         allow_destructive=provenance.allowDestructive,
@@ -82,18 +120,30 @@ def derive_plan(
     # An untargeted type has a file: it is managed, only left alone by this plan.
     unmanaged = [name for name in unmanaged if name not in untargeted]
     order = plan_order(changes, live)
+    objects, object_unmanaged = compare_objects(_object_files(targeted), live.objects)
+    objects = [note_destructive(c, provenance.allowDestructive) for c in objects]
+    raise_if_refused(object_refusals(objects, live.objects, max_objects))
+    object_unmanaged = [name for name in object_unmanaged if name not in untargeted]
+    active_objects = [c for c in objects if c.action != "no-op"]
     return Plan(
         provenance=provenance,
         changes=tuple(changes),
         order=order,
         unmanaged=tuple(unmanaged),
+        objectChanges=tuple(objects),
+        objectOrder=object_order(objects),
+        objectUnmanaged=tuple(object_unmanaged),
         fingerprints={
-            c.apiName: live.fingerprint_of(c.apiName) for c in changes if c.action != "no-op"
+            **{c.apiName: live.fingerprint_of(c.apiName) for c in changes
+               if c.action != "no-op"},
+            **{c.apiName: live.object_fingerprint(c.apiName) for c in active_objects},
         },
-        assumptions=plan_assumptions(changes, order, live, max_types),
-        summary=summarize(changes, unmanaged),
+        assumptions=plan_assumptions(changes, order, live, max_types).model_copy(
+            update={"maxObjectTypes": max_objects if objects or live.objects else 0}),
+        summary=summarize([*changes, *objects], [*unmanaged, *object_unmanaged]),
         readCalls=live.calls,
-        estimatedApplyCalls=sum(len(c.steps) for c in changes),
+        estimatedApplyCalls=sum(len(c.steps) for c in changes)
+        + sum(len(c.steps) for c in objects),
         inputs=PlanInputs(desired=tuple(desired), live=live),
     ).sealed()
 
@@ -114,7 +164,9 @@ def judged_changes(
     return changes, unmanaged
 
 
-def summarize(changes: Sequence[TypeChange], unmanaged: Sequence[str]) -> Summary:
+def summarize(
+    changes: Sequence[TypeChange | ObjectChange], unmanaged: Sequence[str]
+) -> Summary:
     """Counts of changes by action and by risk."""
     counts: dict[str, int] = {}
     for change in changes:

@@ -9,14 +9,19 @@ code, the file, what is wrong and the fix, so no caller parses another's words.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from framework.definitions.model import ActivityTypeFile
 from framework.errors import RefusedError
 from framework.invocation import again
+from framework.kinds.custom_object.change import ObjectChange
 from framework.live import LiveState
 from framework.plan.model import Reason, TypeChange
 from framework.plan.rules import MAX_ATTRIBUTES, names_held_after
 from framework.policy.model import Refusal
+
+# A change of either kind (custom activity type or custom object type).
+AnyChange = TypeVar("AnyChange", TypeChange, ObjectChange)
 
 
 def not_allowed_fix() -> str:
@@ -57,7 +62,7 @@ def raise_if_refused(refusals: Sequence[Refusal]) -> None:
         raise RefusedError("\n".join([head, *(r.lines() for r in refusals)]))
 
 
-def note_destructive(change: TypeChange, allowed: bool) -> TypeChange:
+def note_destructive(change: AnyChange, allowed: bool) -> AnyChange:
     """Say on each destructive change whether apply will run it."""
     if not change.destructive:
         return change
@@ -75,7 +80,9 @@ def note_destructive(change: TypeChange, allowed: bool) -> TypeChange:
     return change.model_copy(update={"reasons": (*change.reasons, note)})
 
 
-def destructive_refusals(changes: Sequence[TypeChange], *, allowed: bool) -> list[Refusal]:
+def destructive_refusals(
+    changes: Sequence[TypeChange | ObjectChange], *, allowed: bool
+) -> list[Refusal]:
     """The destructive changes apply may not run: on a protected type always, on any other
     type unless the plan was made with --allow-destructive."""
     refusals: list[Refusal] = []

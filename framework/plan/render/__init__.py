@@ -6,14 +6,17 @@ document itself (framework.plan.planfile), so `show --format json` of a saved pl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from framework.invocation import again
+from framework.kinds.custom_object.change import ObjectChange
+from framework.kinds.custom_object.ops import ObjectStep
 from framework.live import TypeVersion
-from framework.plan.model import Plan, Reason, TypeChange
+from framework.plan.model import Plan, Reason, TypeChange, Wave
+from framework.plan.ops import Step
 from framework.plan.order import split_phases
 from framework.plan.planfile import dumps
 from framework.plan.render.painting import ACTION_SYMBOLS, markdown_text, painter
@@ -54,7 +57,7 @@ def render(plan: Plan, fmt: Format, *, color: bool = False) -> str:
 
 
 def _context(plan: Plan) -> dict[str, object]:
-    shown = [c for c in plan.changes if c.action != "no-op"]
+    shown = [c for c in plan.all_changes() if c.action != "no-op"]
     risky = [c for c in shown if c.risk != "safe"]
     return {
         "plan": plan,
@@ -69,12 +72,19 @@ def _context(plan: Plan) -> dict[str, object]:
 def order_lines(plan: Plan) -> list[tuple[str, str]]:
     """The plan's order, one (phase, types) pair per phase of each wave, in apply's order:
     `("wave 1, staging", "alpha, beta (after alpha)")`, `("wave 1, approving", "alpha")`."""
-    by_name = {c.apiName: c for c in plan.changes}
+    lines = _wave_lines(plan.order, {c.apiName: c.steps for c in plan.changes}, "")
+    object_steps = {c.apiName: c.steps for c in plan.objectChanges}
+    return lines + _wave_lines(plan.objectOrder, object_steps, "custom objects ")
+
+
+def _wave_lines(
+    waves: Sequence[Wave], steps_of: Mapping[str, Sequence[Step | ObjectStep]], label: str
+) -> list[tuple[str, str]]:
     lines: list[tuple[str, str]] = []
-    for wave in plan.order:
+    for wave in waves:
         staging, approving = [], []
         for name in wave.types:
-            steps = by_name[name].steps
+            steps = steps_of[name]
             first = split_phases(steps)
             if first:
                 after = wave.after.get(name, ())
@@ -82,9 +92,9 @@ def order_lines(plan: Plan) -> list[tuple[str, str]]:
             if first < len(steps):
                 approving.append(name)
         if staging:
-            lines.append((f"wave {wave.number}, staging", ", ".join(staging)))
+            lines.append((f"{label}wave {wave.number}, staging", ", ".join(staging)))
         if approving:
-            lines.append((f"wave {wave.number}, approving", ", ".join(approving)))
+            lines.append((f"{label}wave {wave.number}, approving", ", ".join(approving)))
     return lines
 
 
@@ -105,7 +115,7 @@ def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
     """The pull-request comment: summary and risks always, details folded and trimmed to fit."""
     context = _context(plan)
     detail = _ENV.get_template("markdown_change.j2")
-    blocks = [detail.render(change=c) for c in plan.changes if c.action != "no-op"]
+    blocks = [detail.render(change=c) for c in plan.all_changes() if c.action != "no-op"]
     page = _ENV.get_template("markdown.j2")
     kept = list(blocks)
     while True:
@@ -119,15 +129,16 @@ def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
             overflow -= len(kept.pop())
 
 
-def change_title(change: TypeChange) -> str:
-    """`+ create attendWebinar`: how a change is headed in every format."""
-    return f"{ACTION_SYMBOLS[change.action]} {change.action} {change.apiName}"
+def change_title(change: TypeChange | ObjectChange) -> str:
+    """`+ create attendWebinar`, `+ create car (custom object)`: how a change is headed."""
+    kind = " (custom object)" if isinstance(change, ObjectChange) else ""
+    return f"{ACTION_SYMBOLS[change.action]} {change.action} {change.apiName}{kind}"
 
 
 _ENV.globals["change_title"] = change_title
 
 
-def risk_reasons(change: TypeChange) -> list[Reason]:
+def risk_reasons(change: TypeChange | ObjectChange) -> list[Reason]:
     """The reasons that carry a change's risk (not the routine ones) for the risk summary."""
     return [r for r in change.reasons if r.risk != "safe"]
 
