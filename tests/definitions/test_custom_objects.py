@@ -47,6 +47,11 @@ def custom_object(api_name: str = "car", fields: str = "", *, extra: str = "",
     )
 
 
+# A link to a lead: a bridge (a type that links to a custom object) needs one too.
+PERSON = ("  - {name: personId, displayName: Person, dataType: link, "
+          "relatedTo: {name: lead, field: id}}\n")
+
+
 def problems(write_files: Writer, files: dict[str, str | bytes], **settings: Any) -> str:
     folder = write_files(files)
     result = check_definitions(folder, Settings(**settings))
@@ -210,7 +215,8 @@ CASES = [
     ),
     pytest.param(
         {"car.yaml": custom_object(fields="  - {name: other, displayName: Other, dataType: "
-                                          "link, relatedTo: {name: car, field: code}}\n")},
+                                          "link, relatedTo: {name: car, field: code}}\n"
+                                          + PERSON)},
         "activities/car.yaml:7:73: fields[1].relatedTo.name: 'car' is this type itself; a "
         "custom object type cannot link to itself\n"
         "  fix: link to lead, company, or another custom object type\n",
@@ -221,7 +227,8 @@ CASES = [
             "car.yaml": custom_object(fields="  - {name: personId, displayName: Person, dataType: "
                                              "link, relatedTo: {name: lead, field: id}}\n"),
             "wheel.yaml": custom_object("wheel", fields="  - {name: carId, displayName: Car, "
-                                        "dataType: link, relatedTo: {name: car, field: code}}\n"),
+                                        "dataType: link, relatedTo: {name: car, field: code}}\n"
+                                        + PERSON),
         },
         "activities/wheel.yaml:7:71: fields[1].relatedTo.name: links to car, which has a link "
         "field itself (personId); Marketo does not let a custom object type link to one that "
@@ -235,11 +242,11 @@ CASES = [
             "course.yaml": custom_object("course"),
             "seat.yaml": custom_object("seat", "  - {name: courseId, displayName: Course, "
                                                "dataType: link, relatedTo: {name: course, "
-                                               "field: title}}\n"),
+                                               "field: title}}\n" + PERSON),
         },
-        "activities/seat.yaml:7:77: fields[1].relatedTo.field: course has no field 'title' "
-        "(its fields: code, and marketoGUID)\n"
-        "  fix: link to one of course's fields, usually its dedupe field\n",
+        "activities/seat.yaml:7:77: fields[1].relatedTo.field: course offers the link fields "
+        "marketoGUID and its dedupe fields (code), not 'title'\n"
+        "  fix: link to course's dedupe field or to marketoGUID\n",
         id="link-to-a-missing-field",
     ),
     pytest.param(
@@ -247,12 +254,34 @@ CASES = [
             "course.yaml": custom_object("course", extra="ensure: absent\n"),
             "seat.yaml": custom_object("seat", "  - {name: courseId, displayName: Course, "
                                                "dataType: link, relatedTo: {name: course, "
-                                               "field: code}}\n"),
+                                               "field: code}}\n" + PERSON),
         },
         "activities/seat.yaml:7:77: fields[1].relatedTo.name: links to course, which "
         "activities/course.yaml deletes (ensure: absent)\n"
         "  fix: remove the link field, or keep the linked type\n",
         id="link-to-a-tombstone",
+    ),
+    pytest.param(
+        {
+            "course.yaml": custom_object("course"),
+            "seat.yaml": custom_object("seat", "  - {name: courseId, displayName: Course, "
+                                               "dataType: link, relatedTo: {name: course, "
+                                               "field: code}}\n"),
+        },
+        "activities/seat.yaml:7:59: fields[1].relatedTo: links to a custom object type, which "
+        "makes this type a bridge; Marketo approves a bridge only with a second link field, to "
+        "a lead or a company\n"
+        "  fix: add a link field such as `{name: personId, displayName: Person, dataType: link, "
+        "relatedTo: {name: lead, field: id}}`\n",
+        id="bridge-without-a-lead-link",
+    ),
+    pytest.param(
+        {"car.yaml": custom_object(fields="  - {name: owner, displayName: Owner, dataType: "
+                                          "link, relatedTo: {name: Lead, field: firstName}}\n")},
+        "activities/car.yaml:7:86: fields[1].relatedTo.field: a Lead offers the link fields "
+        "id, email, not 'firstName'\n"
+        "  fix: link to one of: id, email\n",
+        id="lead-field-not-offered",
     ),
     pytest.param(
         {"car.yaml": custom_object(fields="".join(

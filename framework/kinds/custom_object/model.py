@@ -49,6 +49,11 @@ SYSTEM_DISPLAY_NAMES = ("Marketo GUID", "Created At", "Updated At")
 # The standard objects a link field may point at (Get Linkable Custom Objects lists them with
 # every approved custom object); Marketo matches these names case-insensitively.
 STANDARD_LINK_TARGETS = ("lead", "company")
+# The fields of a lead and a company a link may point at: Adobe's UI offers Id and Email
+# Address for a lead, Id for a company (custom lead fields, which this tool cannot know, are
+# not offered). A custom object type offers marketoGUID and its dedupe fields (the guide's
+# Get Linkable Custom Objects example).
+STANDARD_LINK_FIELDS = {"lead": ("id", "email"), "company": ("id",)}
 
 
 def _name(description: str) -> str:

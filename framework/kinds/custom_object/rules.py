@@ -23,6 +23,7 @@ from framework.kinds.custom_object.model import (
     MAX_FIELDS,
     MIN_DEDUPE_FIELDS,
     OBJECT_NAME_PATTERN,
+    STANDARD_LINK_FIELDS,
     STANDARD_LINK_TARGETS,
     SYSTEM_DISPLAY_NAMES,
     SYSTEM_FIELDS,
@@ -54,6 +55,7 @@ def object_file_rules(document: Document) -> Iterator[Problem]:
     yield from _unique_fields(document, "displayName", "display name")
     yield from _system_fields(document)
     yield from _links(document)
+    yield from _bridge(document)
     yield from _dedupe_fields(document)
     yield from _renamed_from(document)
 
@@ -131,12 +133,39 @@ def _links(document: Document) -> Iterator[Problem]:
                 key=True,
             )
         target = _text(related, "name")
+        linked = _text(related, "field")
+        offered = STANDARD_LINK_FIELDS.get(target.casefold()) if target else None
+        if offered is not None and linked is not None and linked.casefold() not in offered:
+            yield _problem(
+                document, ("fields", index, "relatedTo", "field"), f"{where}.relatedTo.field",
+                f"a {target} offers the link fields {', '.join(offered)}, not {linked!r}",
+                f"link to one of: {', '.join(offered)}",
+            )
         if own is not None and target == own:
             yield _problem(
                 document, ("fields", index, "relatedTo", "name"), f"{where}.relatedTo.name",
                 f"'{target}' is this type itself; a custom object type cannot link to itself",
                 "link to lead, company, or another custom object type",
             )
+
+
+def _bridge(document: Document) -> Iterator[Problem]:
+    """Adobe: a bridge (a type that links to a custom object) has two link fields, one to the
+    edge object and one to Lead or Company; Marketo approves it only with both."""
+    links = [(i, _text(f.get("relatedTo"), "name")) for i, f in enumerate(_fields(document.data))
+             if isinstance(f, dict) and isinstance(f.get("relatedTo"), dict)]
+    targets = [(i, t) for i, t in links if t is not None]
+    to_objects = [i for i, t in targets if t.casefold() not in STANDARD_LINK_TARGETS]
+    if to_objects and len(to_objects) == len(targets):
+        index = to_objects[0]
+        yield _problem(
+            document, ("fields", index, "relatedTo"), f"fields[{index}].relatedTo",
+            "links to a custom object type, which makes this type a bridge; Marketo approves "
+            "a bridge only with a second link field, to a lead or a company",
+            "add a link field such as `{name: personId, displayName: Person, dataType: link, "
+            "relatedTo: {name: lead, field: id}}`",
+            key=True,
+        )
 
 
 def _dedupe_fields(document: Document) -> Iterator[Problem]:
@@ -216,6 +245,7 @@ class ObjectEntry:
     api_name: str | None
     display_name: tuple[str, int, int] | None  # value, line, column
     fields: frozenset[str]
+    dedupe: frozenset[str]
     links: tuple[Link, ...]
     present: bool
 
@@ -229,10 +259,13 @@ def object_entry(path: str, data: CommentedMap) -> ObjectEntry:
         display_at = (display, line + 1, column + 1)
     links: list[Link] = []
     names: set[str] = set()
+    dedupe: set[str] = set()
     for index, item in enumerate(_fields(data)):
         name = _text(item, "name")
         if name is not None:
             names.add(name)
+            if item.get("isDedupeField") is True:
+                dedupe.add(name)
         related = item.get("relatedTo") if isinstance(item, dict) else None
         target = _text(related, "name")
         if name is None or target is None:
@@ -245,6 +278,7 @@ def object_entry(path: str, data: CommentedMap) -> ObjectEntry:
         api_name=_text(data, "apiName"),
         display_name=display_at,
         fields=frozenset(names),
+        dedupe=frozenset(dedupe),
         links=tuple(links),
         present=data.get("ensure") != "absent",
     )
@@ -309,13 +343,13 @@ def _link_problems(entry: ObjectEntry, link: Link, target: ObjectEntry) -> Itera
             "many-to-many relationship)",
         )
     elif link.target_field is not None and link.target_field not in (
-        *target.fields, "marketoGUID"
+        *target.dedupe, "marketoGUID"
     ):
         yield Problem(
             entry.path, link.line, link.column, f"{field}.field",
-            f"{link.target} has no field {link.target_field!r} (its fields: "
-            f"{', '.join(sorted(target.fields)) or 'none'}, and marketoGUID)",
-            f"link to one of {link.target}'s fields, usually its dedupe field",
+            f"{link.target} offers the link fields marketoGUID and its dedupe fields "
+            f"({', '.join(sorted(target.dedupe)) or 'none'}), not {link.target_field!r}",
+            f"link to {link.target}'s dedupe field or to marketoGUID",
         )
 
 
