@@ -67,6 +67,12 @@ class ObjectChange(BaseModel):
         return self.fieldChanges
 
     @property
+    def pendingDraft(self) -> None:  # noqa: N802 - as TypeChange's
+        """A stray draft's content is not shown for custom objects: its reasons say how it is
+        handled."""
+        return None
+
+    @property
     def destructive(self) -> bool:
         return self.action != "no-op" and self.risk == "destructive"
 
