@@ -19,6 +19,7 @@ from typing import Literal
 
 from framework.definitions.model import ActivityType, Attribute
 from framework.kinds.custom_object.model import CustomObject
+from framework.kinds.custom_object.rulebook import OBJECT_RULE_BOOK
 from framework.live import TypeVersion
 from framework.plan.differ import differences
 from framework.plan.rules import (
@@ -49,6 +50,13 @@ POLICY_RULES: tuple[Rule, ...] = tuple(
     if rule.approved != "safe" and not rule.live_only
 )
 
+# The custom object rule book's own rules of that kind (the ids both kinds share are above).
+OBJECT_POLICY_RULES: tuple[Rule, ...] = tuple(
+    Rule(rule.id, rule.approved, rule.summary, needs_approval=True)
+    for rule in OBJECT_RULE_BOOK
+    if rule.approved != "safe" and not rule.live_only and rule.id not in RULE_BOOK.rules
+)
+
 RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("version-not-increased", "error",
          "the definition changed but its version did not increase"),
@@ -58,15 +66,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("likely-rename", "warning",
          "an attribute was removed while a similar one appeared without renamedFrom"),
     Rule("protect-removed", "breaking", "protect: true was removed"),
-    Rule("field-removed", "destructive",
-         "a custom object field was removed: Marketo deletes it and its values",
-         needs_approval=True),
-    Rule("field-renamed", "destructive",
-         "a custom object field was renamed (renamedFrom): Marketo deletes the old one and its "
-         "values", needs_approval=True),
-    Rule("type-replaced", "destructive",
-         "a custom object type changed what Marketo freezes on approval (display name, dedupe "
-         "or link fields): the type is replaced and its records lost", needs_approval=True),
+    *OBJECT_POLICY_RULES,
     Rule("type-unmanaged", "warning",
          "no definition names the type any more: it stays on the instance, unmanaged"),
     Rule("acknowledgement-expired", "warning",

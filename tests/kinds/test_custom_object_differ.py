@@ -110,8 +110,8 @@ def test_a_frozen_part_changed_after_approval_replaces_the_type() -> None:
 
     assert (change.action, change.risk) == ("replace", "destructive")
     assert change.reasons[0].text == (
-        "the dedupe fields change from ['vin'] to ['model', 'vin'], which Marketo does not "
-        "allow once approved")
+        "field model changes from string to string dedupe, and Marketo does not allow adding, "
+        "removing or changing a dedupe or link field once the type was approved")
     assert [s.op for s in change.steps] == ["delete_object_type", "sync_object_type",
                                             "add_object_fields", "approve_object_type"]
 

@@ -9,9 +9,9 @@ https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-d
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
-from framework.kinds.custom_object.change import FieldChange, ObjectChange
+from framework.kinds.custom_object.change import FieldAction, FieldChange, ObjectChange
 from framework.kinds.custom_object.live import FieldVersion, LiveObject, ObjectVersion
 from framework.kinds.custom_object.model import CustomObject
 from framework.kinds.custom_object.ops import (
@@ -25,9 +25,12 @@ from framework.kinds.custom_object.ops import (
     SyncObjectTypeOp,
     UpdateObjectFieldOp,
 )
+from framework.kinds.custom_object.rulebook import OBJECT_RULE_BOOK
 from framework.plan.reasons import Action, Reason, Risk
+from framework.policy.grade import grade
+from framework.policy.grade import worst as worst_of
+from framework.policy.model import Difference, Standing
 
-RISK_ORDER: dict[Risk, int] = {"safe": 0, "breaking": 1, "destructive": 2}
 # Said on every custom object change whose file sets a key Marketo never reads back.
 WRITE_ONLY = Reason(
     code="write-only-keys",
@@ -52,8 +55,8 @@ def compare_objects(
     return changes, sorted(name for name in live if name not in managed)
 
 
-def worst(risks: Sequence[Risk]) -> Risk:
-    return max(risks, key=RISK_ORDER.__getitem__, default="safe")
+def worst(risks: Iterable[Risk]) -> Risk:
+    return worst_of(risks)
 
 
 def change_for(path: str, definition: CustomObject, live: LiveObject | None) -> ObjectChange:
@@ -67,7 +70,8 @@ def change_for(path: str, definition: CustomObject, live: LiveObject | None) -> 
         return _create(base, definition, target, notes)
     reference = live.reference
     assert reference is not None, "a listed type has a version"
-    if live.ever_approved and (why := frozen_differences(reference, target)):
+    if live.ever_approved and (why := frozen_differences(reference, target,
+                                                          _renames(definition))):
         return _replace(base, definition, target, live, reference, why, notes)
     return _existing(base, definition, target, live, reference, notes)
 
@@ -118,37 +122,72 @@ def _create(base: dict[str, object], definition: CustomObject, target: ObjectVer
     )
 
 
-def frozen_differences(approved: ObjectVersion, target: ObjectVersion) -> list[str]:
-    """Why `target` cannot be reached in place from an approved version (Adobe: once approved,
-    the display name and the link and dedupe fields cannot change); empty when it can."""
-    reasons: list[str] = []
-    if approved.displayName != target.displayName:
-        reasons.append(f"displayName changes from {approved.displayName!r} to "
-                       f"{target.displayName!r}, which Marketo does not allow once a custom "
-                       "object type was approved")
-    if approved.dedupe_fields != target.dedupe_fields:
-        reasons.append(f"the dedupe fields change from {list(approved.dedupe_fields)} to "
-                       f"{list(target.dedupe_fields)}, which Marketo does not allow once "
-                       "approved")
-    retyped = sorted(f.name for f in target.fields if f.isDedupeField
-                     and (old := approved.field(f.name)) is not None
-                     and old.isDedupeField and old.dataType != f.dataType)
-    if retyped:
-        reasons.append(f"dedupe field{'s' if len(retyped) > 1 else ''} {', '.join(retyped)} "
-                       "change data type; a dedupe field cannot be deleted and added again "
-                       "once the type was approved")
-    before = {f.name: f.relatedTo for f in approved.links}
-    after = {f.name: f.relatedTo for f in target.links}
-    if before != after:
-        reasons.append(f"the link fields change from {_links(approved)} to {_links(target)}, "
-                       "which Marketo does not allow once approved")
-    return reasons
+def object_differences(
+    before: ObjectVersion, after: ObjectVersion, renamed: Mapping[str, str]
+) -> list[Difference]:
+    """Every difference from `before` to `after`: facts, no judgement (the policy grades them
+    with OBJECT_RULE_BOOK). `renamed` maps a new field name to the one it replaces. What Marketo
+    freezes on approval (the display name, dedupe fields and their data types, link fields)
+    is a `type-replaced` difference."""
+    name = after.apiName
+    found: list[Difference] = []
+    if before.displayName != after.displayName:
+        found.append(Difference("type-replaced", name, None, "displayName",
+                                before.displayName, after.displayName))
+    if before.description != after.description:
+        found.append(Difference("object-description-changed", name, None, "description",
+                                before.description, after.description))
+    had = {f.name: f for f in before.fields}
+    wanted = {f.name for f in after.fields}
+    renames = {new: old for new, old in renamed.items()
+               if new not in had and old in had and old not in wanted}
+    for field in after.fields:
+        old = had.get(renames.get(field.name, field.name))
+        if field.name in renames:
+            found.append(Difference("field-renamed", name, field.name, "name",
+                                    renames[field.name], field.name))
+        elif old is None:
+            found.append(Difference("field-added", name, field.name, after=_shape(field)))
+        else:
+            if old.dataType != field.dataType and not (old.frozen_part != field.frozen_part
+                                                      or field.isDedupeField):
+                found.append(Difference("data-type-changed", name, field.name, "dataType",
+                                        old.dataType, field.dataType))
+            if old.displayName != field.displayName:
+                found.append(Difference("field-display-name-changed", name, field.name,
+                                        "displayName", old.displayName, field.displayName))
+        if _frozen(old, field):
+            found.append(Difference("type-replaced", name, field.name, "field",
+                                    _shape(old) if old else None, _shape(field)))
+    gone = set(renames.values())
+    for field in before.fields:
+        if field.name not in wanted and field.name not in gone:
+            found.append(Difference("field-removed", name, field.name, before=_shape(field)))
+        if field.name not in wanted and _frozen(field, None):
+            found.append(Difference("type-replaced", name, field.name, "field", _shape(field)))
+    return found
 
 
-def _links(version: ObjectVersion) -> str:
-    parts = [f"{f.name} -> {f.relatedTo.name}.{f.relatedTo.field}"
-             for f in version.links if f.relatedTo is not None]
-    return "[" + ", ".join(parts) + "]"
+def _frozen(old: FieldVersion | None, new: FieldVersion | None) -> bool:
+    """Whether a field's change touches what Marketo freezes on approval: a dedupe or link
+    field added, removed or changed (a dedupe field's data type included)."""
+    if old is None or new is None:
+        present = old or new
+        return present is not None and (present.isDedupeField or present.relatedTo is not None)
+    return _frozen_key(old) != _frozen_key(new)
+
+
+def _frozen_key(field: FieldVersion) -> tuple[object, ...]:
+    return (*field.frozen_part, field.dataType if field.isDedupeField else None)
+
+
+def frozen_differences(approved: ObjectVersion, target: ObjectVersion,
+                       renamed: Mapping[str, str] | None = None) -> list[str]:
+    """Why `target` cannot be reached in place from an approved version, in words; empty when
+    it can (the `type-replaced` differences)."""
+    return [words(d, ever_approved=True)
+            for d in object_differences(approved, target, renamed or {})
+            if d.rule == "type-replaced"]
 
 
 def _replace(base: dict[str, object], definition: CustomObject, target: ObjectVersion,
@@ -182,7 +221,7 @@ def _existing(base: dict[str, object], definition: CustomObject, target: ObjectV
     name = target.apiName
     renamed = _renames(definition)
     fields = field_changes(reference, target, renamed, ever_approved=ever)
-    reasons = _type_reasons(reference, target)
+    reasons = _type_reasons(reference, target, ever)
     risk = worst([*(r.risk for r in reasons), *(f.risk for f in fields)])
     draft = live.draft
     action: Action
@@ -202,14 +241,19 @@ def _existing(base: dict[str, object], definition: CustomObject, target: ObjectV
             "a pending draft already equals the desired state; approving it publishes it"))]
     elif ever and reference == target:
         action, steps = "discard-draft", [DiscardObjectDraftOp(apiName=name)]
-        reasons, fields, risk = [Reason(code="stray-draft-discarded", text=(
+        reasons, fields, risk = [Reason(code="stray-draft-discarded", risk="breaking", text=(
             "a pending draft nobody in the repository made differs from the desired state; "
-            "the approved version already matches it, so the draft is discarded"))], [], "safe"
+            "the approved version already matches it, so the draft is discarded: the work it "
+            "holds is lost"))], [], "breaking"
     else:
         action, steps = "update", draft_steps(definition, draft, target, ever)
-        reasons = [*reasons, Reason(code="stray-draft-overwritten" if ever else "draft-updated",
-                                    text="a pending draft differs from the desired state; it is "
-                                    "edited to match, then approved")]
+        stray = Reason(code="stray-draft-overwritten", risk="breaking", text=(
+            "a pending draft nobody in the repository made differs from the desired state; it "
+            "is edited to match, then approved: the work it holds is lost"))
+        reasons = [*reasons, stray if ever else Reason(code="draft-updated", text=(
+            "the type is a draft never approved; it differs from the desired state, so the "
+            "draft is edited to match, then approved"))]
+        risk = worst([risk, stray.risk]) if ever else risk
     if ever and action == "update":
         reasons.insert(0, Reason(code="update-through-draft", text=(
             "edited in a draft and published by the approve")))
@@ -224,14 +268,15 @@ def _matches(name: str, definition: CustomObject) -> Reason:
                   text=f"custom object type {name} already matches its definition")
 
 
-def _type_reasons(before: ObjectVersion, after: ObjectVersion) -> list[Reason]:
-    reasons = []
-    for key in ("displayName", "description"):
-        old, new = getattr(before, key), getattr(after, key)
-        if old != new:
-            reasons.append(Reason(code="field-changed", text=f"{key} changes from {old!r} to "
-                                  f"{new!r}"))
-    return reasons
+def _type_reasons(before: ObjectVersion, after: ObjectVersion, ever: bool) -> list[Reason]:
+    """The type-level differences (no field): graded by the policy."""
+    standing: Standing = "approved" if ever else "draft"
+    return [
+        Reason(code=d.rule, risk=grade(d, standing, OBJECT_RULE_BOOK),
+               text=words(d, ever) if d.rule == "type-replaced"
+               else f"{d.field} changes from {d.before!r} to {d.after!r}")
+        for d in object_differences(before, after, {}) if d.member is None
+    ]
 
 
 def draft_steps(definition: CustomObject, working: ObjectVersion, target: ObjectVersion,
@@ -269,48 +314,66 @@ def _recreated(old: FieldVersion, new: FieldVersion) -> bool:
     return old.dataType != new.dataType or old.frozen_part != new.frozen_part
 
 
+# The field change each difference makes, most telling first when a field has several.
+FIELD_ACTIONS: dict[str, FieldAction] = {
+    "field-renamed": "rename", "field-removed": "remove", "type-replaced": "replace",
+    "data-type-changed": "replace", "field-added": "add", "field-display-name-changed": "update",
+}
+
+
 def field_changes(before: ObjectVersion, target: ObjectVersion, renamed: Mapping[str, str],
                   *, ever_approved: bool) -> list[FieldChange]:
-    """What happens to each field, in name order (removals last)."""
+    """What happens to each field, graded by the policy, in the differ's order."""
+    standing: Standing = "approved" if ever_approved else "draft"
+    by_field: dict[str, list[Difference]] = {}
+    for difference in object_differences(before, target, renamed):
+        if difference.member is not None:
+            by_field.setdefault(difference.member, []).append(difference)
     had = {f.name: f for f in before.fields}
-    wanted = {f.name for f in target.fields}
-    renames = {new: old for new, old in renamed.items()
-               if new not in had and old in had and old not in wanted}
-    lost: Risk = "destructive" if ever_approved else "safe"
-    tail = f"; {NEVER_APPROVED}" if not ever_approved else "; its values are lost"
-    changes: list[FieldChange] = []
-    for field in target.fields:
-        old = had.get(field.name)
-        if field.name in renames:
-            previous = renames[field.name]
-            changes.append(FieldChange(
-                name=field.name, action="rename", renamedFrom=previous, before=had[previous],
-                after=field, reason=Reason(code="field-renamed", risk=lost, text=(
-                    f"field {previous} is renamed to {field.name}; Marketo cannot rename a "
-                    f"field, so {previous} is deleted and {field.name} is added{tail}"))))
-        elif old is None:
-            changes.append(FieldChange(name=field.name, action="add", after=field, reason=Reason(
-                code="field-added", text=f"field {field.name} ({field.dataType}) is added")))
-        elif _recreated(old, field):
-            changes.append(FieldChange(
-                name=field.name, action="replace", before=old, after=field, reason=Reason(
-                    code="field-data-type-changed", risk=lost, text=(
-                        f"field {field.name} changes from {_shape(old)} to {_shape(field)}; it "
-                        f"is deleted and added again{tail}"))))
-        elif old != field:
-            changes.append(FieldChange(
-                name=field.name, action="update", before=old, after=field, reason=Reason(
-                    code="field-edited", text=(f"field {field.name}: display name changes "
-                                               f"from {old.displayName!r} to "
-                                               f"{field.displayName!r}"))))
-    gone = set(renames.values())
-    for field in before.fields:
-        if field.name not in wanted and field.name not in gone:
-            changes.append(FieldChange(
-                name=field.name, action="remove", before=field, reason=Reason(
-                    code="field-removed", risk=lost,
-                    text=f"field {field.name} is removed{tail}")))
+    changes = []
+    for name, found in by_field.items():
+        found.sort(key=lambda d: list(FIELD_ACTIONS).index(d.rule))
+        first = found[0]
+        risk = worst(grade(d, standing, OBJECT_RULE_BOOK) for d in found)
+        old = had.get(first.before if first.rule == "field-renamed" else name)  # type: ignore[arg-type]
+        changes.append(FieldChange(
+            name=name, action=FIELD_ACTIONS[first.rule], before=old, after=target.field(name),
+            renamedFrom=first.before if first.rule == "field-renamed" else None,
+            reason=Reason(code=first.rule, risk=risk,
+                          text="; ".join(words(d, ever_approved) for d in found)),
+        ))
     return changes
+
+
+def words(d: Difference, ever_approved: bool) -> str:
+    """A difference in words, for the plan's reasons."""
+    tail = "; its values are lost" if ever_approved else f"; {NEVER_APPROVED}"
+    match d.rule:
+        case "field-added":
+            return f"field {d.member} ({d.after}) is added"
+        case "field-removed":
+            return f"field {d.member} is removed{tail}"
+        case "field-renamed":
+            return (f"field {d.before} is renamed to {d.after}; Marketo cannot rename a field, "
+                    f"so {d.before} is deleted and {d.after} is added{tail}")
+        case "data-type-changed":
+            return (f"field {d.member} changes data type from {d.before} to {d.after}; it is "
+                    f"deleted and added again{tail}")
+        case "field-display-name-changed":
+            return f"field {d.member}: display name changes from {d.before!r} to {d.after!r}"
+        case "type-replaced" if d.member is None:
+            return (f"displayName changes from {d.before!r} to {d.after!r}"
+                    + (", which Marketo does not allow once a custom object type was approved"
+                       if ever_approved else ""))
+        case "type-replaced":
+            change = (f"is added as {d.after}" if d.before is None else
+                      f"({d.before}) is removed" if d.after is None else
+                      f"changes from {d.before} to {d.after}")
+            return (f"field {d.member} {change}" + (
+                ", and Marketo does not allow adding, removing or changing a dedupe or link "
+                "field once the type was approved" if ever_approved else
+                "; it is deleted and added again in the draft"))
+    return f"{d.field} changes from {d.before!r} to {d.after!r}"
 
 
 def _shape(field: FieldVersion) -> str:

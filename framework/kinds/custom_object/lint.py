@@ -1,26 +1,24 @@
 """`activities lint` for custom object files: the plan's own differ classifies the change.
 
 Lint grades a change as if the old file were approved on the instance (the case where records
-are at stake), so the differ is asked what a plan from the old file's approved type to the new
-file would do: the answer is graded under lint's rule ids (framework.lint.rules), the same
-ids as activity types where they apply (`type-deleted`, `data-type-changed`,
-`protect-removed`, `likely-rename`) and their own where they do not.
+are at stake): the kind's one differ says what differs, and the policy grades it with the
+kind's rule book (framework.kinds.custom_object.rulebook), the answer plan gives too; the rule
+ids are the same as activity types' where they apply (`type-deleted`, `data-type-changed`,
+`protect-removed`) and their own where they do not.
 """
 
 from __future__ import annotations
 
-from framework.kinds.custom_object.differ import change_for
-from framework.kinds.custom_object.live import LiveObject, ObjectVersion
+from framework.kinds.custom_object.differ import object_differences, words
+from framework.kinds.custom_object.live import ObjectVersion
 from framework.kinds.custom_object.model import CustomObject
+from framework.kinds.custom_object.rulebook import OBJECT_RULE_BOOK
 from framework.lint.rules import Change
-
-# A field change the differ grades as destructive, under its lint rule id.
-FIELD_RULES = {"remove": "field-removed", "rename": "field-renamed",
-               "replace": "data-type-changed"}
+from framework.policy.grade import grade
 
 
 def classify_object(old: CustomObject, new: CustomObject) -> list[Change]:
-    """Every breaking or destructive change from `old` to `new`."""
+    """Every change from `old` to `new` the policy grades as more than safe once approved."""
     name = new.apiName
     if old.ensure == "present" and new.ensure == "absent":
         return [Change(
@@ -31,22 +29,25 @@ def classify_object(old: CustomObject, new: CustomObject) -> list[Change]:
         )]
     changes: list[Change] = []
     if new.ensure == "present" and old.ensure == "present":
-        approved = ObjectVersion.from_definition(old)
-        live = LiveObject(apiName=old.apiName, status="approved", approved=approved)
-        planned = change_for("", new, live)
-        if planned.action == "replace":
-            why = "; ".join(r.text for r in planned.reasons if r.code == "replace-required")
+        renamed = {f.name: f.renamedFrom for f in new.fields if f.renamedFrom}
+        found = [d for d in object_differences(ObjectVersion.from_definition(old),
+                                               ObjectVersion.from_definition(new), renamed)
+                 if grade(d, "approved", OBJECT_RULE_BOOK) != "safe"]
+        frozen = [d for d in found if d.rule == "type-replaced"]
+        if frozen:
+            why = "; ".join(words(d, ever_approved=True) for d in frozen)
             changes.append(Change(
                 "type-replaced", name,
                 f"{name}: {why}: the type is replaced and every record of it is lost",
                 "keep what Marketo freezes on approval, or acknowledge the replace",
-                ("displayName",),
+                _field_path(new, frozen[0].member) if frozen[0].member else ("displayName",),
             ))
         else:
             changes += [
-                Change(FIELD_RULES[f.action], name, f"{name}: {f.reason.text}",
-                       "keep the field, or acknowledge the change", _field_path(new, f.name))
-                for f in planned.fieldChanges if f.action in FIELD_RULES and f.risk != "safe"
+                Change(d.rule, name, f"{name}: {words(d, ever_approved=True)}",
+                       "keep the field, or acknowledge the change",
+                       _field_path(new, d.member or ""))
+                for d in found
             ]
     if old.protect and not new.protect:
         changes.append(Change(
