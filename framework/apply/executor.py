@@ -6,7 +6,7 @@ import asyncio
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from framework.apply.guard import check_destructive, check_order
 from framework.apply.journal import Journal, JournalState
@@ -76,6 +76,9 @@ class _Tally:
         )
 
 
+_T = TypeVar("_T")
+
+
 class _Runner(Protocol):
     """Runs one step of either kind (StepRunner, ObjectStepRunner)."""
 
@@ -131,11 +134,12 @@ async def apply_plan(
     waves = plan.order
     names = sorted(c.apiName for c in changes)
     object_names = sorted(c.apiName for c in objects)
-    live, held = (
-        await read_for_apply(client, set(names), with_drafts=bool(plan.assumptions.names))
-        if changes else (LiveState(), {})
+    # Both kinds are re-read at once.
+    (live, held), live_objects = await asyncio.gather(
+        read_for_apply(client, set(names), with_drafts=bool(plan.assumptions.names))
+        if changes else _nothing((LiveState(), {})),
+        read_objects(client, set(object_names)) if objects else _nothing({}),
     )
-    live_objects = await read_objects(client, set(object_names)) if objects else {}
     # Read after the live state: a step that moved it was journaled before it was sent.
     state = journal.read() if journal else JournalState()
     checks: list[TypeCheck | ObjectCheck] = [
@@ -159,12 +163,19 @@ async def apply_plan(
     everything = [*names, *object_names]
     emit(Notice("verify", f"verifying {len(everything)} type(s)", {"types": everything}))
     try:
-        found = mismatches(changes, await read_live(client, set(names))) if changes else []
-        if objects:
-            found += object_mismatches(objects, await read_objects(client, set(object_names)))
+        live_now, objects_now = await asyncio.gather(
+            read_live(client, set(names)) if changes else _nothing(LiveState()),
+            read_objects(client, set(object_names)) if objects else _nothing({}),
+        )
+        found = [*mismatches(changes, live_now), *object_mismatches(objects, objects_now)]
     except MarketoError as exc:  # every step ran: say so, rather than lose the summary
         found = [f"the types could not be re-read to verify them: {exc}"]
     return result("verify-failed" if found else "applied", list(tallies.values()), found)
+
+
+async def _nothing(value: _T) -> _T:
+    """`value`, as a read that is not needed (so that both kinds' reads can be gathered)."""
+    return value
 
 
 def check_objects(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,6 +14,7 @@ from framework.definitions.model import ActivityTypeFile, DefinitionFile, activi
 from framework.environment import LOCAL, Target
 from framework.kinds.custom_object.change import ObjectChange
 from framework.kinds.custom_object.differ import compare_objects
+from framework.kinds.custom_object.live import LiveObject
 from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES, CustomObject
 from framework.kinds.custom_object.policy import object_order, object_refusals
 from framework.kinds.custom_object.read import ObjectReader, read_objects, with_dependent_assets
@@ -54,11 +56,14 @@ async def make_plan(
         definitions = load_definitions(directory, settings)
     targeting.check(definitions, _relative(directory, settings.root))
     calls_before = client.stats.calls
-    live = await read_live(client)
     if any(isinstance(d.definition, CustomObject) for d in definitions):
         # Only a repository that defines custom objects reads them: an instance without
-        # custom objects (a paid option) answers every schema call with an error.
-        live = await _with_objects(client, live, definitions, targeting, calls_before)
+        # custom objects (a paid option) answers every schema call with an error. Both kinds
+        # are read at once.
+        live, objects = await asyncio.gather(read_live(client), read_objects(client))
+        live = await _with_assets(client, live, objects, definitions, targeting, calls_before)
+    else:
+        live = await read_live(client)
     provenance = Provenance(
         environment=target.name,
         # The embedded instance listens on a new port each run: record what it is, not where.
@@ -79,16 +84,16 @@ class PlanReader(TypeReader, ObjectReader, Protocol):
     """What reading the live state of both kinds needs of the client."""
 
 
-async def _with_objects(
+async def _with_assets(
     client: PlanReader,
     live: LiveState,
+    objects: dict[str, LiveObject],
     definitions: Sequence[DefinitionFile],
     targeting: Targeting,
     calls_before: int,
 ) -> LiveState:
     """`live` with the custom object types, and the dependent assets of those the plan would
     delete or replace (a first, pure compare says which)."""
-    objects = await read_objects(client)
     files = _object_files(targeting.split(definitions)[0])
     doomed = [c.apiName for c in compare_objects(files, objects)[0]
               if c.action in ("delete", "replace")]
