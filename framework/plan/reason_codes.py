@@ -48,6 +48,15 @@ REASONS: dict[str, str] = {
                                     "once in use",
     "primary-edited": "the primary attribute's display name or description changes on a type "
                       "never approved",
+    # Custom object types (framework/kinds/custom_object/differ.py): besides the codes above
+    # they share (type-created, type-deleted, already-absent, already-matches, type-replaced,
+    # replace-required, update-through-draft, pending-draft-lost, the draft codes), each field
+    # change carries its rule id from the kind's rule book (field-added, field-removed,
+    # field-renamed, data-type-changed, field-display-name-changed, type-replaced) and a change
+    # of the type's description `object-description-changed`.
+    "write-only-keys": "a custom object definition sets pluralName, showInLeadDetail or a field "
+                       "description: sent with every create and update, never read back, so a "
+                       "change to them alone plans nothing",
     # Whether apply may run a destructive change.
     "destructive-allowed": "the change is destructive and the plan was made with "
                            "`--allow-destructive`",
