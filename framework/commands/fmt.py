@@ -16,31 +16,57 @@ def _files(count: int) -> str:
     return f"{count} file{'' if count == 1 else 's'}"
 
 
+def unified_diff(path: str, before: str, after: str) -> str:
+    """The change as `git diff` shows it (a/ and b/ paths), for `git apply` or `patch -p1`."""
+    import difflib  # only --diff needs it; fmt runs as a pre-commit hook on every commit
+
+    diff = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True),
+        f"a/{path}", f"b/{path}",
+    )
+    # A last line without a newline is marked as diff and patch expect.
+    return "".join(
+        line if line.endswith("\n") else f"{line}\n\\ No newline at end of file\n"
+        for line in diff
+    )
+
+
 @click.command("fmt")
 @click.option("--check", is_flag=True,
               help="Change nothing; list the files that would change and exit 1 if any.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Change nothing; print the changes as a unified diff (with --check: exit 1 "
+                   "if any).")
 @dir_option
 @handle_errors
-def command(check: bool, directory: Path | None) -> int:
+def command(check: bool, show_diff: bool, directory: Path | None) -> int:
     """Rewrite definition files in canonical key order and indentation, comments kept."""
     settings = load_settings()
     folder = directory or settings.definitions_dir
-    result = format_directory(folder, write=not check)
+    dry = check or show_diff
+    result = format_directory(folder, write=not dry)
+
+    # With --diff, stdout is the patch alone: the file list and the summary go to stderr.
+    def say(text: str) -> None:
+        click.echo(text, err=show_diff)
+
     if not (result.changed or result.unchanged or result.refused):
-        click.echo(f"0 files: {display_path(folder)} holds no *.yaml or *.yml file")
+        say(f"0 files: {display_path(folder)} holds no *.yaml or *.yml file")
         return EXIT_OK
     for path in result.changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+        if show_diff:
+            click.echo(unified_diff(path, *result.texts[path]), nl=False)
+        say(f"{'would reformat' if dry else 'reformatted'} {path}")
     for problem in result.refused:
-        click.echo(str(problem))
-    done = "would be reformatted" if check else "reformatted"
+        say(str(problem))
+    done = "would be reformatted" if dry else "reformatted"
     summary = [f"{_files(len(result.changed))} {done}",
                f"{_files(len(result.unchanged))} already formatted"]
     if result.refused:
         skipped = len({problem.path for problem in result.refused})
         summary.append(f"{_files(skipped)} not formatted: fix the problems above, "
                        "then run fmt again")
-    click.echo(", ".join(summary))
+    say(", ".join(summary))
     if result.refused or (check and result.changed):
         return EXIT_ERROR
     return EXIT_OK

@@ -47,6 +47,8 @@ class FormatResult:
     """What formatting a folder did (or, with check, would do)."""
 
     changed: list[str] = field(default_factory=list)
+    # For each changed file: its text before and after (what `fmt --diff` shows).
+    texts: dict[str, tuple[str, str]] = field(default_factory=dict)
     unchanged: list[str] = field(default_factory=list)
     # Files that do not parse are never touched; these say why.
     refused: list[Problem] = field(default_factory=list)
@@ -75,6 +77,7 @@ def format_directory(directory: Path, *, write: bool) -> FormatResult:
                                               "check the file's permissions"))
                 continue
         result.changed.append(document.path)
+        result.texts[document.path] = (document.text, text)
     return result
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
@@ -233,3 +235,50 @@ def test_fmt_on_a_missing_folder(tmp_path: Path, cli: Callable[..., Result]) -> 
         "  fix: create it, pass --dir PATH, or set `definitions` under [tool.activities] "
         "in pyproject.toml\n"
     )
+
+
+def test_fmt_diff_prints_the_change_and_writes_nothing(
+    write_files: Writer, cli: Callable[..., Result]
+) -> None:
+    folder = write_files({"buyCar.yaml": MESSY, "sellCar.yaml": definition("sellCar")})
+
+    result = cli("fmt", "--diff")
+
+    expected = "".join(difflib.unified_diff(
+        MESSY.splitlines(keepends=True), CANONICAL.splitlines(keepends=True),
+        "a/activities/buyCar.yaml", "b/activities/buyCar.yaml",
+    ))
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, expected,
+        "would reformat activities/buyCar.yaml\n"
+        "1 file would be reformatted, 1 file already formatted\n",
+    )
+    assert (folder / "buyCar.yaml").read_text() == MESSY
+
+
+def test_fmt_check_diff_fails_and_the_diff_applies_with_git(
+    write_files: Writer, cli: Callable[..., Result], tmp_path: Path
+) -> None:
+    folder = write_files({"buyCar.yaml": MESSY.rstrip("\n"), "sellCar.yaml": definition("sellCar")})
+
+    result = cli("fmt", "--check", "--diff")
+
+    assert result.exit_code == 1
+    assert result.stdout.endswith("-# end of file\n\\ No newline at end of file\n+# end of file\n")
+    assert (folder / "buyCar.yaml").read_text() == MESSY.rstrip("\n")
+    patch = tmp_path / "fmt.patch"
+    patch.write_text(result.stdout)
+    subprocess.run(["git", "apply", str(patch)], cwd=folder.parent, check=True)
+    assert (folder / "buyCar.yaml").read_text() == CANONICAL
+    assert cli("fmt", "--check").exit_code == 0
+
+
+def test_fmt_diff_of_formatted_files_is_empty(
+    write_files: Writer, cli: Callable[..., Result]
+) -> None:
+    write_files({"buyCar.yaml": CANONICAL})
+
+    result = cli("fmt", "--check", "--diff")
+
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == "0 files would be reformatted, 1 file already formatted\n"
