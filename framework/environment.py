@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from framework.client.endpoint import check_endpoint as check_endpoint
 from framework.client.endpoint import is_loopback as is_loopback
 from framework.client.marketo import MarketoClient, Pacing
+from framework.client.redact import remember_secret
 from framework.errors import ConfigError
 from framework.settings import SHARED_CALLS_PER_20S, SHARED_MAX_CONCURRENT, Settings
 
@@ -32,6 +33,9 @@ LOCAL = "local"
 LOCAL_CLIENT_ID = "local-client"
 LOCAL_CLIENT_SECRET = "local-secret"
 LOCAL_STATE_FILE = "local-state.json"
+# The variables a workflow step fills from the environment's GitHub secrets (framework.ci hands
+# them on under the names pyproject.toml gives).
+CI_VARIABLES = ("ACTIVITIES_CLIENT_ID", "ACTIVITIES_CLIENT_SECRET")
 # How long a command waits for another one using the `local` instance before it refuses.
 LOCAL_WAIT_SECONDS = 60.0
 # The embedded instance is reached through the client: its notices share the client's logger,
@@ -97,6 +101,24 @@ def _without_userinfo(url: str) -> str:
     return url
 
 
+def credential_variables(settings: Settings) -> set[str]:
+    """The variables that may hold a credential or key of this project: the `--endpoint` ones,
+    every environment's, the ones the workflows fill from GitHub secrets, and the plan key."""
+    # ACTIVITIES_PLAN_KEY is framework.plan.planfile's KEY_VARIABLE (not imported: ids and
+    # send do not load plans).
+    names = {"MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET", *CI_VARIABLES, "ACTIVITIES_PLAN_KEY"}
+    for conf in settings.environments.values():
+        names.update((conf.client_id_env, conf.client_secret_env))
+    return names
+
+
+def remember_credentials(settings: Settings, environ: Mapping[str, str]) -> None:
+    """Mask the values of those variables in every message from now on, so that one typed
+    where it does not belong (a secret pasted as the endpoint) is never echoed."""
+    for name in sorted(credential_variables(settings)):
+        remember_secret(environ.get(name))
+
+
 def resolve_target(
     settings: Settings,
     env: str | None = None,
@@ -105,6 +127,7 @@ def resolve_target(
 ) -> Target:
     """Turn `-e/--env` and `--endpoint` into a Target, checking everything before any call."""
     environ = os.environ if environ is None else environ
+    remember_credentials(settings, environ)
     if env and endpoint:
         raise ConfigError("--env and --endpoint are exclusive\n  fix: pass one of them")
     if endpoint:

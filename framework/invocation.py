@@ -8,6 +8,7 @@ instance and `activities/`. A command records its `-e`, `--endpoint` and `--dir`
 
 from __future__ import annotations
 
+import sys
 from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,7 +59,14 @@ def again(command: str, *arguments: str, directory: bool = True, target: bool = 
         words += ["--endpoint", current.endpoint]
     if directory and current.directory:
         words += ["--dir", current.directory]
-    return " ".join(shlex.quote(word) for word in words)
+    return _masked(" ".join(shlex.quote(word) for word in words))
+
+
+def _masked(text: str) -> str:
+    """A hint repeats what the user typed, which may hold a secret they pasted in the wrong
+    place: every secret the run registered is masked (none is without the client loaded)."""
+    registry = sys.modules.get("framework.client.redact")
+    return registry.redact_known(text) if registry is not None else text
 
 
 def remember_plan(plan: Plan, env: str | None = None, endpoint: str | None = None) -> None:
