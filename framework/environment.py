@@ -18,12 +18,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 # Re-exported: they lived here first and callers still import them from this module.
+from framework.client.auth import DEFAULT_CREDENTIALS
 from framework.client.endpoint import check_endpoint as check_endpoint
 from framework.client.endpoint import is_loopback as is_loopback
 from framework.client.marketo import MarketoClient, Pacing
 from framework.client.redact import remember_secret
 from framework.errors import ConfigError
 from framework.settings import SHARED_CALLS_PER_20S, SHARED_MAX_CONCURRENT, Settings
+from framework.spelling import closest
 
 if TYPE_CHECKING:
     from framework.emulator.server import EmulatorServer
@@ -33,6 +35,10 @@ LOCAL = "local"
 LOCAL_CLIENT_ID = "local-client"
 LOCAL_CLIENT_SECRET = "local-secret"
 LOCAL_STATE_FILE = "local-state.json"
+# Set by a CI step (framework.ci): the two secrets (GitHub secrets, GitLab CI/CD variables), id
+# then secret, it gave the tool as the environment's variables, so that a credential error
+# names what to fix in the CI settings.
+SECRETS_VARIABLE = "ACTIVITIES_CREDENTIAL_SECRETS"
 # The variables a workflow step fills from the environment's GitHub secrets (framework.ci hands
 # them on under the names pyproject.toml gives).
 CI_VARIABLES = ("ACTIVITIES_CLIENT_ID", "ACTIVITIES_CLIENT_SECRET")
@@ -52,6 +58,8 @@ class Target:
     client_id: str = field(repr=False)
     client_secret: str = field(repr=False)
     pacing: Pacing = Pacing()
+    # Where the id and secret came from, as a credential error names them (never the values).
+    credentials: str = DEFAULT_CREDENTIALS
 
     @property
     def embedded(self) -> bool:
@@ -63,19 +71,49 @@ class Target:
         return urlsplit(self.endpoint).netloc if self.endpoint else "embedded emulator"
 
 
-def _credentials(
-    id_var: str, secret_var: str, environ: Mapping[str, str], where: str
-) -> tuple[str, str]:
-    client_id, secret = environ.get(id_var, ""), environ.get(secret_var, "")
-    missing = [name for name, value in ((id_var, client_id), (secret_var, secret)) if not value]
-    if missing:
+@dataclass(frozen=True)
+class _Source:
+    """The variables holding an instance's id and secret, and the GitHub secrets a workflow
+    step filled them from (empty outside one)."""
+
+    id_var: str
+    secret_var: str
+    secrets: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, id_var: str, secret_var: str, environ: Mapping[str, str]) -> _Source:
+        secrets = tuple(environ.get(SECRETS_VARIABLE, "").split())
+        return cls(id_var, secret_var, secrets if len(secrets) == 2 else ())
+
+    def words(self) -> str:
+        """How a credential error names them: `MARKETO_SANDBOX_CLIENT_ID / ..._SECRET`."""
+        variables = f"{self.id_var} / {self.secret_var}"
+        if not self.secrets:
+            return variables
+        return (f"the CI secrets {' / '.join(self.secrets)} (the CI job gives them to "
+                f"activities as {variables})")
+
+    def read(self, environ: Mapping[str, str], where: str) -> tuple[str, str]:
+        client_id, secret = environ.get(self.id_var, ""), environ.get(self.secret_var, "")
+        pairs = zip((self.id_var, self.secret_var), self.secrets or (self.id_var, self.secret_var),
+                    (client_id, secret), strict=True)
+        missing = [shown for _, shown, value in pairs if not value]
+        if not missing:
+            return client_id, secret
+        verb = "is" if len(missing) == 1 else "are"
+        if self.secrets:
+            raise ConfigError(
+                f"{where} needs credentials: the CI secret{'s' if len(missing) > 1 else ''} "
+                f"{' and '.join(missing)} {verb} not set (or empty) for this job\n"
+                "  fix: add them as secrets of the repository (GitHub Actions secrets, GitLab "
+                "masked CI/CD variables; README.md, 'Use it in your repository', says which go "
+                "where)"
+            )
         raise ConfigError(
-            f"{where} needs credentials: {' and '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not set\n"
-            f"  fix: export {id_var}=... {secret_var}=... (the LaunchPoint custom service's "
-            "client id and secret)"
+            f"{where} needs credentials: {' and '.join(missing)} {verb} not set\n"
+            f"  fix: export {self.id_var}=... {self.secret_var}=... (the LaunchPoint custom "
+            "service's client id and secret)"
         )
-    return client_id, secret
 
 
 def _without_userinfo(url: str) -> str:
@@ -96,7 +134,7 @@ def _without_userinfo(url: str) -> str:
             "the endpoint URL carries credentials (user:password@ before the host); they would "
             "show wherever the host does: plans, output and errors\n"
             "  fix: remove them from the URL and put the client id and secret in "
-            "MARKETO_CLIENT_ID / MARKETO_CLIENT_SECRET (or the variables your environment names)"
+            f"{DEFAULT_CREDENTIALS}"
         )
     return url
 
@@ -132,22 +170,16 @@ def resolve_target(
         raise ConfigError("--env and --endpoint are exclusive\n  fix: pass one of them")
     if endpoint:
         url = check_endpoint(_without_userinfo(endpoint))
-        client_id, secret = _credentials(
-            "MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET", environ, f"--endpoint {url}"
-        )
+        source = _Source("MARKETO_CLIENT_ID", "MARKETO_CLIENT_SECRET")
+        client_id, secret = source.read(environ, f"--endpoint {url}")
         # Someone's real instance, shared with their other integrations: take a share of it.
         share = Pacing(calls_per_window=SHARED_CALLS_PER_20S, max_concurrent=SHARED_MAX_CONCURRENT)
-        return Target("endpoint", url, client_id, secret, share)
+        return Target("endpoint", url, client_id, secret, share, source.words())
     if env in (None, LOCAL):
         return Target(LOCAL, "", LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET)
     assert env is not None
     if env not in settings.environments:
-        known = ", ".join([LOCAL, *sorted(settings.environments)])
-        raise ConfigError(
-            f"unknown environment {env!r} (known: {known})\n"
-            f"  fix: add [tool.activities.environments.{env}] to pyproject.toml, "
-            "or pass one of them"
-        )
+        raise ConfigError(_unknown(env, [LOCAL, *sorted(settings.environments)]))
     conf = settings.environments[env]
     try:
         url = check_endpoint(_without_userinfo(conf.endpoint))
@@ -159,11 +191,22 @@ def resolve_target(
             '  fix: set endpoint = "https://123-ABC-456.mktorest.com" (the REST base of the '
             "instance) in that section"
         ) from exc
-    client_id, secret = _credentials(
-        conf.client_id_env, conf.client_secret_env, environ, f"environment {env!r}"
-    )
+    source = _Source.of(conf.client_id_env, conf.client_secret_env, environ)
+    client_id, secret = source.read(environ, f"environment {env!r}")
     pacing = Pacing(calls_per_window=conf.calls_per_20s, max_concurrent=conf.max_concurrent)
-    return Target(env, url, client_id, secret, pacing)
+    return Target(env, url, client_id, secret, pacing, source.words())
+
+
+def _unknown(env: str, known: list[str]) -> str:
+    """`unknown environment 'Sandbox'; did you mean 'sandbox'?`, or how to add it."""
+    listed = ", ".join(known)
+    suggestion = closest(env, known)
+    if suggestion is not None:
+        return (f"unknown environment {env!r}; did you mean {suggestion!r}? (known: {listed})\n"
+                f"  fix: pass -e {suggestion}")
+    return (f"unknown environment {env!r} (known: {listed})\n"
+            f"  fix: add [tool.activities.environments.{env}] to pyproject.toml, "
+            "or pass one of them")
 
 
 @asynccontextmanager
@@ -180,6 +223,7 @@ async def connect(
             target.client_secret,
             pacing=target.pacing,
             read_only=read_only,
+            credentials=target.credentials,
         ) as client:
             yield target, client
         return

@@ -20,7 +20,9 @@ reason = "marketing edits descriptions in the UI"
 
 from __future__ import annotations
 
+import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -88,6 +90,43 @@ class Settings(BaseModel):
         return self.root / ".activities"
 
 
+# The workflows read an environment's credentials from the GitHub secrets
+# ACTIVITIES_<NAME>_READ_CLIENT_ID and the like, whose names allow only these characters.
+# https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#naming-your-secrets
+_SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9_]+$")
+# `-e local` is the embedded instance and `endpoint` what plans and locks call `--endpoint URL`.
+BUILT_IN_NAMES = ("local", "endpoint")
+
+
+def environment_name_problems(names: Sequence[str]) -> list[str]:
+    """Why each of these environment names cannot be used (each with its fix), or nothing."""
+    problems = []
+    seen: dict[str, str] = {}
+    for name in names:
+        table = f"[tool.activities.environments.{name}]"
+        if name in BUILT_IN_NAMES:
+            problems.append(
+                f"{table}: {name!r} is a built-in name (`local` is the embedded instance, "
+                "`endpoint` an ad-hoc --endpoint URL)\n  fix: give the environment another name"
+            )
+        elif not _SECRET_NAME_PART.match(name):
+            fixed = re.sub(r"[^A-Za-z0-9_]", "_", name)
+            problems.append(
+                f"{table}: the environment name {name!r} cannot be part of a GitHub secret name "
+                f"(ACTIVITIES_{name.upper()}_READ_CLIENT_ID, which the workflows read): secret "
+                "names allow only letters, digits and _\n"
+                f"  fix: rename the table to [tool.activities.environments.{fixed}]"
+            )
+        elif name.upper() in seen:
+            problems.append(
+                f"{table}: the environments {name!r} and {seen[name.upper()]!r} would read the "
+                f"same GitHub secrets (ACTIVITIES_{name.upper()}_...: secret names are not "
+                "case-sensitive)\n  fix: rename one of them"
+            )
+        seen.setdefault(name.upper(), name)
+    return problems
+
+
 def find_pyproject(start: Path) -> Path | None:
     """The nearest pyproject.toml at or above `start`."""
     for folder in [start.resolve(), *start.resolve().parents]:
@@ -111,6 +150,10 @@ def load_settings(start: Path | None = None) -> Settings:
             "  fix: correct the TOML at that position"
         ) from exc
     section = data.get("tool", {}).get("activities", {})
+    names = section.get("environments", {}) if isinstance(section, dict) else {}
+    refused = environment_name_problems(list(names) if isinstance(names, dict) else [])
+    if refused:
+        raise ConfigError("\n".join(f"{pyproject}: {problem}" for problem in refused))
     try:
         return Settings(root=pyproject.parent, **section)
     except ValidationError as exc:

@@ -32,7 +32,7 @@ def drift_step(
     if mode not in MODES:
         raise ConfigError(f"ON_DRIFT is {mode!r}\n  fix: set the repository variable "
                           f"ACTIVITIES_ON_DRIFT to one of: {', '.join(MODES)}")
-    env = credentials(settings, environment, ctx.environ)
+    env = credentials(settings, environment, ctx.environ, read_only=True)
     done = run_activities(["drift", "-e", environment, "--format", "markdown"], env)
     if done.code not in (EXIT_OK, EXIT_CHANGES):
         ctx.add_summary(f"### activities drift `{environment}`: failed\n\n"

@@ -28,7 +28,7 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
         comment = find_plan_comment(github.comments(number), environment, comment_author(ctx))
     reviewed = read_header(comment.body) if comment else None
     allow = bool(reviewed and reviewed.get("allowDestructive"))
-    env = credentials(settings, environment, ctx.environ)
+    env = credentials(settings, environment, ctx.environ, read_only=False)
     args = ["plan", "-e", environment, "--format", "markdown", "--out", str(files.plan),
             "--detailed-exitcode"] + (["--allow-destructive"] if allow else [])
     planned = run_activities(args, env)

@@ -53,7 +53,7 @@ def plan_step(settings: Settings, environment: str, ctx: StepContext) -> int:
     if allow:
         args.append("--allow-destructive")
     files.plan.unlink(missing_ok=True)
-    done = run_activities(args, credentials(settings, environment, ctx.environ))
+    done = run_activities(args, credentials(settings, environment, ctx.environ, read_only=True))
     fields: dict[str, object] = {"environment": environment, "allowDestructive": allow}
     if done.code in (EXIT_OK, EXIT_CHANGES) and files.plan.is_file():
         document = json.loads(files.plan.read_text(encoding="utf-8"))

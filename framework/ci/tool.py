@@ -8,13 +8,12 @@ import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from framework.environment import LOCAL
+from framework.environment import CI_VARIABLES, LOCAL, SECRETS_VARIABLE
 from framework.settings import Settings
 
 # The variables the workflows fill from the environment's secrets; the step hands them to the
 # tool under the names pyproject.toml gives (client_id_env / client_secret_env).
-CLIENT_ID = "ACTIVITIES_CLIENT_ID"
-CLIENT_SECRET = "ACTIVITIES_CLIENT_SECRET"
+CLIENT_ID, CLIENT_SECRET = CI_VARIABLES
 
 
 @dataclass(frozen=True)
@@ -32,15 +31,25 @@ def environments(settings: Settings, with_local: bool) -> list[str]:
     return names or ([LOCAL] if with_local else [])
 
 
+def secret_names(environment: str, *, read_only: bool) -> tuple[str, str]:
+    """The GitHub secrets the workflows read for ENVIRONMENT: the read-only pair (plans on pull
+    requests, drift) or the pair that may write (apply). GitHub shows secret names upper-case."""
+    kind = "_READ" if read_only else ""
+    prefix = f"ACTIVITIES_{environment.upper()}{kind}"
+    return f"{prefix}_CLIENT_ID", f"{prefix}_CLIENT_SECRET"
+
+
 def credentials(
-    settings: Settings, environment: str, environ: Mapping[str, str]
+    settings: Settings, environment: str, environ: Mapping[str, str], *, read_only: bool
 ) -> dict[str, str]:
-    """The environment variables that give the tool ENVIRONMENT's credentials from the step's."""
+    """The environment variables that give the tool ENVIRONMENT's credentials from the step's,
+    and the names of the secrets they came from (for the tool's credential errors)."""
     conf = settings.environments.get(environment)
     if conf is None:
         return {}
     given = {conf.client_id_env: environ.get(CLIENT_ID, ""),
-             conf.client_secret_env: environ.get(CLIENT_SECRET, "")}
+             conf.client_secret_env: environ.get(CLIENT_SECRET, ""),
+             SECRETS_VARIABLE: " ".join(secret_names(environment, read_only=read_only))}
     return {name: value for name, value in given.items() if value}
 
 
@@ -49,7 +58,7 @@ def has_credentials(settings: Settings, environment: str, environ: Mapping[str, 
     conf = settings.environments.get(environment)
     if conf is None:
         return True
-    merged = {**environ, **credentials(settings, environment, environ)}
+    merged = {**environ, **credentials(settings, environment, environ, read_only=True)}
     return bool(merged.get(conf.client_id_env) and merged.get(conf.client_secret_env))
 
 

@@ -75,7 +75,8 @@ def judge(settings: Settings, environment: str, environ: Mapping[str, str], out:
     if allow_destructive(reviewed, labelled):
         args.append("--allow-destructive")
     out.unlink(missing_ok=True)
-    outcome = run_activities(args, credentials(settings, environment, environ))
+    outcome = run_activities(args, credentials(settings, environment, environ,
+                                                read_only=False))
     if outcome.code not in (EXIT_OK, EXIT_CHANGES) or not out.is_file():
         return Judgement(outcome, None, None)
     plan = load_plan(out)

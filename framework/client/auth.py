@@ -38,10 +38,14 @@ log = logging.getLogger("framework.client")
 EXPIRY_MARGIN_SECONDS = 60.0
 IDENTITY_ENDPOINT = f"GET {IDENTITY_PATH}"
 MAX_LIFETIME_SECONDS = 86_400.0
-CREDENTIALS_FIX = (
-    "  fix: check MARKETO_CLIENT_ID / MARKETO_CLIENT_SECRET (or the variables your environment "
-    "names): the client id and secret of the LaunchPoint custom service"
-)
+# Where the client id and secret came from, as a credential error names them; the command
+# passes the environment's own variables (or the GitHub secrets of a workflow) instead.
+DEFAULT_CREDENTIALS = "MARKETO_CLIENT_ID / MARKETO_CLIENT_SECRET"
+
+
+def credentials_fix(credentials: str) -> str:
+    return (f"  fix: check {credentials}: the client id and secret of the LaunchPoint custom "
+            "service")
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,10 @@ class TokenProvider:
         policy: RetryPolicy,
         stats: ClientStats,
         sleep: Callable[[float], Awaitable[None]],
+        credentials: str = DEFAULT_CREDENTIALS,
     ) -> None:
         self._http = http
+        self.credentials = credentials  # the variables' names, never their values
         remember_secret(client_id)
         remember_secret(client_secret)
         self._credentials = {
@@ -162,7 +168,8 @@ class TokenProvider:
         if response.status_code in (400, 401, 403):
             raise AuthenticationError(
                 f"the identity service refused the client credentials "
-                f"(HTTP {response.status_code}: {_oauth_error(content)})\n{CREDENTIALS_FIX}",
+                f"(HTTP {response.status_code}: {_oauth_error(content)})\n"
+                f"{credentials_fix(self.credentials)}",
                 code=str(response.status_code),
                 endpoint=IDENTITY_ENDPOINT,
             )
@@ -189,7 +196,7 @@ class TokenProvider:
         if status != 200 or not isinstance(value, str) or not value:
             raise AuthenticationError(
                 f"the identity service answered HTTP {status} without a token\n"
-                f"{CREDENTIALS_FIX}",
+                f"{credentials_fix(self.credentials)}",
                 code=str(status),
                 endpoint=IDENTITY_ENDPOINT,
             )

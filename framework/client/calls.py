@@ -272,7 +272,7 @@ class CallRunner:
         return AuthenticationError(
             f"Marketo rejected {rejections} access tokens in a row ({failure.message})"
             f"{call.where}\n  fix: check that the API-only user of the LaunchPoint service is "
-            "active and that MARKETO_CLIENT_ID / MARKETO_CLIENT_SECRET belong to this instance",
+            f"active and that {self._auth.credentials} belong to this instance",
             code=failure.code,
             endpoint=call.op.endpoint,
             request_id=failure.request_id,

@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from framework.client import operations as ops
-from framework.client.auth import TokenProvider
+from framework.client.auth import DEFAULT_CREDENTIALS, TokenProvider
 from framework.client.calls import Call, CallRunner
 from framework.client.endpoint import check_endpoint
 from framework.client.envelope import Envelope
@@ -49,6 +49,7 @@ class MarketoClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         seed: int | None = None,
         read_only: bool = False,
+        credentials: str = DEFAULT_CREDENTIALS,
     ) -> None:
         self.endpoint = check_endpoint(endpoint)
         # Read-only (drift): every call that would change the instance raises ReadOnlyError
@@ -69,7 +70,7 @@ class MarketoClient:
         policy = RetryPolicy(retry_budget_seconds, pacing.window_seconds, clock, seed)
         self._auth = TokenProvider(
             self._http, client_id, client_secret,
-            clock=clock, policy=policy, stats=self.stats, sleep=sleep,
+            clock=clock, policy=policy, stats=self.stats, sleep=sleep, credentials=credentials,
         )
         self._runner = CallRunner(
             self._http, self._auth, self._limiter, policy, self.stats,

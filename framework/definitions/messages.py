@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 from collections.abc import Callable
 from collections.abc import Set as AbstractSet
@@ -22,6 +21,7 @@ from framework.definitions.model import (
 from framework.definitions.positions import field_path, locate
 from framework.definitions.wording import Wording
 from framework.errors import Problem
+from framework.spelling import closest
 
 DATA_TYPES = ", ".join(member.value for member in DataType)
 API_NAME_RULE = "letters and digits only, with at least one letter"
@@ -134,9 +134,7 @@ def _key_not_text(detail: ErrorDetails, path: str, data: Any) -> Problem:
 
 
 def _did_you_mean(key: str, allowed: list[str]) -> str | None:
-    by_case = {name.lower(): name for name in allowed}
-    close = difflib.get_close_matches(key.lower(), list(by_case), n=1, cutoff=0.7)
-    return by_case[close[0]] if close else None
+    return closest(key, allowed)
 
 
 def describe(value: Any) -> str:
@@ -259,8 +257,7 @@ def _data_type(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str
     if not isinstance(value, str):
         return (f"expected a data type, got {describe(value)}",
                 f"use one of the 11 data types: {DATA_TYPES}")
-    close = difflib.get_close_matches(value.lower(), [m.value for m in DataType], n=1, cutoff=0.7)
-    suggestion = DATA_TYPE_ALIASES.get(value.lower()) or (close[0] if close else None)
+    suggestion = DATA_TYPE_ALIASES.get(value.lower()) or closest(value, [m.value for m in DataType])
     hint = f"; did you mean '{suggestion}'?" if suggestion else ""
     return (f"{_quote(value)} is not one of Marketo's 11 data types{hint}",
             f"use one of: {DATA_TYPES}")

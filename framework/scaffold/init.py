@@ -20,6 +20,7 @@ from framework.scaffold.pins import (
 )
 from framework.scaffold.precommit import with_hooks
 from framework.scaffold.pyproject import has_settings, with_settings
+from framework.settings import environment_name_problems
 
 PYPROJECT = "pyproject.toml"
 GITIGNORE = ".gitignore"
@@ -46,6 +47,8 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
     (refusing to overwrite), pinning VERSION (this build's) for the pipeline and the hooks."""
     pyproject = root / PYPROJECT
     old_pyproject = _read(pyproject)
+    if old_pyproject is not None:
+        _check_environment_names(pyproject, _environments(old_pyproject))
     files = owned_files(definitions, version, ci, _environments(old_pyproject))
     present = [str(f.path) for f in files if (root / f.path).exists() and f.text]
     if old_pyproject is not None and has_settings(old_pyproject):
@@ -90,6 +93,14 @@ def _environments(pyproject: str | None) -> tuple[str, ...]:
 
 def _ci_option(ci: str) -> str:
     return "" if ci == "github" else f" --ci {ci}"
+
+
+def _check_environment_names(pyproject: Path, names: tuple[str, ...]) -> None:
+    """The workflows init writes read secrets named after each environment: refuse a name
+    that cannot be part of one before writing them."""
+    problems = environment_name_problems(names)
+    if problems:
+        raise InitRefusedError("\n".join(f"{pyproject}: {problem}" for problem in problems))
 
 
 def _merge_precommit(root: Path, report: InitReport, version: str) -> None:

@@ -139,8 +139,8 @@ def test_refused_credentials_say_which_variables_to_check(
     assert str(caught.value) == (
         "Marketo error 401: the identity service refused the client credentials (HTTP 401: "
         "invalid_client: Bad client credentials)\n  fix: check MARKETO_CLIENT_ID / "
-        "MARKETO_CLIENT_SECRET (or the variables your environment names): the client id and "
-        "secret of the LaunchPoint custom service (endpoint GET /identity/oauth/token)"
+        "MARKETO_CLIENT_SECRET: the client id and secret of the LaunchPoint custom service "
+        "(endpoint GET /identity/oauth/token)"
     )
     assert marketo.rest == []
 

@@ -57,7 +57,7 @@ def plan_environment(settings: Settings, environment: str, ctx: JobContext,
             "--detailed-exitcode"] + (["--allow-destructive"] if labelled else [])
     files.plan.unlink(missing_ok=True)
     done = run_activities(args, credentials(settings, environment,
-                                            _environ(ctx, environment, "READ_")))
+                                            _environ(ctx, environment, "READ_"), read_only=True))
     fields: dict[str, object] = {"project": ctx.repository, "environment": environment,
                                  "allowDestructive": labelled}
     code = EXIT_OK
@@ -179,7 +179,7 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
         ctx.add_summary(f"### activities apply `{environment}`: no changes\n\n"
                         f"{judged.outcome.stdout}")
         return EXIT_OK
-    env = credentials(settings, environment, environ)
+    env = credentials(settings, environment, environ, read_only=False)
     applied = run_activities(["apply", str(files.plan), "-e", environment], env)
     outcome = "applied" if applied.code == EXIT_OK else "failed"
     text = applied.stdout.strip()
