@@ -2,8 +2,9 @@
 
 A hint such as "make a new plan (`activities plan`)" is only right when it targets what the user
 ran against: printed bare after `apply -e production`, it would plan the built-in `local`
-instance and `activities/`. A command records its `-e`, `--endpoint` and `--dir` once, with
-`remember`; every hint that names a command is built with `again`.
+instance and `activities/`. A command makes an `Invocation` of its `-e`, `--endpoint` and
+`--dir` and passes it to the code that words its hints (drift does); the older way, still used
+by most commands, records it once with `remember`, and hints are built with `again`.
 """
 
 from __future__ import annotations
@@ -26,6 +27,33 @@ class Invocation:
     endpoint: str | None = None
     directory: str | None = None
 
+    @classmethod
+    def of(
+        cls, env: str | None = None, endpoint: str | None = None,
+        directory: Path | str | None = None,
+    ) -> Invocation:
+        """The options as given (the built-in `local` environment needs no `-e`)."""
+        return cls(env if env != "local" else None, endpoint,
+                   str(directory) if directory else None)
+
+    def command(
+        self, command: str, *arguments: str, directory: bool = True, target: bool = True
+    ) -> str:
+        """`activities COMMAND ARGUMENTS...` with these `-e`/`--endpoint` and `--dir`.
+
+        `directory=False` for a command that takes no `--dir` (applying a saved plan),
+        `target=False` for one that talks to no instance (validate)."""
+        import shlex  # only a hint needs it; every command's start-up imports this module
+
+        words = ["activities", command, *arguments]
+        if target and self.env:
+            words += ["-e", self.env]
+        if target and self.endpoint:
+            words += ["--endpoint", self.endpoint]
+        if directory and self.directory:
+            words += ["--dir", self.directory]
+        return _masked(" ".join(shlex.quote(word) for word in words))
+
 
 _CURRENT: ContextVar[Invocation | None] = ContextVar("invocation", default=None)
 
@@ -33,10 +61,8 @@ _CURRENT: ContextVar[Invocation | None] = ContextVar("invocation", default=None)
 def remember(
     env: str | None = None, endpoint: str | None = None, directory: Path | str | None = None
 ) -> None:
-    """Record this run's options (the built-in `local` environment needs no `-e`)."""
-    _CURRENT.set(Invocation(
-        env if env != "local" else None, endpoint, str(directory) if directory else None,
-    ))
+    """Record this run's options for the hints built with `again`."""
+    _CURRENT.set(Invocation.of(env, endpoint, directory))
 
 
 def forget() -> None:
@@ -45,21 +71,9 @@ def forget() -> None:
 
 
 def again(command: str, *arguments: str, directory: bool = True, target: bool = True) -> str:
-    """`activities COMMAND ARGUMENTS...` with this run's `-e`/`--endpoint` and `--dir`.
-
-    `directory=False` for a command that takes no `--dir` (applying a saved plan),
-    `target=False` for one that talks to no instance (validate)."""
-    import shlex  # only a hint needs it; every command's start-up imports this module
-
+    """`Invocation.command` of the options this run recorded with `remember`."""
     current = _CURRENT.get() or Invocation()
-    words = ["activities", command, *arguments]
-    if target and current.env:
-        words += ["-e", current.env]
-    if target and current.endpoint:
-        words += ["--endpoint", current.endpoint]
-    if directory and current.directory:
-        words += ["--dir", current.directory]
-    return _masked(" ".join(shlex.quote(word) for word in words))
+    return current.command(command, *arguments, directory=directory, target=target)
 
 
 def _masked(text: str) -> str:

@@ -40,7 +40,7 @@ def check_derivation(plan: Plan, plan_name: str) -> None:
     """Refuse a plan that is not what the planner derives from its own recorded definitions
     and live state: a step, an order or an allowance edited by hand and re-sealed."""
     try:
-        again = derive_plan(
+        derived = derive_plan(
             plan.provenance,
             plan.inputs.desired,
             plan.inputs.live,
@@ -51,7 +51,7 @@ def check_derivation(plan: Plan, plan_name: str) -> None:
         first = str(exc).splitlines()[0]
         differences = [f"the planner refuses its recorded inputs: {first}"]
     else:
-        differences = _differences(again, plan)
+        differences = _differences(derived, plan)
     if not differences:
         return
     made_by = plan.provenance.toolVersion
@@ -64,8 +64,8 @@ def check_derivation(plan: Plan, plan_name: str) -> None:
         f"refusing to apply {plan_name}: it is not the plan its own recorded definitions and "
         f"live state make: {cause}; nothing was changed\n"
         + "".join(f"  - {line}\n" for line in differences)
-        + "  fix: make a new plan with `activities plan --out FILE`, review it, and apply that "
-        f"one; set {KEY_VARIABLE} (a CI secret) to have plans signed"
+        + f"  fix: make a new plan with `{again('plan', '--out', 'FILE')}`, review it, and "
+        f"apply that one; set {KEY_VARIABLE} (a CI secret) to have plans signed"
     )
 
 

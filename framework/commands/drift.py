@@ -40,15 +40,19 @@ def command(
     """Report what changed on the instance since the last apply (exit 2 when anything did)."""
     # Imported here: the client, the emulator and the renderers are not needed for --help.
     from framework.drift.check import check_drift
-    from framework.drift.render import plan_command_for, render
+    from framework.drift.render import render
     from framework.environment import resolve_target
+    from framework.invocation import Invocation
     from framework.settings import load_settings
 
     if as_json and fmt not in (None, "json"):
         raise ConfigError(f"--json and --format {fmt} are exclusive\n  fix: pass one of them")
     settings = load_settings()
     target = resolve_target(settings, env, endpoint)
-    report = asyncio.run(check_drift(settings, target, directory or settings.definitions_dir))
+    invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
+    report = asyncio.run(
+        check_drift(settings, target, directory or settings.definitions_dir, invocation)
+    )
     if targets or excludes:
         from framework.drift.targeting import only_targeted
         from framework.plan.targeting import Targeting
@@ -56,5 +60,5 @@ def command(
         targeting = Targeting.of(targets, excludes)
         report = only_targeted(report, targeting, directory or settings.definitions_dir)
     form = "json" if as_json else fmt or "text"
-    click.echo(render(report, form, plan_command_for(target.name, endpoint)), nl=False)
+    click.echo(render(report, form, invocation.command("plan")), nl=False)
     return EXIT_CHANGES if report.drifted else EXIT_OK

@@ -9,6 +9,7 @@ from framework.definitions.model import activity_type_files
 from framework.drift.detect import against_definitions, against_lock
 from framework.drift.model import DriftReport
 from framework.environment import LOCAL, Target, connect
+from framework.invocation import Invocation
 from framework.lock.store import load_lock, lock_name, lock_path
 from framework.plan.pipeline import EMBEDDED_HOST
 from framework.plan.read import read_live
@@ -20,8 +21,11 @@ FALLBACK = (
 )
 
 
-async def check_drift(settings: Settings, target: Target, directory: Path) -> DriftReport:
-    """What changed on `target` since the last apply recorded in its lock file."""
+async def check_drift(
+    settings: Settings, target: Target, directory: Path, invocation: Invocation
+) -> DriftReport:
+    """What changed on `target` since the last apply recorded in its lock file; hints repeat
+    the options of `invocation`."""
     # Custom object types are not yet compared for drift: activity types only.
     definitions = activity_type_files(load_definitions(directory, settings))
     found = load_lock(lock_path(settings, lock_name(target)))
@@ -35,7 +39,7 @@ async def check_drift(settings: Settings, target: Target, directory: Path) -> Dr
         lock = None
     common = {"environment": target.name, "endpointHost": host, "calls": live.calls}
     if lock is None:
-        detected = against_definitions(definitions, live, settings.drift_ignore)
+        detected = against_definitions(definitions, live, settings.drift_ignore, invocation)
         return DriftReport(
             baseline="definitions",
             note=f"{note.replace(str(found.path), display_path(found.path))}: {FALLBACK}",
@@ -43,7 +47,7 @@ async def check_drift(settings: Settings, target: Target, directory: Path) -> Dr
             ignored=tuple(detected.ignored),
             **common,
         )
-    detected = against_lock(lock, definitions, live, settings.drift_ignore)
+    detected = against_lock(lock, definitions, live, settings.drift_ignore, invocation)
     return DriftReport(
         baseline="lock",
         lockPath=display_path(found.path),

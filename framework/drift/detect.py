@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from framework.definitions.model import ActivityTypeFile
 from framework.drift.changes import FieldChange, version_changes
 from framework.drift.model import Finding, Kind
+from framework.invocation import Invocation
 from framework.live import LiveState, LiveType, TypeVersion
 from framework.lock.model import Lock
 from framework.settings import DriftIgnore
@@ -32,8 +33,10 @@ def against_lock(
     definitions: Sequence[ActivityTypeFile],
     live: LiveState,
     ignore: Sequence[DriftIgnore] = (),
+    invocation: Invocation = Invocation(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Detected:
-    """What changed on the instance since the apply that wrote `lock`."""
+    """What changed on the instance since the apply that wrote `lock`; a hint that names a
+    command repeats the options of `invocation`."""
     found: list[Finding] = []
     for name, entry in lock.types.items():
         now = live.types.get(name)
@@ -54,7 +57,7 @@ def against_lock(
             found.append(_finding(
                 "appeared", name, WHOLE_TYPE, None, now.status,
                 f"{name}: an unmanaged type appeared on the instance (id {now.id}, "
-                f"{now.status}); `activities import {name}` adopts it",
+                f"{now.status}); `{invocation.command('import', name)}` adopts it",
             ))
     detected = _split(found, ignore)
     detected.notApplied = [
@@ -64,7 +67,10 @@ def against_lock(
 
 
 def against_definitions(
-    definitions: Sequence[ActivityTypeFile], live: LiveState, ignore: Sequence[DriftIgnore] = ()
+    definitions: Sequence[ActivityTypeFile],
+    live: LiveState,
+    ignore: Sequence[DriftIgnore] = (),
+    invocation: Invocation = Invocation(),  # noqa: B008 - frozen, so one shared default is safe
 ) -> Detected:
     """Without a lock: every difference between the instance and the definitions."""
     found: list[Finding] = []
@@ -97,7 +103,7 @@ def against_definitions(
     found += [
         _finding("unmanaged", name, WHOLE_TYPE, None, now.status,
                  f"{name}: is on the instance (id {now.id}, {now.status}) with no definition "
-                 f"(unmanaged); `activities import {name}` adopts it")
+                 f"(unmanaged); `{invocation.command('import', name)}` adopts it")
         for name, now in live.types.items()
         if name not in defined
     ]

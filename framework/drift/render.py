@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from framework.drift.model import DriftReport
-from framework.environment import LOCAL
 
 
 def render(report: DriftReport, form: str, plan_command: str) -> str:
@@ -15,13 +14,6 @@ def render(report: DriftReport, form: str, plan_command: str) -> str:
     if form == "markdown":
         return _markdown(report, plan_command)
     return _text(report, plan_command)
-
-
-def plan_command_for(environment: str, endpoint: str | None) -> str:
-    """`activities plan -e production`: the plan that shows what is not applied yet."""
-    if endpoint:
-        return f"activities plan --endpoint {endpoint}"
-    return "activities plan" if environment == LOCAL else f"activities plan -e {environment}"
 
 
 def _where(report: DriftReport) -> str:

@@ -32,14 +32,14 @@ def _apply(cli: Any, project: Path, emulator: Any, plan: str, **env: str) -> Any
     )
 
 
-def _refusal(plan: str, *lines: str) -> str:
+def _refusal(plan: str, url: str, *lines: str) -> str:
     return (
         f"Error: refusing to apply plans/{plan}.json: it is not the plan its own recorded "
         "definitions and live state make: it was edited after it was made (and sealed again); "
         "nothing was changed\n"
         + "".join(f"  - {line}\n" for line in lines)
-        + "  fix: make a new plan with `activities plan --out FILE`, review it, and apply that "
-        "one; set ACTIVITIES_PLAN_KEY (a CI secret) to have plans signed\n"
+        + f"  fix: make a new plan with `activities plan --out FILE --endpoint {url}`, review "
+        "it, and apply that one; set ACTIVITIES_PLAN_KEY (a CI secret) to have plans signed\n"
     )
 
 
@@ -63,8 +63,8 @@ def test_a_step_pointed_at_another_type_is_refused(
 
     refused = _apply(cli, project, emulator, "rename")
 
-    assert refused.exit_code == 1
-    assert refused.stderr == _refusal("rename", "changes[attendClass]: steps differ")
+    assert refused.exit_code == 1, refused.output
+    assert refused.stderr == _refusal("rename", emulator.url, "changes[attendClass]: steps differ")
     assert emulator.stats()["total_calls"] == calls  # refused before connecting
 
 
@@ -86,7 +86,9 @@ def test_allow_destructive_flipped_after_review_is_refused(
     refused = _apply(cli, project, emulator, "delete")
 
     assert refused.exit_code == 1
-    assert refused.stderr == _refusal("delete", "changes[attendClass]: reasons differ")
+    assert refused.stderr == _refusal(
+        "delete", emulator.url, "changes[attendClass]: reasons differ"
+    )
     assert mutating_calls(emulator) == before
     assert "attendClass" in read(emulator).types
 

@@ -121,7 +121,7 @@ async def _recreate(client: MarketoClient) -> None:
                          "approves it"),
         (_delete, "  [deleted] buyBook: was deleted on the instance (it had id ID)"),
         (_unmanaged, "  [appeared] visitSite: an unmanaged type appeared on the instance (id ID, "
-                     "draft); `activities import visitSite` adopts it"),
+                     "draft); `activities import visitSite --endpoint http://HOST` adopts it"),
         (_recreate, "  [recreated] buyBook: was deleted and created again on the instance: "
                     "its id was ID, now ID"),
     ],
@@ -142,7 +142,7 @@ def test_each_kind_of_drift_is_reported_and_exits_2(
         "Drift on endpoint (HOST) since the last apply (TIME), per "
         "activities/.lock/endpoint-HOST.json:"
     )
-    assert lines[1:] == [line, "1 finding(s)."]
+    assert [_stable(text, emulator) for text in lines[1:]] == [line, "1 finding(s)."]
     assert mutating_calls(emulator) == before
 
 
@@ -215,7 +215,7 @@ def test_without_a_lock_drift_compares_with_the_definitions_and_says_so(
         "Differences between endpoint (HOST) and the definitions:",
         "  [missing] attendClass: is not on the instance: not created yet, or deleted there",
         "  [unmanaged] visitSite: is on the instance (id ID, draft) with no definition "
-        "(unmanaged); `activities import visitSite` adopts it",
+        "(unmanaged); `activities import visitSite --endpoint http://HOST` adopts it",
         "2 finding(s).",
     ]
 
@@ -299,3 +299,37 @@ def test_a_draft_never_approved_is_compared_with_its_definition(
     assert ("  [draft] buyBook: a draft was left pending on the instance (no field differs "
             "from the definition); it is not live until someone approves it"
             ) in result.stdout.splitlines()
+
+
+def test_every_hint_repeats_the_environment_and_folder_as_typed(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    """`-e sandbox --dir defs`: a bare `activities import visitSite` would read `local`."""
+    (project / "pyproject.toml").write_text(
+        "[tool.activities.environments.sandbox]\n"
+        f'endpoint = "{emulator.url}"\n'
+        'client_id_env = "MARKETO_SANDBOX_CLIENT_ID"\n'
+        'client_secret_env = "MARKETO_SANDBOX_CLIENT_SECRET"\n'
+    )
+    env = {"MARKETO_SANDBOX_CLIENT_ID": emulator.config.client_id,
+           "MARKETO_SANDBOX_CLIENT_SECRET": emulator.config.client_secret}
+    write_type(project, "attendClass")
+    (project / "activities").rename(project / "defs")
+    applied = cli("apply", "-e", "sandbox", "--dir", "defs", "--yes", cwd=project, env=env)
+    assert applied.exit_code == 0, applied.output
+    (project / "activities").mkdir(exist_ok=True)
+    write_type(project, "attendClass", version=2, name="Attends A Class")
+    (project / "activities" / "attendClass.yaml").replace(project / "defs" / "attendClass.yaml")
+    _edit(emulator, _unmanaged)
+
+    result = cli("drift", "-e", "sandbox", "--dir", "defs", cwd=project, env=env)
+
+    assert result.exit_code == 2, result.output
+    lines = re.sub(r"id \d+", "id ID", result.stdout).splitlines()
+    assert lines[1:] == [
+        "  [appeared] visitSite: an unmanaged type appeared on the instance (id ID, draft); "
+        "`activities import visitSite -e sandbox --dir defs` adopts it",
+        "1 finding(s).",
+        "Not drift: 1 definition(s) differ from the last apply (attendClass): changes not "
+        "applied yet; `activities plan -e sandbox --dir defs` shows them.",
+    ]
