@@ -81,9 +81,10 @@ async def plan_and_apply(
     now: Callable[[], datetime] = utc_now,
     key: str | None = None,
     targeting: Targeting = ALL_TYPES,
+    saved: Callable[[Plan, Path], None] = lambda plan, path: None,
 ) -> Confirmed:
     """Plan, `show` it, refuse what is not allowed, ask `confirm`, save under plans/ (signed
-    with the plan `key` when there is one), apply."""
+    with the plan `key` when there is one), tell `saved` where, apply."""
     async with connect(target, settings) as (started, client):
         plan = await make_plan(
             settings,
@@ -103,6 +104,7 @@ async def plan_and_apply(
         plan_path = interactive_plan_path(settings.root, now())
         plan = sign(plan, key)
         save_plan(plan, plan_path)
+        saved(plan, plan_path)
         async with Journal(journal_path(plan_path), plan.checksum) as journal:
             result = await apply_plan(
                 plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from framework.apply.interruption import Stopped
 from framework.apply.model import ApplyResult, Listener
 from framework.apply.progress import JsonProgress, LogProgress, TerminalProgress
 from framework.apply.session import apply_saved, plan_and_apply
@@ -19,6 +20,7 @@ from framework.apply.summary import summary_text
 from framework.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
+    Interrupted,
     dir_option,
     handle_errors,
     target_options,
@@ -66,6 +68,7 @@ def command(
     settings = load_settings()
     key = os.environ.get(KEY_VARIABLE) or None  # the plan key: a secret, never printed
     progress = _progress(as_json)
+    stopped = Stopped()  # what a Ctrl+C or SIGTERM leaves half done, and how to go on
     try:
         if plan_file is not None:
             if allow_destructive or directory is not None or targets or excludes:
@@ -80,10 +83,11 @@ def command(
                 env = made_for  # apply where the plan was reviewed for; the guard checks the host
             remember_plan(plan, env, endpoint)
             target = resolve_target(settings, env, endpoint)
-            result = asyncio.run(
-                apply_saved(settings, target, plan, plan_file, listeners=[progress])
-            )
             rerun = again("apply", str(plan_file), directory=False)
+            stopped.start(plan, rerun)
+            result = asyncio.run(
+                apply_saved(settings, target, plan, plan_file, listeners=[progress, stopped])
+            )
         else:
             remember(env, endpoint, directory)
             directory = directory or settings.definitions_dir
@@ -94,8 +98,9 @@ def command(
             if not yes and not sys.stdin.isatty():
                 raise RefusedError(
                     "refusing to apply without confirmation: there is no terminal to ask on; "
-                    "nothing was changed\n  fix: pass --yes, or save a plan with `activities plan "
-                    "--out plans/NAME.json`, review it, and run `activities apply plans/NAME.json`"
+                    "nothing was changed\n  fix: pass --yes, or save a plan with "
+                    f"`{again('plan', '--out', 'plans/NAME.json')}`, review it, and run "
+                    f"`{again('apply', 'plans/NAME.json', directory=False)}`"
                 )
             confirmed = asyncio.run(
                 plan_and_apply(
@@ -106,9 +111,12 @@ def command(
                     allow_destructive=allow_destructive,
                     show=lambda plan: _show(plan, as_json),
                     confirm=lambda plan: yes or _ask(),
-                    listeners=[progress],
+                    listeners=[progress, stopped],
                     key=key,
                     targeting=targeting,
+                    saved=lambda plan, path: stopped.start(
+                        plan, again("apply", str(_shown(path)), directory=False)
+                    ),
                 )
             )
             if confirmed.result is None:
@@ -124,6 +132,8 @@ def command(
                 return EXIT_ERROR if changes else EXIT_OK
             plan, result = confirmed.plan, confirmed.result
             rerun = again("apply", str(_shown(confirmed.plan_path)), directory=False)
+    except KeyboardInterrupt as cause:
+        raise Interrupted(cause, stopped.words()) from None
     finally:
         if isinstance(progress, TerminalProgress):
             progress.close()

@@ -40,10 +40,7 @@ BUG_REPORT = (
     "This is a bug in activities, not in your files. Please report it with the command you ran "
     "and the crash log: https://github.com/activities-as-code/activities/issues"
 )
-RESUME = (
-    "Run the same command again to resume: apply skips the steps its journal records as done, "
-    "and import writes the types still missing."
-)
+RESUME = "Run the same command again to resume."
 
 F = TypeVar("F", bound=Callable[..., int])
 
@@ -52,31 +49,65 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM arrived. A KeyboardInterrupt, so that it stops asyncio and apply as Ctrl+C does."""
 
 
-def _terminate(signum: int, frame: object) -> None:
+class Interrupted(KeyboardInterrupt):
+    """Ctrl+C or SIGTERM stopped a command that may have changed something: `state` says what
+    it left half done and the command that goes on from there."""
+
+    def __init__(self, cause: KeyboardInterrupt, state: str) -> None:
+        super().__init__(state)
+        self.terminated = terminated(cause)
+        self.state = state
+
+
+# SIGTERM arrived during this command (asyncio.run turns it into a plain KeyboardInterrupt).
+_sigterm: list[int] = []
+
+
+def terminated(stop: KeyboardInterrupt) -> bool:
+    """Whether the KeyboardInterrupt STOP came from SIGTERM rather than Ctrl+C."""
+    return isinstance(stop, Terminated) or bool(_sigterm)
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    _sigterm.append(signum)
+    sigint = signal.getsignal(signal.SIGINT)
+    if callable(sigint) and sigint is not signal.default_int_handler:
+        # asyncio.run's own Ctrl+C handler: it cancels the running command's task, which
+        # unwinds (journal written, connections closed) before KeyboardInterrupt is raised.
+        # Raised inside a task instead, the exception would escape its clean-up.
+        sigint(signal.SIGINT, frame)
+        return
     raise Terminated
 
 
 def handle_errors(func: F) -> F:
     """Run a command body and map how it ended to an exit code, never a traceback.
 
-    A user error is `Error: ...` and 1; Ctrl+C 130; SIGTERM says how to resume and 143; any
-    other exception is a bug: 3, with a crash log (versions, traceback, no secret)."""
+    A user error is `Error: ...` and 1; Ctrl+C 130; SIGTERM says how to resume and 143 (a
+    command cut short part way, such as apply, says what it left and the exact command that goes
+    on); any other exception is a bug: 3, with a crash log (versions, traceback, no secret)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> int:
         previous = _catch_sigterm()
+        _sigterm.clear()
         forget()  # hints name only the options of this command
         try:
             code = func(*args, **kwargs)
         except ActivitiesError as exc:
             click.echo(f"Error: {_masked(str(exc))}", err=True)
             code = EXIT_ERROR
-        except Terminated:
-            click.echo(f"Terminated (SIGTERM). {RESUME}", err=True)
-            code = EXIT_TERMINATED
-        except KeyboardInterrupt:
-            click.echo("Interrupted.", err=True)
-            code = EXIT_INTERRUPTED
+        except Interrupted as stopped:
+            head = "Terminated (SIGTERM)." if stopped.terminated else "Interrupted."
+            click.echo(f"{head}\n{_masked(stopped.state)}", err=True)
+            code = EXIT_TERMINATED if stopped.terminated else EXIT_INTERRUPTED
+        except KeyboardInterrupt as stop:
+            if terminated(stop):
+                click.echo(f"Terminated (SIGTERM). {RESUME}", err=True)
+                code = EXIT_TERMINATED
+            else:
+                click.echo("Interrupted.", err=True)
+                code = EXIT_INTERRUPTED
         except click.exceptions.Exit:
             raise
         except Exception as exc:  # noqa: BLE001 - the last line of defence

@@ -227,7 +227,8 @@ def test_interactive_apply_without_terminal_or_yes_refuses(
     assert refused.stderr == (
         "Error: refusing to apply without confirmation: there is no terminal to ask on; nothing "
         "was changed\n  fix: pass --yes, or save a plan with `activities plan --out "
-        "plans/NAME.json`, review it, and run `activities apply plans/NAME.json`\n"
+        f"plans/NAME.json --endpoint {emulator.url}`, review it, and run `activities apply "
+        f"plans/NAME.json --endpoint {emulator.url}`\n"
     )
     assert emulator.stats()["total_calls"] == 0
 

@@ -132,3 +132,89 @@ def test_two_applies_from_two_machines_at_once_leave_the_instance_correct(
     assert endpoints["POST /rest/v1/activities/external/type.json"] == 2 * len(TYPES)
     journals = journal_path(plan).read_text() + other.read_text()
     assert journals.count('"status":"reconciled"') == STEPS
+
+
+def test_what_a_stopped_apply_left_is_said_type_by_type(project: Path, emulator: Any) -> None:
+    from apply_support import plan_for
+
+    from framework.apply.interruption import Stopped
+    from framework.apply.model import StepEvent
+
+    for name in ("attendClass", "buyBook", "callShop"):
+        write_type(project, name)
+    plan = plan_for(project, emulator)
+    stopped = Stopped()
+    stopped.start(plan, "activities apply plans/x.json -e sandbox")
+    for name, index, op, status in [
+        ("attendClass", 0, "create_type", "started"), ("attendClass", 0, "create_type", "done"),
+        ("attendClass", 1, "create_attributes", "started"),
+        ("attendClass", 1, "create_attributes", "done"),
+        ("buyBook", 0, "create_type", "started"), ("buyBook", 0, "create_type", "done"),
+        ("buyBook", 1, "create_attributes", "started"),
+    ]:
+        stopped(StepEvent(name, index, op, status, 1, 1))  # type: ignore[arg-type]
+
+    assert stopped.words() == (
+        "Apply stopped part way; nothing was rolled back:\n"
+        "  attendClass (create): 2 of 3 step(s) done; its draft is staged and waits for the "
+        "approve the next run sends (it has no approved version yet)\n"
+        "  buyBook (create): 1 of 3 step(s) done; create_attributes was sent and its answer "
+        "never came: it may have happened (the next run re-reads the type to tell)\n"
+        "  callShop (create): not started\n"
+        "  fix: run `activities apply plans/x.json -e sandbox` to finish it: it re-reads the "
+        "types, skips the steps its journal records as done, and runs the rest"
+    )
+    before = Stopped()
+    assert before.words() == (
+        "Nothing was changed: apply stopped before it had a plan to apply.\n"
+        "  fix: run the same command again"
+    )
+    before.start(plan, "activities apply plans/x.json")
+    assert before.words() == (
+        "Nothing was changed: apply stopped before its first change.\n"
+        "  fix: run `activities apply plans/x.json` to apply the plan"
+    )
+
+
+@pytest.mark.parametrize(
+    ("stop_with", "head", "code"),
+    [(signal.SIGINT, "Interrupted.", 130), (signal.SIGTERM, "Terminated (SIGTERM).", 143)],
+)
+def test_an_interrupted_apply_says_what_it_left_and_the_command_that_resumes(
+    project: Path, emulator_factory: Any, cli: Any, stop_with: int, head: str, code: int
+) -> None:
+    emulator = emulator_factory(latency_ms=40)
+    plan = _project_with_plan(project, emulator)
+    journal = journal_path(plan)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "framework", "apply", "plans/reviewed.json",
+         "--endpoint", emulator.url],
+        cwd=project, env={**os.environ, **emulator.env},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        # `begin`, then a step's `started` and its outcome: stopped with a step done.
+        while time.monotonic() < deadline and process.poll() is None:
+            if journal.exists() and journal.read_text().count("\n") >= 3:
+                process.send_signal(stop_with)
+                break
+            time.sleep(0.002)
+        _, stderr = process.communicate(timeout=60)
+    finally:
+        process.kill()
+
+    assert process.returncode == code, stderr
+    resume = f"activities apply plans/reviewed.json --endpoint {emulator.url}"
+    tail = stderr[stderr.index(f"{head}\n"):].splitlines()
+    assert tail[1] == "Apply stopped part way; nothing was rolled back:", stderr
+    assert [line.split(" (")[0].strip() for line in tail[2:-1]] == list(TYPES), stderr
+    assert tail[-1] == (
+        f"  fix: run `{resume}` to finish it: it re-reads the types, skips the steps its "
+        "journal records as done, and runs the rest"
+    )
+    assert "Traceback" not in stderr
+    resumed = cli(*resume.split()[1:], cwd=project, env=emulator.env)
+    assert resumed.exit_code == 0, resumed.output
+    assert resumed.stdout.startswith("Applied and verified")
+    _at_target(emulator)
