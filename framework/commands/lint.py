@@ -41,6 +41,8 @@ def command(base: str, fmt: str, fix: bool, env: str | None, directory: Path | N
     try:
         settings = load_settings()
         history = changed_definitions(directory or settings.definitions_dir, base)
+        if history.note:
+            click.echo(f"Note: {history.note}", err=True)
         approvals = None
         if env is not None:
             approvals = asyncio.run(read_approvals(settings, env))

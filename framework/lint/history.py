@@ -15,6 +15,7 @@ from typing import Any
 from framework.definitions.document import MAX_FILE_BYTES
 from framework.definitions.loader import SUFFIXES, definition_paths
 from framework.errors import ConfigError
+from framework.lint.default_branch import default_branch
 
 DEEPEN = 1000
 _SHA = re.compile(r"^[0-9a-fA-F]{7,40}$")
@@ -38,6 +39,7 @@ class History:
     merge_base: str
     root: Path
     changed: tuple[ChangedFile, ...]
+    note: str = ""  # how the base was found, when it was not the ref given (origin/HEAD)
 
 
 def changed_definitions(directory: Path, base: str) -> History:
@@ -53,6 +55,9 @@ def changed_definitions(directory: Path, base: str) -> History:
         ) from exc
     root = Path(str(repo.working_tree_dir))
     shallow = (Path(repo.git_dir) / "shallow").is_file()
+    default = default_branch(repo, base)  # origin/HEAD missing or stale: the remote's HEAD
+    if default is not None:
+        base = default.base
     base_commit = _resolve(repo, base, shallow)
     try:
         head = repo.head.commit
@@ -77,7 +82,8 @@ def changed_definitions(directory: Path, base: str) -> History:
         for path in sorted(old.keys() | new.keys())
         if old.get(path) != new.get(path)
     )
-    return History(base, base_commit.hexsha, merge_base.hexsha, root, changed)
+    return History(base, base_commit.hexsha, merge_base.hexsha, root, changed,
+                   default.note if default else "")
 
 
 def fetch_command(base: str) -> str:

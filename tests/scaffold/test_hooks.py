@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +136,110 @@ def test_lint_runs_at_pre_push_against_origin_head(
 
     assert bumped.returncode == 0, bumped.stdout
     assert status(bumped.stdout) == {"activities lint": "Passed"}
+
+
+def _origin(tmp_path: Path, branch: str = "trunk") -> Path:
+    """A remote whose default branch is BRANCH (not main: nothing is guessed), with buyCar."""
+    origin = tmp_path / "origin"
+    (origin / "activities").mkdir(parents=True)
+    (origin / "activities" / "buyCar.yaml").write_text((EXAMPLES / "buyCar.yaml").read_text())
+    (origin / "pyproject.toml").write_text("[tool.activities]\n")
+    git(origin, "init", "--quiet", "-b", branch)
+    git(origin, "add", "-A")
+    git(origin, "commit", "--quiet", "-m", "definitions")
+    return origin
+
+
+def _added_remote(tmp_path: Path, origin: Path) -> Path:
+    """A repository whose remote was added with `git remote add`: it has no origin/HEAD."""
+    repo = tmp_path / "added"
+    repo.mkdir()
+    git(repo, "init", "--quiet")
+    git(repo, "remote", "add", "origin", str(origin))
+    git(repo, "fetch", "--quiet", "origin")
+    git(repo, "checkout", "--quiet", "-b", "work", "origin/trunk")
+    return repo
+
+
+def _describe_differently(repo: Path) -> None:
+    definition = repo / "activities" / "buyCar.yaml"
+    definition.write_text(definition.read_text().replace("from one of", "from any of"))
+    git(repo, "commit", "--quiet", "-am", "Describe buyCar differently, version unchanged")
+
+
+def test_lint_finds_the_remotes_default_branch_when_origin_head_is_missing(
+    tmp_path: Path, cli: Any
+) -> None:
+    repo = _added_remote(tmp_path, _origin(tmp_path))
+    _describe_differently(repo)
+
+    result = cli("lint", "--base", "origin/HEAD", cwd=repo)
+
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        "Note: origin/HEAD is not set in this clone (`git clone` sets it, `git remote add` does "
+        "not); origin's default branch is trunk, so lint compares with origin/trunk. To record "
+        "it (later fetches keep it current): git remote set-head origin --auto\n"
+    )
+    assert "Linted 1 changed definition(s) against origin/trunk" in result.stdout
+    git(repo, "remote", "set-head", "origin", "--auto")  # the advice works: no note after it
+    assert cli("lint", "--base", "origin/HEAD", cwd=repo).stderr == ""
+
+
+def test_lint_does_not_trust_an_origin_head_that_fetches_never_move(
+    tmp_path: Path, cli: Any
+) -> None:
+    origin = _origin(tmp_path)
+    repo = tmp_path / "clone"
+    git(tmp_path, "clone", "--quiet", str(origin), str(repo))
+    stale = run(repo, "git", "rev-parse", "origin/HEAD").stdout.strip()
+    git(repo, "symbolic-ref", "--delete", "refs/remotes/origin/HEAD")
+    git(repo, "update-ref", "refs/remotes/origin/HEAD", stale)  # as `git fetch +HEAD:...` makes
+    (origin / "activities" / "sellCar.yaml").write_text(
+        (EXAMPLES / "buyCar.yaml").read_text().replace("buyCar", "sellCar")
+        .replace("Buy", "Sell").replace("Bought", "Sold"))
+    git(origin, "add", "-A")
+    git(origin, "commit", "--quiet", "-m", "sellCar")
+    git(repo, "pull", "--quiet")  # origin/trunk moves on; the plain origin/HEAD does not
+
+    result = cli("lint", "--base", "origin/HEAD", cwd=repo)
+
+    assert result.stderr.startswith(
+        "Note: origin/HEAD in this clone is a plain ref that fetches never move, so it may be "
+        "stale; origin's default branch is trunk, so lint compares with origin/trunk."
+    ), result.stderr
+    assert "Linted 0 changed definition(s) against origin/trunk" in result.stdout
+
+
+def test_lint_says_how_to_record_the_default_branch_when_the_remote_cannot_be_asked(
+    tmp_path: Path, cli: Any
+) -> None:
+    origin = _origin(tmp_path)
+    repo = _added_remote(tmp_path, origin)
+    git(repo, "remote", "set-url", "origin", str(tmp_path / "gone"))
+
+    result = cli("lint", "--base", "origin/HEAD", cwd=repo)
+
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        "Error: origin/HEAD is not set in this clone, and origin could not be asked for its "
+        "default branch: "
+    ), result.stderr
+    assert result.stderr.endswith(
+        "  fix: git remote set-head origin --auto (once origin is reachable), or name the "
+        "branch: git remote set-head origin main\n"
+    )
+
+
+def test_the_pre_push_hook_lints_against_the_default_branch_of_an_added_remote(
+    tmp_path: Path, hooks_repo: Path, pre_commit_home: str
+) -> None:
+    repo = _added_remote(tmp_path, _origin(tmp_path))
+    _describe_differently(repo)
+
+    done = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
+
+    assert done.returncode == 1
+    assert status(done.stdout) == {"activities lint": "Failed"}
+    assert "origin's default branch is trunk, so lint compares with origin/trunk" in done.stdout
+    assert "buyCar" in done.stdout
