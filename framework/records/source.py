@@ -15,7 +15,6 @@ Line with the reason: it is rejected alone and the others are sent.
 from __future__ import annotations
 
 import csv
-import difflib
 import hashlib
 import json
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from typing import IO, Any
 from framework.errors import ConfigError
 from framework.records.schema import REQUIRED, RecordSchema
 from framework.records.values import from_text
+from framework.spelling import closest
 
 CHUNK = 1 << 20
 # A record longer than a call may carry (1 MB) can never be sent: such a line is rejected
@@ -209,9 +209,7 @@ def _columns(path: Path, header: list[str], schema: RecordSchema) -> list[tuple[
 
 
 def _did_you_mean(name: str, candidates: list[str]) -> str | None:
-    by_case = {candidate.lower(): candidate for candidate in candidates}
-    close = difflib.get_close_matches(name.lower(), list(by_case), n=1, cutoff=0.7)
-    return by_case[close[0]] if close else None
+    return closest(name, candidates)
 
 
 def _record(row: list[str], columns: list[tuple[str, str]]) -> Any:
