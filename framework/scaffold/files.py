@@ -14,9 +14,18 @@ WORKFLOWS = ("activities-pull-request.yml", "activities-apply.yml", "activities-
 GITLAB_PIPELINE = ".gitlab-ci.yml"
 # The CI systems init writes a pipeline for (`--ci`), GitHub's by default.
 CI_SYSTEMS = ("github", "gitlab")
-GITIGNORE_LINES = (
-    "# activities: the state of the embedded `local` instance (and its lock)",
-    ".activities/",
+# What init adds to .gitignore: blocks of a comment and rules, each rule added when missing.
+# In plans/, a plan saved for review (`activities plan --out plans/NAME.json`) is committed;
+# what apply and the workflows leave there is one machine's or one run's: apply journals (for
+# resuming on that machine), the plans an interactive apply saved and applied at once (never
+# reviewed; the lock file records what they did), and the workflows' plans and comments
+# (uploaded as the run's artifact).
+GITIGNORE_BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("# activities: the state of the embedded `local` instance (and its lock)",
+     (".activities/",)),
+    ("# activities: what apply and the workflows leave in plans/ (a plan saved for review,\n"
+     '# plans/NAME.json, is committed; README.md, "What goes in git")',
+     ("plans/*.journal.jsonl", "plans/apply-*.json", "plans/*.plan.json", "plans/*.comment.md")),
 )
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from framework import __version__
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError
-from framework.scaffold.files import GITIGNORE_LINES, owned_files
+from framework.scaffold.files import GITIGNORE_BLOCKS, owned_files
 from framework.scaffold.pins import (
     GITLAB_REQUIREMENTS,
     PRECOMMIT,
@@ -117,15 +117,17 @@ def _merge_precommit(root: Path, report: InitReport, version: str) -> None:
 def _merge_gitignore(root: Path, report: InitReport) -> None:
     path = root / GITIGNORE
     old = _read(path)
-    lines = (old or "").splitlines()
-    missing = [line for line in GITIGNORE_LINES if line not in lines]
-    if missing == [GITIGNORE_LINES[0]]:
-        missing = []  # only the comment is missing: the rule is there already
-    if not missing:
+    lines = {line.strip() for line in (old or "").splitlines()}
+    added = []
+    for comment, rules in GITIGNORE_BLOCKS:
+        missing = [rule for rule in rules if rule not in lines]
+        if missing:  # the comment only with rules: a block the user has already stays as is
+            added += [comment, *missing]
+    if not added:
         report.kept.append(GITIGNORE)
         return
     prefix = (old or "").rstrip("\n")
-    text = (prefix + "\n\n" if prefix else "") + "\n".join(missing) + "\n"
+    text = (prefix + "\n\n" if prefix else "") + "\n".join(added) + "\n"
     _write(path, text)
     _record(report, GITIGNORE, old, text)
 

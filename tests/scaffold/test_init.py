@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import tomllib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,6 +57,18 @@ repos:
 """
 
 
+GITIGNORE = """\
+# activities: the state of the embedded `local` instance (and its lock)
+.activities/
+# activities: what apply and the workflows leave in plans/ (a plan saved for review,
+# plans/NAME.json, is committed; README.md, "What goes in git")
+plans/*.journal.jsonl
+plans/apply-*.json
+plans/*.plan.json
+plans/*.comment.md
+"""
+
+
 def files_under(root: Path) -> dict[str, str]:
     return {
         p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
@@ -81,9 +94,7 @@ def test_init_in_an_empty_folder_writes_everything_and_validate_and_plan_work(
     settings = tomllib.loads(files["pyproject.toml"])
     assert settings == {"tool": {"activities": {"max_types": 10, "definitions": "activities"}}}
     assert "# [tool.activities.environments.sandbox]" in files["pyproject.toml"]
-    assert files[".gitignore"] == (
-        "# activities: the state of the embedded `local` instance (and its lock)\n.activities/\n"
-    )
+    assert files[".gitignore"] == GITIGNORE
     assert files[".pre-commit-config.yaml"] == (
         "default_install_hook_types:\n  - pre-commit\n  - pre-push\nrepos:\n"
         "  - repo: https://github.com/activities-as-code/activities\n"
@@ -130,10 +141,7 @@ def test_init_keeps_everything_an_existing_project_has(cli: Cli, tmp_path: Path)
         "    hooks:\n      - id: activities-validate\n      - id: activities-fmt\n"
         "      - id: activities-lint\n"
     )
-    assert (tmp_path / ".gitignore").read_text() == (
-        "__pycache__/\n.venv/\n\n"
-        "# activities: the state of the embedded `local` instance (and its lock)\n.activities/\n"
-    )
+    assert (tmp_path / ".gitignore").read_text() == "__pycache__/\n.venv/\n\n" + GITIGNORE
     assert (tmp_path / "activities" / "notes.txt").read_text() == "ours\n"
     assert cli("validate").exit_code == 0
 
@@ -218,3 +226,42 @@ def test_existing_files_keep_their_mode(
     assert stat.S_IMODE((tmp_path / "pyproject.toml").stat().st_mode) == 0o664
     assert stat.S_IMODE((tmp_path / ".gitignore").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / ".pre-commit-config.yaml").stat().st_mode) == 0o644
+
+
+def test_git_ignores_what_apply_and_the_workflows_leave_in_plans_and_keeps_saved_plans(
+    cli: Cli, tmp_path: Path
+) -> None:
+    assert cli("init", cwd=tmp_path).exit_code == 0
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    left = [
+        "plans/next.json",  # saved with `activities plan --out` for review: committed
+        "plans/next.journal.jsonl",  # its apply's journal
+        "plans/apply-20261128T123000.123456Z-3f9a0c.json",  # an interactive apply's plan
+        "plans/apply-20261128T123000.123456Z-3f9a0c.journal.jsonl",
+        "plans/sandbox.plan.json",  # the workflows' plan and comment
+        "plans/sandbox.comment.md",
+    ]
+    for name in left:
+        (tmp_path / name).write_text("{}\n")
+
+    status = subprocess.run(
+        ["git", "status", "--porcelain", "--untracked-files=all", "plans"],
+        cwd=tmp_path, capture_output=True, text=True, check=True,
+    ).stdout
+
+    assert status.splitlines() == ["?? plans/.gitkeep", "?? plans/next.json"]
+
+
+def test_init_adds_only_the_ignore_lines_that_are_missing(cli: Cli, tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text(".activities/\nplans/*.journal.jsonl\n")
+
+    assert cli("init", cwd=tmp_path).exit_code == 0
+
+    assert (tmp_path / ".gitignore").read_text() == (
+        ".activities/\nplans/*.journal.jsonl\n\n"
+        "# activities: what apply and the workflows leave in plans/ (a plan saved for review,\n"
+        "# plans/NAME.json, is committed; README.md, \"What goes in git\")\n"
+        "plans/apply-*.json\nplans/*.plan.json\nplans/*.comment.md\n"
+    )
+    again = cli("init", "--force")
+    assert "kept .gitignore (it has what init adds)" in again.output
