@@ -74,6 +74,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
 }
 
+VERBOSE = "--verbose"
+LOG_VARIABLE = "ACTIVITIES_LOG"  # as Terraform's TF_LOG: debug, info, warn, error
+
 # Commands that keep click's exit code 2 for a usage error, as their documentation says.
 USAGE_EXIT_2 = ("emulator",)
 # Commands that never talk to Marketo: they skip the client's logging set-up (and `logging`).
@@ -105,6 +108,14 @@ class CommandLine(click.Group):
             # Ctrl+C while the command's module loads: the same answer as once it runs (click
             # would say "Aborted!" and exit 1, which reads as a refusal).
             raise _interrupted() from None
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        # `--verbose` is the group's, but a user types it after the command too (`activities
+        # plan --verbose`): it is moved in front, where click looks for it.
+        end = args.index("--") if "--" in args else len(args)
+        if VERBOSE in args[1:end]:
+            args = [VERBOSE, *(a for i, a in enumerate(args) if a != VERBOSE or i >= end)]
+        return super().parse_args(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # The listing uses the table's help lines, so `--help` imports no command module.
@@ -154,22 +165,44 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
     __version__, prog_name="activities",
     message="%(prog)s %(version)s" + ("" if is_release(__version__) else " (a development build)"),
 )
+@click.option(
+    VERBOSE, "verbose", is_flag=True,
+    help="Show each Marketo API call on stderr: endpoint, status, request id and time "
+         "(ACTIVITIES_LOG=debug adds the requests and their bodies).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, verbose: bool) -> None:
     """Marketo Engage custom activity types as code."""
     if ctx.invoked_subcommand not in OFFLINE:
-        show_client_warnings()
+        from framework.commands.client_warnings import LogLevelError, log_level
+
+        try:
+            level = log_level(os.environ.get(LOG_VARIABLE, ""), verbose)
+        except LogLevelError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(EXIT_ERROR)
+        show_client_warnings(level)
 
 
-def show_client_warnings() -> None:
-    """Show the client's warnings (long retry waits) on stderr, so a slow run never looks stuck."""
+def show_client_warnings(level: int | None = None) -> None:
+    """Show the client's warnings (long retry waits) on stderr, so a slow run never looks stuck;
+    with a lower LEVEL (`--verbose`, ACTIVITIES_LOG), its API calls too. Secrets are masked."""
     import logging
 
+    from framework.client.redact import RedactingFilter
     from framework.commands.client_warnings import StderrWarnings
 
+    level = logging.WARNING if level is None else level
     logger = logging.getLogger("framework.client")
-    if not any(isinstance(handler, StderrWarnings) for handler in logger.handlers):
-        logger.addHandler(StderrWarnings(logging.WARNING))
+    handler = next((h for h in logger.handlers if isinstance(h, StderrWarnings)), None)
+    if handler is None:
+        handler = StderrWarnings()
+        # Records of child loggers (the local instance's) skip the logger's own filters.
+        handler.addFilter(RedactingFilter())
+        logger.addHandler(handler)
+    handler.setLevel(level)
+    # A process may run several commands (tests, library use): each sets the level it needs.
+    logger.setLevel(level if level < logging.WARNING else logging.NOTSET)
 
 
 def _interrupted() -> click.exceptions.Exit:

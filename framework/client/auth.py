@@ -135,7 +135,7 @@ class TokenProvider:
                     endpoint=IDENTITY_ENDPOINT,
                 )
             log.log(
-                logging.WARNING if delay >= NOTICEABLE_WAIT_SECONDS else logging.DEBUG,
+                logging.WARNING if delay >= NOTICEABLE_WAIT_SECONDS else logging.INFO,
                 "retrying %s after %s in %.1f s", IDENTITY_ENDPOINT, failure, delay,
             )
             await self._sleep(delay)
@@ -153,10 +153,11 @@ class TokenProvider:
             finally:
                 await response.aclose()
         except httpx.TransportError as exc:
-            log.debug("<- %s failed: %s", IDENTITY_ENDPOINT, type(exc).__name__)
+            log.info("<- %s failed: %s", IDENTITY_ENDPOINT, type(exc).__name__)
             self._detail = f"the connection failed ({exc})" if str(exc) else type(exc).__name__
             return type(exc).__name__
-        log.debug("<- %s HTTP %d", IDENTITY_ENDPOINT, response.status_code)
+        log.info("<- %s HTTP %d in %.0f ms", IDENTITY_ENDPOINT, response.status_code,
+                 (self._clock() - sent_at) * 1000)
         if content is None:
             raise AuthenticationError(
                 f"{too_large('')} (HTTP {response.status_code})\n"

@@ -157,7 +157,7 @@ class CallRunner:
         if delay is None:
             raise self._exhausted(call, failure, backoff, uncertain)
         log.log(
-            logging.WARNING if delay >= NOTICEABLE_WAIT_SECONDS else logging.DEBUG,
+            logging.WARNING if delay >= NOTICEABLE_WAIT_SECONDS else logging.INFO,
             "retrying %s%s after %s in %.1f s",
             call.op.endpoint, call.where, failure.code, delay,
         )
@@ -197,10 +197,10 @@ class CallRunner:
                 finally:
                     await response.aclose()
             except NOT_SENT as exc:
-                log.debug("<- %s %s not sent: %s", op.method, path, type(exc).__name__)
+                log.info("<- %s %s not sent: %s", op.method, path, type(exc).__name__)
                 return Failure(type(exc).__name__, _not_sent_text(exc), retryable=True)
             except LOST as exc:
-                log.debug("<- %s %s answer lost: %s", op.method, path, type(exc).__name__)
+                log.info("<- %s %s answer lost: %s", op.method, path, type(exc).__name__)
                 return Failure(type(exc).__name__, _lost_text(exc), retryable=True, lost=True)
             except httpx.TransportError as exc:
                 return Failure(type(exc).__name__, redact(str(exc)), retryable=False)
@@ -218,15 +218,16 @@ class CallRunner:
     ) -> Envelope | Failure:
         op, path = call.op, call.path
         if response.status_code != 200:
-            log.debug("<- %s %s HTTP %d in %.0f ms", op.method, path, response.status_code,
-                      elapsed_ms)
+            log.info("<- %s %s HTTP %d in %.0f ms", op.method, path, response.status_code,
+                     elapsed_ms)
             return Failure(
                 str(response.status_code),
                 f"HTTP {response.status_code} {response.reason_phrase}".strip(),
                 retryable=response.status_code in RETRYABLE_HTTP,
             )
         envelope = parse_envelope(content, op, call.where)
-        log.debug(
+        # One line per answer at INFO: what `--verbose` (ACTIVITIES_LOG=info) shows.
+        log.info(
             "<- %s %s HTTP 200 requestId=%s %s in %.0f ms",
             op.method, path, envelope.request_id,
             "success" if envelope.success else f"error {envelope.code}: {envelope.message}",
