@@ -30,7 +30,7 @@ def definition(index: int) -> str:
         for n, data_type in enumerate(ATTRIBUTE_TYPES)
     )
     return (
-        "# yaml-language-server: $schema=../framework/definitions/activity-type.schema.json\n"
+        "# yaml-language-server: $schema=.schema.json\n"
         "version: 1\n"
         f"apiName: type{index}\n"
         f"name: Type {index}\n"

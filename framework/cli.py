@@ -174,6 +174,8 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
 def main(ctx: click.Context, verbose: bool) -> None:
     """Marketo Engage custom activity types as code."""
     if ctx.invoked_subcommand not in OFFLINE:
+        import os
+
         from framework.commands.client_warnings import LogLevelError, log_level
 
         try:

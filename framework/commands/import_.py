@@ -60,6 +60,9 @@ def command(
         return EXIT_OK
     for item in result.imported:
         click.echo(_line(item))
+    if result.schema:
+        click.echo(f"wrote {result.schema}: the JSON Schema each file's first line names, "
+                   "for editors")
     count = len(result.imported)
     click.echo(f"Imported {count} type{'' if count == 1 else 's'} into {where}/ with "
                f"{_calls(result.calls)}; review them with `{again('plan')}`.")

@@ -1,22 +1,37 @@
-"""`activities schema`: print (or write) the JSON Schema of definition files."""
+"""`activities schema`: print the JSON Schema of definition files, or write the project's copy."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from framework.commands.common import EXIT_OK, handle_errors
-from framework.definitions.schema import SCHEMA_PATH, schema_text, write_schema
+from framework.commands.common import EXIT_OK, dir_option, handle_errors
+from framework.errors import ActivitiesError
 
 
 @click.command("schema")
 @click.option("--write", is_flag=True,
-              help=f"Regenerate the committed copy ({SCHEMA_PATH.name}) instead of printing.")
+              help="Write it as .schema.json in the definitions folder, where every "
+                   "definition's modeline points (refresh it after upgrading).")
+@dir_option
 @handle_errors
-def command(write: bool) -> int:
+def command(write: bool, directory: Path | None) -> int:
     """Print the JSON Schema of definition files (for editors and other tools)."""
+    from framework.definitions.schema import project_schema, shipped_schema, write_project_schema
+
     if not write:
-        click.echo(schema_text(), nl=False)
+        click.echo(shipped_schema(), nl=False)
         return EXIT_OK
-    changed = write_schema()
-    click.echo(f"{SCHEMA_PATH}: {'written' if changed else 'already up to date'}")
+    from framework.definitions.loader import display_path
+    from framework.settings import load_settings
+
+    folder = directory or load_settings().definitions_dir
+    shown = display_path(project_schema(folder))
+    try:
+        changed = write_project_schema(folder)
+    except OSError as exc:
+        raise ActivitiesError(f"{shown} cannot be written: {exc.strerror or exc}\n"
+                              "  fix: check the folder's permissions") from exc
+    click.echo(f"wrote {shown}" if changed else f"{shown} is already up to date")
     return EXIT_OK

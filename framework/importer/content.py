@@ -9,9 +9,7 @@ its attributes survive.
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Sequence
-from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -19,27 +17,12 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from framework.definitions.document import Document, new_yaml
 from framework.definitions.formatting import INDENT, canonical_text
+from framework.definitions.schema import MODELINE
 from framework.live import LiveAttribute, TypeVersion
 
-SCHEMA_PATH = PurePosixPath("framework/definitions/activity-type.schema.json")
-# What the example files in activities/ carry; used when the project has no copy of the schema.
-DEFAULT_MODELINE = f"# yaml-language-server: $schema=../{SCHEMA_PATH}"
-
-
-def schema_modeline(directory: Path, root: Path) -> str:
-    """The yaml-language-server modeline pointing from `directory` to the project's schema.
-
-    A relative path is only right when the schema file is really there (this repository, or a
-    project that keeps a copy at framework/definitions/); otherwise the examples' line is used.
-    """
-    schema = root / SCHEMA_PATH
-    if not schema.is_file():
-        return DEFAULT_MODELINE
-    try:
-        relative = os.path.relpath(schema.resolve(), directory.resolve())
-    except ValueError:  # another drive on Windows: no relative path exists
-        return DEFAULT_MODELINE
-    return f"# yaml-language-server: $schema={PurePosixPath(Path(relative).as_posix())}"
+# Every imported file points its editor at the schema beside it (written by import when it is
+# missing; `activities schema --write` refreshes it).
+DEFAULT_MODELINE = MODELINE
 
 
 def definition_text(

@@ -14,9 +14,10 @@ from typing import Any, Literal
 
 from framework.definitions.loader import check_definitions, display_path, load_definitions
 from framework.definitions.model import API_NAME_PATTERN, ActivityType, activity_type_files
+from framework.definitions.schema import project_schema, write_project_schema
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, Problem
-from framework.importer.content import definition_text, schema_modeline, updated_text
+from framework.importer.content import DEFAULT_MODELINE, definition_text, updated_text
 from framework.invocation import again
 from framework.live import LiveType, TypeVersion
 from framework.plan.read import TypeReader, read_live
@@ -52,6 +53,7 @@ class ImportResult:
     imported: list[ImportedType]
     calls: int
     problems: list[Problem] = field(default_factory=list)
+    schema: str = ""  # the schema file written beside the definitions (its path), if one was
 
 
 def read_folder(directory: Path, settings: Settings) -> Folder:
@@ -138,8 +140,23 @@ async def import_types(
     else:
         refuse_existing(folder, list(chosen), force=force)
     imported = _write_all(folder, settings, chosen)
+    # The modeline of every file names the schema beside it: make sure it is there.
+    schema = _write_schema(folder.directory) if imported else ""
     problems = check_definitions(folder.directory, settings).problems if imported else []
-    return ImportResult(imported, live.calls, problems)
+    return ImportResult(imported, live.calls, problems, schema)
+
+
+def _write_schema(directory: Path) -> str:
+    path = project_schema(directory)
+    try:
+        written = write_project_schema(directory)
+    except OSError as exc:
+        raise ActivitiesError(
+            f"{display_path(path)} cannot be written: {exc.strerror}; the definitions were "
+            f"written\n  fix: check the folder's permissions, then run "
+            f"`{again('schema', '--write', target=False)}`"
+        ) from exc
+    return display_path(path) if written else ""
 
 
 def _present(types: Collection[LiveType]) -> dict[str, LiveType]:
@@ -168,7 +185,7 @@ def _check_known(
 def _write_all(
     folder: Folder, settings: Settings, chosen: Mapping[str, LiveType]
 ) -> list[ImportedType]:
-    modeline = schema_modeline(folder.directory, settings.root)
+    modeline = DEFAULT_MODELINE
     imported: list[ImportedType] = []
     for name in sorted(chosen):
         live = chosen[name]

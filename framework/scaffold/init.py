@@ -50,7 +50,8 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
     if old_pyproject is not None:
         _check_environment_names(pyproject, _environments(old_pyproject))
     files = owned_files(definitions, version, ci, _environments(old_pyproject))
-    present = [str(f.path) for f in files if (root / f.path).exists() and f.text]
+    present = [str(f.path) for f in files
+               if (root / f.path).exists() and f.text and not f.refreshed]
     if old_pyproject is not None and has_settings(old_pyproject):
         present.insert(0, f"{PYPROJECT} [tool.activities]")
     if present and not force:
@@ -67,6 +68,12 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
         target = root / item.path
         if not item.text and target.exists():
             continue  # a placeholder such as plans/.gitkeep: an existing folder is enough
+        if item.refreshed:
+            old = _read(target)
+            if old != item.text:
+                _write(target, item.text)
+            _record(report, str(item.path), old, item.text)
+            continue
         _write(target, item.text)
         report.written.append(str(item.path))
         if str(item.path) in (REQUIREMENTS, GITLAB_REQUIREMENTS):

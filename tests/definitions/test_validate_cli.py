@@ -140,6 +140,7 @@ def test_json_report(write_files: Writer, cli: Callable[..., Result]) -> None:
                 "fix": "write a whole number of 1 or more, e.g. `version: 1`",
             }
         ],
+        "warnings": [],
     }
 
 
@@ -149,4 +150,6 @@ def test_json_report_when_valid(write_files: Writer, cli: Callable[..., Result])
     result = cli("validate", "--json")
 
     assert result.exit_code == 0
-    assert json.loads(result.output) == {"valid": True, "checked": 1, "problems": []}
+    assert json.loads(result.output) == {
+        "valid": True, "checked": 1, "problems": [], "warnings": []
+    }

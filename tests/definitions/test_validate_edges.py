@@ -24,6 +24,7 @@ def test_json_for_a_missing_folder(tmp_path: Path, cli: Callable[..., Result]) -
             "fix": "create it, pass --dir PATH, or set `definitions` under [tool.activities] "
                    "in pyproject.toml",
         }],
+        "warnings": [],
     }
 
 
@@ -45,7 +46,7 @@ def test_json_for_an_empty_folder(write_files: Writer, cli: Callable[..., Result
     result = cli("validate", "--json")
 
     assert (result.exit_code, json.loads(result.stdout)) == (
-        0, {"valid": True, "checked": 0, "problems": []}
+        0, {"valid": True, "checked": 0, "problems": [], "warnings": []}
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-MODELINE = "# yaml-language-server: $schema=../framework/definitions/activity-type.schema.json\n"
+MODELINE = "# yaml-language-server: $schema=.schema.json\n"
 
 
 def definition(

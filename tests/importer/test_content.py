@@ -9,7 +9,7 @@ import pytest
 from framework.definitions.document import read_document
 from framework.definitions.formatting import canonical_text
 from framework.definitions.loader import check_definitions
-from framework.importer.content import DEFAULT_MODELINE, definition_text, schema_modeline
+from framework.importer.content import DEFAULT_MODELINE, definition_text
 from framework.live import LiveAttribute, TypeVersion
 from framework.settings import Settings
 
@@ -73,14 +73,5 @@ def test_only_present_descriptions_and_attributes_are_written() -> None:
     )
 
 
-def test_the_modeline_is_relative_only_when_the_schema_is_in_the_project(tmp_path: Path) -> None:
-    folder = tmp_path / "activities"
-    assert schema_modeline(folder, tmp_path) == DEFAULT_MODELINE
-    schema = tmp_path / "framework" / "definitions" / "activity-type.schema.json"
-    schema.parent.mkdir(parents=True)
-    schema.write_text("{}\n")
-    assert schema_modeline(folder, tmp_path) == DEFAULT_MODELINE
-    assert schema_modeline(tmp_path, tmp_path) == (
-        "# yaml-language-server: $schema=framework/definitions/activity-type.schema.json")
-    assert schema_modeline(tmp_path / "a" / "b", tmp_path) == (
-        "# yaml-language-server: $schema=../../framework/definitions/activity-type.schema.json")
+def test_the_modeline_names_the_schema_beside_the_file() -> None:
+    assert DEFAULT_MODELINE == "# yaml-language-server: $schema=.schema.json"

@@ -11,8 +11,10 @@ from typing import Any
 from click.testing import Result
 from import_seeding import DESCRIBE, LIST, calls_since, seed
 
+from framework.definitions.schema import SCHEMA_PATH
+
 Cli = Callable[..., Result]
-MODELINE = "# yaml-language-server: $schema=../framework/definitions/activity-type.schema.json\n"
+MODELINE = "# yaml-language-server: $schema=.schema.json\n"
 
 
 def expected_file(api_name: str, *, name: str | None = None, version: int = 1,
@@ -35,8 +37,9 @@ def run_import(cli: Cli, project: Path, emulator: Any, *args: str) -> Result:
 
 
 def files(project: Path) -> dict[str, str]:
+    """The definition files (the schema import writes beside them is checked on its own)."""
     folder = project / "activities"
-    return {p.name: p.read_text() for p in sorted(folder.iterdir())}
+    return {p.name: p.read_text() for p in sorted(folder.iterdir()) if p.name != ".schema.json"}
 
 
 def plan_actions(cli: Cli, project: Path, emulator: Any) -> dict[str, str]:
@@ -177,7 +180,8 @@ def test_an_existing_file_is_refused_before_any_connection_unless_forced(
     # The live content, its protect kept, its version bumped because the content changed.
     assert path.read_text() == expected_file(
         "alpha", version=4, protect=True, description="description: Live text\n")
-    assert not [p for p in path.parent.iterdir() if p.name.startswith(".")]
+    # No temporary file left behind (the schema is there since the project was made).
+    assert [p.name for p in path.parent.iterdir() if p.name.startswith(".")] == [".schema.json"]
     again = run_import(cli, project, emulator, "--force", "alpha")
     assert again.exit_code == 0
     assert "version: 4\n" in path.read_text()  # unchanged content: no new version
@@ -220,18 +224,24 @@ def test_exceeding_max_types_writes_the_files_and_reports_the_problem(
         "[tool.activities] in pyproject.toml) and run `activities validate`\n")
 
 
-def test_a_missing_folder_is_created_and_the_modeline_points_at_the_schema(
+def test_a_missing_folder_is_created_with_the_schema_the_modeline_names(
     cli: Cli, project: Path, emulator: Any
 ) -> None:
-    schema = project / "framework" / "definitions" / "activity-type.schema.json"
-    schema.parent.mkdir(parents=True)
-    schema.write_text("{}\n")
+    """A user's repository has no framework/: the schema goes beside the definitions."""
     seed(emulator, ("alpha", "approved"))
     result = run_import(cli, project, emulator, "--dir", "teams/web/activities")
     assert result.exit_code == 0, result.output
-    text = (project / "teams" / "web" / "activities" / "alpha.yaml").read_text()
-    assert text.splitlines()[0] == (
-        "# yaml-language-server: $schema=../../../framework/definitions/activity-type.schema.json")
+    folder = project / "teams" / "web" / "activities"
+    assert (folder / "alpha.yaml").read_text().splitlines()[0] == (
+        "# yaml-language-server: $schema=.schema.json")
+    assert (folder / ".schema.json").read_text() == SCHEMA_PATH.read_text()
+    assert result.stdout.splitlines()[1] == (
+        "wrote teams/web/activities/.schema.json: the JSON Schema each file's first line names, "
+        "for editors"
+    )
+    seed(emulator, ("beta", "approved"))
+    again = run_import(cli, project, emulator, "--dir", "teams/web/activities")
+    assert ".schema.json" not in again.stdout  # there already, this version's: left alone
 
 
 def test_apply_then_import_on_the_local_instance_gives_back_the_file(

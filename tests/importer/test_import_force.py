@@ -12,7 +12,7 @@ from import_seeding import FAST, seed
 
 from framework.client.marketo import MarketoClient
 
-MODELINE = "# yaml-language-server: $schema=../framework/definitions/activity-type.schema.json\n"
+MODELINE = "# yaml-language-server: $schema=.schema.json\n"
 COMMENTED = (
     f"{MODELINE}"
     "# Owned by the web team.\n"

@@ -13,6 +13,7 @@ import pytest
 from click.testing import Result
 
 from framework import __version__
+from framework.definitions.schema import SCHEMA_PATH
 from framework.scaffold.files import WORKFLOWS, template_text
 from framework.scaffold.pins import development_warning
 
@@ -21,6 +22,7 @@ Cli = Callable[..., Result]
 WRITTEN = [
     "pyproject.toml",
     "activities/README.md",
+    "activities/.schema.json",
     "plans/.gitkeep",
     *(f".github/workflows/{name}" for name in WORKFLOWS),
     ".github/activities-requirements.txt",
@@ -265,3 +267,21 @@ def test_init_adds_only_the_ignore_lines_that_are_missing(cli: Cli, tmp_path: Pa
     )
     again = cli("init", "--force")
     assert "kept .gitignore (it has what init adds)" in again.output
+
+
+def test_init_puts_the_schema_beside_the_definitions_and_refreshes_it(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """A user's repository has no framework/: the modeline `$schema=.schema.json` must resolve."""
+    assert cli("init", cwd=tmp_path).exit_code == 0
+    schema = tmp_path / "activities" / ".schema.json"
+    assert schema.read_text() == SCHEMA_PATH.read_text()
+    schema.write_text('{"title": "the schema of an older version"}\n')
+
+    refused = cli("init")
+    assert refused.exit_code == 1
+    assert ".schema.json" not in refused.stderr  # generated: never in the way
+    forced = cli("init", "--force")
+    assert "updated activities/.schema.json\n" in forced.output
+    assert schema.read_text() == SCHEMA_PATH.read_text()
+    assert "kept activities/.schema.json" in cli("init", "--force").output
