@@ -16,7 +16,8 @@ from framework.scaffold.files import gitlab_pipeline
 from framework.scaffold.pins import development_warning
 
 Cli = Callable[..., Result]
-WRITTEN = ["pyproject.toml", "activities/README.md", "plans/.gitkeep", ".gitlab-ci.yml",
+WRITTEN = ["pyproject.toml", "activities/README.md", "activities/.schema.json", "plans/.gitkeep",
+           ".gitlab-ci.yml",
            ".gitlab/activities-requirements.txt", ".pre-commit-config.yaml", ".gitignore"]
 
 
