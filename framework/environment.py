@@ -106,7 +106,7 @@ class _Source:
                 f"{where} needs credentials: the CI secret{'s' if len(missing) > 1 else ''} "
                 f"{' and '.join(missing)} {verb} not set (or empty) for this job\n"
                 "  fix: add them as secrets of the repository (GitHub Actions secrets, GitLab "
-                "masked CI/CD variables; README.md, 'Use it in your repository', says which go "
+                "masked CI/CD variables; docs/getting-started.md and docs/ci.md say which go "
                 "where)"
             )
         raise ConfigError(

@@ -63,7 +63,7 @@ def _index() -> str:
         "# Reference",
         "",
         "Tables generated from the code, so they always match the version beside them. The "
-        "[README](../../README.md) explains how the pieces fit together.",
+        "[manual](../README.md) explains how the pieces fit together.",
         "",
     ]
     lines += [f"- [{title}]({name})" for name, (title, _) in PAGES.items()]

@@ -164,6 +164,6 @@ def load_settings(start: Path | None = None) -> Settings:
             for error in exc.errors()
         )
         raise ConfigError(
-            f"{problems}\n  fix: see README.md, 'Instances and credentials' and 'The type "
-            "limit', for the keys and their types"
+            f"{problems}\n  fix: see docs/environments.md and 'The type limit' in "
+            "docs/definitions.md, for the keys and their types"
         ) from exc

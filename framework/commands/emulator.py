@@ -115,7 +115,8 @@ class EndpointLatency(click.ParamType[tuple[str, float]]):
               help="Custom object types the subscription allows, then 709.")
 @click.option("--object-reading", "object_readings", multiple=True,
               type=click.Choice(list(READINGS)),
-              help="Read an open custom-object rule the other way (repeatable; see README).")
+              help="Read an open custom-object rule the other way (repeatable; see "
+                   "docs/commands/emulator.md).")
 @click.option("--no-custom-objects", is_flag=True,
               help="The subscription lacks custom objects: every schema call is 1026.")
 @handle_errors

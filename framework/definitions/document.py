@@ -26,7 +26,7 @@ from framework.errors import Problem
 
 FILE_FIELD = "(file)"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FORMAT_HINT = "see README.md, 'The definition format', or activities/attendWebinar.yaml"
+FORMAT_HINT = "see docs/definitions.md, or activities/attendWebinar.yaml"
 # Marketo answers 413 to a request body over 1 MB, so no definition comes near it; larger files
 # are refused unread (413 in
 # https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes).

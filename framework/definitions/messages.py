@@ -267,7 +267,7 @@ def _literal(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     if key != "ensure":  # an acknowledgement's rule: one of the lint rule ids
         expected = detail.get("ctx", {}).get("expected", "")
         return (f"{describe(detail['input'])} is not a rule an acknowledgement can name",
-                f"write one of: {expected.replace(chr(39), '')} (README.md, 'activities lint')")
+                f"write one of: {expected.replace(chr(39), '')} (docs/commands/lint.md)")
     return (f"expected present or absent, got {describe(detail['input'])}",
             "write `ensure: present` to keep the type, or `ensure: absent` to delete it")
 
@@ -300,7 +300,7 @@ def _list(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
 
 def _fallback(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     text = detail["msg"]
-    return text[0].lower() + text[1:], "see README.md, 'The definition format'"
+    return text[0].lower() + text[1:], "see docs/definitions.md"
 
 
 _TRANSLATIONS: dict[str, Callable[[ErrorDetails, str, Wording], tuple[str, str]]] = {

@@ -6,8 +6,9 @@ import re
 from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
-SHIPPED = [REPOSITORY / "README.md", *(p for p in (REPOSITORY / "framework").rglob("*")
-                                       if p.is_file() and "__pycache__" not in p.parts)]
+SHIPPED = [REPOSITORY / "README.md", *(REPOSITORY / "docs").rglob("*.md"),
+           *(p for p in (REPOSITORY / "framework").rglob("*")
+             if p.is_file() and "__pycache__" not in p.parts)]
 UNSHIPPED = re.compile(r"custom-activities-api\.md|§\s?\d|/work/shared")
 
 

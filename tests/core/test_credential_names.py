@@ -81,7 +81,7 @@ def test_missing_secrets_in_a_workflow_name_the_secrets_to_add() -> None:
         "environment 'sandbox' needs credentials: the CI secrets ACTIVITIES_SANDBOX_CLIENT_ID "
         "and ACTIVITIES_SANDBOX_CLIENT_SECRET are not set (or empty) for this job\n"
         "  fix: add them as secrets of the repository (GitHub Actions secrets, GitLab masked "
-        "CI/CD variables; README.md, 'Use it in your repository', says which go where)"
+        "CI/CD variables; docs/getting-started.md and docs/ci.md say which go where)"
     )
 
 

@@ -122,8 +122,8 @@ def test_every_bad_setting_is_listed_with_where_to_read_about_them(tmp_path: Pat
         "valid integer, unable to parse string as an integer\n"
         f"{pyproject}: [tool.activities] environments.prod.client_id: Extra inputs are not "
         "permitted\n"
-        "  fix: see README.md, 'Instances and credentials' and 'The type limit', for the keys "
-        "and their types"
+        "  fix: see docs/environments.md and 'The type limit' in docs/definitions.md, for the "
+        "keys and their types"
     )
 
 

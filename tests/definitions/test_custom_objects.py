@@ -331,7 +331,7 @@ CASES = [
         "activities/car.yaml:8:12: acknowledge[0].rule: the text 'trigger-name-changed' is not "
         "a rule an acknowledgement can name\n"
         "  fix: write one of: field-removed, field-renamed, likely-rename, data-type-changed, "
-        "type-deleted, type-replaced or protect-removed (README.md, 'activities lint')\n",
+        "type-deleted, type-replaced or protect-removed (docs/commands/lint.md)\n",
         id="acknowledgement-of-an-activity-rule",
     ),
     pytest.param(

@@ -51,7 +51,7 @@ def test_an_acknowledgement_naming_no_rule_is_a_clear_problem(project: Path, cli
         "attribute-renamed, likely-rename, data-type-changed, primary-attribute-changed, "
         "primary-attribute-edited, type-deleted, display-name-changed, description-changed, "
         "trigger-name-changed, filter-name-changed, attribute-display-name-changed or "
-        "protect-removed (README.md, 'activities lint')\n"
+        "protect-removed (docs/commands/lint.md)\n"
     )
 
 

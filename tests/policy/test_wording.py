@@ -8,7 +8,10 @@ from pathlib import Path
 from framework.lint.rules import RULES
 from framework.plan.rules import ATTRIBUTE_DROPPED
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+# The manual: README.md and docs/.
+ROOT = Path(__file__).resolve().parents[2]
+README = "\n".join(path.read_text(encoding="utf-8")
+                   for path in [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))])
 
 
 def test_readme_says_what_happens_to_a_dropped_attribute_in_the_same_words() -> None:
