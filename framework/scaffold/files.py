@@ -25,7 +25,7 @@ GITIGNORE_BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("# activities: the state of the embedded `local` instance (and its lock)",
      (".activities/",)),
     ("# activities: what apply and the workflows leave in plans/ (a plan saved for review,\n"
-     '# plans/NAME.json, is committed; README.md, "What goes in git")',
+     '# plans/NAME.json, is committed; docs/commands/init.md, "What goes in git")',
      ("plans/*.journal.jsonl", "plans/apply-*.json", "plans/*.plan.json", "plans/*.comment.md")),
 )
 

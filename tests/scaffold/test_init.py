@@ -63,7 +63,7 @@ GITIGNORE = """\
 # activities: the state of the embedded `local` instance (and its lock)
 .activities/
 # activities: what apply and the workflows leave in plans/ (a plan saved for review,
-# plans/NAME.json, is committed; README.md, "What goes in git")
+# plans/NAME.json, is committed; docs/commands/init.md, "What goes in git")
 plans/*.journal.jsonl
 plans/apply-*.json
 plans/*.plan.json
@@ -262,7 +262,7 @@ def test_init_adds_only_the_ignore_lines_that_are_missing(cli: Cli, tmp_path: Pa
     assert (tmp_path / ".gitignore").read_text() == (
         ".activities/\nplans/*.journal.jsonl\n\n"
         "# activities: what apply and the workflows leave in plans/ (a plan saved for review,\n"
-        "# plans/NAME.json, is committed; README.md, \"What goes in git\")\n"
+        "# plans/NAME.json, is committed; docs/commands/init.md, \"What goes in git\")\n"
         "plans/apply-*.json\nplans/*.plan.json\nplans/*.comment.md\n"
     )
     again = cli("init", "--force")
