@@ -16,6 +16,7 @@ from framework.plan.pipeline import make_plan
 from framework.plan.planfile import save_plan
 from framework.plan.read import read_live
 from framework.settings import load_settings
+from tests.support.clocks import FakeTime
 
 DEFAULT_ATTRIBUTES = (("seats", "integer"), ("venue", "string"))
 
@@ -68,20 +69,6 @@ def target_of(emulator: Any) -> Target:
     return Target(
         "endpoint", emulator.url, emulator.config.client_id, emulator.config.client_secret
     )
-
-
-class FakeTime:
-    """A clock that only moves when the client sleeps: retries and pacing cost no wall time."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def client_for(emulator: Any, *, budget: float = 120.0, seed: int | None = None) -> MarketoClient:

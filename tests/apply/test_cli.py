@@ -9,7 +9,8 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from apply_support import mutating_calls, read, saved_plan, write_type
+
+from tests.apply.apply_support import mutating_calls, read, saved_plan, write_type
 
 TYPE = "/rest/v1/activities/external/type"
 LIST = "GET /rest/v1/activities/external/types.json"

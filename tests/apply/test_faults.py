@@ -21,7 +21,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-from apply_support import client_for, plan_for, write_type
 
 from framework.apply import apply_plan
 from framework.apply.journal import Journal
@@ -32,6 +31,7 @@ from framework.errors import MarketoError
 from framework.live import LiveState
 from framework.plan.model import Plan
 from framework.plan.read import read_live
+from tests.apply.apply_support import client_for, plan_for, write_type
 
 SEEDS = range(100)
 FAULT_RATE = 0.2

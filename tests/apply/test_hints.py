@@ -8,9 +8,8 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from apply_support import write_type
-
 from framework.invocation import again, forget, remember
+from tests.apply.apply_support import write_type
 
 
 def test_again_repeats_the_options_quoted() -> None:

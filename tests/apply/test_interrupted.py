@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apply_support import client_for, mutating_calls, read, saved_plan, write_type
 
 from framework.apply import apply_plan
 from framework.apply.journal import Journal, journal_path
 from framework.apply.model import ApplyResult
 from framework.plan.planfile import load_plan
+from tests.apply.apply_support import client_for, mutating_calls, read, saved_plan, write_type
 
 TYPES = ("attendClass", "buyBook", "callShop", "visitSite")
 STEPS = 3 * len(TYPES)  # create, attributes, approve

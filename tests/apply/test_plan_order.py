@@ -6,9 +6,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from apply_support import client_for, read, saved_plan, write_type
-
 from framework.plan.planfile import load_plan
+from tests.apply.apply_support import client_for, read, saved_plan, write_type
 
 DISCARD = "POST /rest/v1/activities/external/type/{apiName}/discardDraft.json"
 UPDATE = "POST /rest/v1/activities/external/type/{apiName}.json"

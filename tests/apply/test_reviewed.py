@@ -8,10 +8,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apply_support import mutating_calls, read, saved_plan, write_type
-
 from framework.plan.model import Plan
 from framework.plan.planfile import dumps
+from tests.apply.apply_support import mutating_calls, read, saved_plan, write_type
 
 KEY = "a-ci-secret-of-the-team"
 

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apply_support import client_for, read, saved_plan, write_type
-
 from framework.plan.planfile import load_plan
+from tests.apply.apply_support import client_for, read, saved_plan, write_type
 
 
 def _apply(cli: Any, project: Path, emulator: Any, plan: str) -> Any:

@@ -6,7 +6,7 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
-from apply_support import client_for, mutating_calls, saved_plan, write_type
+from tests.apply.apply_support import client_for, mutating_calls, saved_plan, write_type
 
 
 def _apply(cli: Any, project: Path, emulator: Any, plan: str) -> Any:

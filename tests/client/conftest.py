@@ -12,7 +12,7 @@ from tests.client.scripted import FakeTime, ScriptedMarketo
 
 @pytest.fixture
 def fake_time() -> FakeTime:
-    return FakeTime()
+    return FakeTime(now=1000.0)
 
 
 @pytest.fixture

@@ -15,25 +15,12 @@ from typing import Any
 
 import httpx
 
+from tests.support.bodies import type_body as type_body
+from tests.support.clocks import FakeTime as FakeTime
+
 ENDPOINT = "https://123-abc-456.mktorest.com"
 SECRET = "s3cret-value-0123456789"
 CLIENT_ID = "client-id-abcdef"
-
-
-class FakeTime:
-    """A clock that moves only when the client sleeps; every sleep is recorded."""
-
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.sleeps: list[float] = []
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.sleeps.append(round(seconds, 6))
-        self.now += max(seconds, 0.0)
-        await asyncio.sleep(0)
 
 
 def envelope(
@@ -114,18 +101,6 @@ def run(coroutine: Awaitable[Any]) -> Any:
 
 def body_of(request: httpx.Request) -> Any:
     return json.loads(request.content) if request.content else None
-
-
-def type_body(api_name: str) -> dict[str, Any]:
-    """A valid create_type body."""
-    return {
-        "apiName": api_name,
-        "name": f"Type {api_name}",
-        "description": "made by the client tests",
-        "triggerName": f"Does {api_name}",
-        "filterName": f"Did {api_name}",
-        "primaryAttribute": {"apiName": "what", "name": "What", "dataType": "string"},
-    }
 
 
 def fault_seed(rate: float, wanted: list[str | None], limit: int = 100_000) -> int:

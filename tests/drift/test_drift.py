@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from apply_support import client_for, mutating_calls, saved_plan, write_type
 
 from framework.client.marketo import MarketoClient
 from framework.errors import ReadOnlyError
+from tests.apply.apply_support import client_for, mutating_calls, saved_plan, write_type
 
 GOLDEN = Path(__file__).parent / "golden"
 Edit = Callable[[MarketoClient], Awaitable[Any]]

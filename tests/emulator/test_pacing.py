@@ -17,17 +17,10 @@ from framework.emulator.pacing import Pacer, central_day
 from framework.emulator.refusal import Refusal
 from tests.conftest import HeldCalls
 from tests.emulator.rest import TYPE_BASE, Api, result, type_body
+from tests.support.clocks import FakeClock
 
 TYPES = "/rest/v1/activities/external/types.json"
 CALLERS = 20
-
-
-class FakeClock:
-    def __init__(self, now: float = 0.0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def refused(pacer: Pacer) -> str | None:

@@ -11,18 +11,11 @@ import httpx
 import pytest
 
 from tests.emulator.rest import Api, errors, result, type_body
+from tests.support.clocks import FakeClock
 
 TOKEN = "/identity/oauth/token"
 TYPES = "/rest/v1/activities/external/types.json"
 CREATE = "/rest/v1/activities/external/type.json"
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
 
 
 def credentials(api: Api, **overrides: str) -> dict[str, str]:
@@ -32,7 +25,7 @@ def credentials(api: Api, **overrides: str) -> dict[str, str]:
 
 
 def test_get_and_post_give_the_same_token_with_the_remaining_lifetime(api: Api) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     api.running.server.emulator.identity.clock = clock
     api.running.server.emulator.identity.current = None
     first = api.http.get(TOKEN, params=credentials(api)).json()
@@ -48,7 +41,7 @@ def test_get_and_post_give_the_same_token_with_the_remaining_lifetime(api: Api) 
 def test_expires_in_is_rounded_up_never_under_reported(
     api_factory: Callable[..., Api],
 ) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     clock.now = 1000.004  # (1000.004 + 100) - 1000.004 is 99.99999999999989 in floats
     api = api_factory(token_ttl=100, clock=clock)  # issues the token now
     lifetimes = []
@@ -99,7 +92,7 @@ def test_a_missing_or_invalid_token_is_601(api: Api, headers: dict[str, str]) ->
 
 
 def test_an_expired_token_is_602_and_a_new_one_is_issued(api: Api) -> None:
-    clock = FakeClock()
+    clock = FakeClock(1000.0)
     identity = api.running.server.emulator.identity
     identity.clock, identity.current = clock, None
     old = api.fetch_token()

@@ -1,16 +1,12 @@
-"""Import tests: make the seeding helpers beside this file importable."""
+"""Import tests: a project as init leaves it."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
 from framework.definitions.schema import SCHEMA_PATH
-
-# Pytest runs with --import-mode=importlib, which does not put test folders on sys.path.
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 @pytest.fixture

@@ -7,22 +7,11 @@ from collections import Counter
 from typing import Any
 
 from framework.client.marketo import MarketoClient, Pacing
+from tests.support.bodies import type_body
 
 FAST = Pacing(calls_per_window=10_000, window_seconds=20.0, max_concurrent=10)
 LIST = "GET /rest/v1/activities/external/types.json"
 DESCRIBE = "GET /rest/v1/activities/external/type/{apiName}/describe.json"
-
-
-def type_body(api_name: str, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "apiName": api_name,
-        "name": f"Type {api_name}",
-        "triggerName": f"Does {api_name}",
-        "filterName": f"Did {api_name}",
-        "primaryAttribute": {"apiName": "subject", "name": "Subject", "dataType": "string"},
-    }
-    body.update(overrides)
-    return body
 
 
 ATTRIBUTES = [

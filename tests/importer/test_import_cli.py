@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import Result
-from import_seeding import DESCRIBE, LIST, calls_since, seed
+
+from tests.importer.import_seeding import DESCRIBE, LIST, calls_since, seed
 
 from framework.definitions.schema import SCHEMA_PATH
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import Result
-from import_seeding import FAST, seed
 
 from framework.client.marketo import MarketoClient
+from tests.importer.import_seeding import FAST, seed
 
 MODELINE = "# yaml-language-server: $schema=.schema.json\n"
 COMMENTED = (

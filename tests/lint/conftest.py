@@ -1,16 +1,11 @@
-"""Lint tests: real git repositories made in the test's folder, and the apply tests' helpers."""
+"""Lint tests: real git repositories made in the test's folder."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import git
 import pytest
-
-# Pytest runs with --import-mode=importlib, which does not put test folders on sys.path.
-sys.path.insert(0, str(Path(__file__).parents[1] / "apply"))
-sys.path.insert(0, str(Path(__file__).parent))
 
 
 class History:

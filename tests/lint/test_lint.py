@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from lint_texts import DROPPED, REPLAY, SEATS, attend_class
 
 from framework.lint.history import fetch_command
+from tests.lint.lint_texts import DROPPED, REPLAY, SEATS, attend_class
 
 
 def _lint(cli: Any, history: Any, *options: str) -> Any:

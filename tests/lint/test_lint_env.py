@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from lint_texts import DROPPED, SEATS, attend_class
+from tests.lint.lint_texts import DROPPED, SEATS, attend_class
 
 
 def _staging(history: Any, emulator: Any, cli: Any) -> None:

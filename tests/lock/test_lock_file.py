@@ -13,13 +13,13 @@ from typing import Any
 
 import git
 import pytest
-from apply_support import read, saved_plan, write_type
 
 from framework.errors import ConfigError
 from framework.lock import load_lock, read_lock
 from framework.lock.model import Lock
 from framework.lock.store import write_lock
 from framework.settings import load_settings
+from tests.apply.apply_support import read, saved_plan, write_type
 
 
 def _lock_of(project: Path, emulator: Any) -> Path:

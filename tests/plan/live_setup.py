@@ -10,20 +10,9 @@ from typing import Any
 from ruamel.yaml import YAML
 
 from framework.client.marketo import MarketoClient, Pacing
+from tests.support.bodies import type_body
 
 FAST = Pacing(calls_per_window=10_000, window_seconds=20.0, max_concurrent=10)
-
-
-def type_body(api_name: str, **overrides: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "apiName": api_name,
-        "name": f"Type {api_name}",
-        "triggerName": f"Does {api_name}",
-        "filterName": f"Did {api_name}",
-        "primaryAttribute": {"apiName": "subject", "name": "Subject", "dataType": "string"},
-    }
-    body.update(overrides)
-    return body
 
 
 ATTRIBUTES = [

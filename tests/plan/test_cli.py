@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import Result
-from live_setup import seed, write_definition
+
+from tests.plan.live_setup import seed, write_definition
 
 LIST = "GET /rest/v1/activities/external/types.json"
 DESCRIBE = "GET /rest/v1/activities/external/type/{apiName}/describe.json"

@@ -4,12 +4,12 @@
 from __future__ import annotations
 
 import pytest
-from plan_literals import ATTRIBUTES, PRIMARY, definition, live, live_type, version
 
 from framework.errors import RefusedError
 from framework.live import LiveState
 from framework.plan.model import AttributeChange, Reason, TypeChange
 from framework.plan.pipeline import judged_changes
+from tests.plan.plan_literals import ATTRIBUTES, PRIMARY, definition, live, live_type, version
 
 NAME = "attendWebinar"
 FILE = "activities/attendWebinar.yaml"

@@ -9,11 +9,11 @@ from typing import Any
 
 import httpx
 import pytest
-from live_setup import seed, write_definition
-from plan_literals import definition, live, live_type, version
 
 from framework.errors import RefusedError
 from framework.plan.pipeline import judged_changes
+from tests.plan.live_setup import seed, write_definition
+from tests.plan.plan_literals import definition, live, live_type, version
 
 NAMESPACE = ("Marketo requires trigger and filter names to be unique across all custom "
              "activity types, the two kinds together (error 709)")

@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from plan_literals import every_kind_of_change
 
 from framework.errors import PlanError
 from framework.plan.planfile import dumps, load_plan, save_plan
+from tests.plan.plan_literals import every_kind_of_change
 
 FIX = "  fix: make the plan again with `activities plan --out {path}`"
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import git
 import pytest
-from live_setup import FAST, seed, write_definition
 
 from framework import __version__
 from framework.client.marketo import MarketoClient
@@ -19,6 +18,7 @@ from framework.live import LiveState, TypeVersion
 from framework.plan.pipeline import make_plan
 from framework.plan.read import read_live
 from framework.settings import Settings
+from tests.plan.live_setup import FAST, seed, write_definition
 
 DESCRIBE = "GET /rest/v1/activities/external/type/{apiName}/describe.json"
 LIST = "GET /rest/v1/activities/external/types.json"

@@ -10,11 +10,11 @@ import os
 from pathlib import Path
 
 import pytest
-from plan_literals import PROVENANCE, definition, every_kind_of_change, live, no_changes
 
 from framework.plan.model import Plan
 from framework.plan.pipeline import derive_plan
 from framework.plan.render import MARKDOWN_LIMIT, render, render_markdown, use_color
+from tests.plan.plan_literals import PROVENANCE, definition, every_kind_of_change, live, no_changes
 
 GOLDEN = Path(__file__).parent / "golden"
 def check_golden(name: str, text: str) -> None:

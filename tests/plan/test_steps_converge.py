@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from live_setup import FAST
-from plan_literals import ATTRIBUTES, PRIMARY, definition, version
-
 from framework.apply.runner import send
 from framework.client.marketo import MarketoClient
 from framework.definitions.model import DefinitionFile
@@ -17,6 +14,8 @@ from framework.plan.ops import attribute_body
 from framework.plan.pipeline import judged_changes
 from framework.plan.read import read_live
 from framework.plan.steps import create_steps, draft_steps
+from tests.plan.live_setup import FAST
+from tests.plan.plan_literals import ATTRIBUTES, PRIMARY, definition, version
 
 TWENTY = [{"apiName": f"a{i}", "name": f"A {i}", "dataType": "string"} for i in range(20)]
 SEATS = {"apiName": "seats", "name": "Seats", "dataType": "integer"}

@@ -29,20 +29,9 @@ from tests.records.support import (
     stored_keys,
     write_jsonl,
 )
+from tests.support.clocks import FakeTime
 
 WIDE = {"rate_limit_calls": 100_000, "leads": 2000}
-
-
-class FakeTime:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def clock(self) -> float:
-        return self.now
-
-    async def sleep(self, seconds: float) -> None:
-        self.now += seconds
-        await asyncio.sleep(0)
 
 
 def client_for(emulator: Any, seed: int | None = None) -> MarketoClient:

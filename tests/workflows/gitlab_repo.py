@@ -8,9 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from gitlab_runner import PROJECT_URL, JobRun, Pipeline, Variable
-from gitlab_standin import GitLabStandIn, User
-from scratch_repo import WEBINAR, git
+from tests.workflows.gitlab_runner import PROJECT_URL, JobRun, Pipeline, Variable
+from tests.workflows.gitlab_standin import GitLabStandIn, User
+from tests.workflows.scratch_repo import WEBINAR, git
 
 PROJECT_ID = "4711"
 PROJECT_PATH = "acme/marketing"

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from workflow_runner import JobResult, Runner
+from tests.workflows.workflow_runner import JobResult, Runner
 
 REPOSITORY = "acme/marketing"
 TOKEN = "ghs_workflow-test-token"

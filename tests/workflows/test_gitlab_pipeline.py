@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from gitlab_repo import BOT, DANA, PROJECT_ID, PROJECT_PATH, GitLabRepo
-from gitlab_runner import PROJECT_URL
-from scratch_repo import git
 
 from framework.ci.header import plan_digest, read_header
 from framework.client.marketo import MarketoClient
+from tests.workflows.gitlab_repo import BOT, DANA, PROJECT_ID, PROJECT_PATH, GitLabRepo
+from tests.workflows.gitlab_runner import PROJECT_URL
+from tests.workflows.scratch_repo import git
 
 NOTES = f"/api/v4/projects/{PROJECT_ID}/merge_requests/1/notes"
 ROOT = Path(__file__).resolve().parents[2]

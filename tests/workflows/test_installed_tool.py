@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
-from scratch_repo import ScratchRepo, git
 
 from framework.scaffold.files import WORKFLOWS, template_text
+from tests.workflows.scratch_repo import ScratchRepo, git
 
 # What the hostile folder does when imported: leave a trace, then fail the step.
 HOSTILE = """\

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scratch_repo import REPOSITORY, RUN_ID, ScratchRepo, git
 
 from framework.ci.header import plan_digest, read_header
+from tests.workflows.scratch_repo import REPOSITORY, RUN_ID, ScratchRepo, git
 
 RUN_URL = f"https://github.com/{REPOSITORY}/actions/runs/{RUN_ID}"
 

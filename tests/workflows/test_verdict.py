@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "plan"))
-
-from plan_literals import ATTRIBUTES, PROVENANCE, definition, live, live_type, version  # noqa: E402
-
-from framework.ci.header import plan_digest  # noqa: E402
-from framework.ci.verdict import Reviewed, allow_destructive, refusal  # noqa: E402
-from framework.plan.model import Plan  # noqa: E402
-from framework.plan.pipeline import derive_plan  # noqa: E402
-from framework.plan.planfile import document  # noqa: E402
+from framework.ci.header import plan_digest
+from framework.ci.verdict import Reviewed, allow_destructive, refusal
+from framework.plan.model import Plan
+from framework.plan.pipeline import derive_plan
+from framework.plan.planfile import document
+from tests.plan.plan_literals import (
+    ATTRIBUTES,
+    PROVENANCE,
+    definition,
+    live,
+    live_type,
+    version,
+)
 
 
 def dropping_an_attribute(allowed: bool) -> Plan:

@@ -1,9 +1,0 @@
-"""Lock tests build projects and plans with the apply tests' support module."""
-
-from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# Pytest runs with --import-mode=importlib, which does not put test folders on sys.path.
-sys.path.insert(0, str(Path(__file__).parents[1] / "apply"))
