@@ -72,8 +72,9 @@ class Api:
         self.http.close()
 
 
-def type_body(api_name: str = "attendConference", **overrides: Any) -> dict[str, Any]:
-    """A valid create body (the ACT example), with overrides."""
+def conference_body(api_name: str = "attendConference", **overrides: Any) -> dict[str, Any]:
+    """Adobe's example body for Create Custom Activity Type (attendConference), with overrides:
+    the emulator tests check the example's own words (tests.support.bodies has the plain one)."""
     body: dict[str, Any] = {
         "apiName": api_name,
         "name": "Attend Conference",

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.rest import type_body
+from tests.emulator.rest import conference_body
 
 TOKEN = "/identity/oauth/token"
 
@@ -31,7 +31,7 @@ def test_it_prints_the_url_first_and_stops_cleanly_saving_state(
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", running.url)
     auth = {"Authorization": f"Bearer {token(running.url)}"}
     reply = httpx.post(f"{running.url}/rest/v1/activities/external/type.json",
-                       json=type_body(), headers=auth).json()
+                       json=conference_body(), headers=auth).json()
     assert reply["success"] is True
     code, out, err = running.stop(stop_with)
     assert (code, out) == (0, "")
@@ -54,8 +54,8 @@ def test_options_reach_the_instance(emulator_process: Any) -> None:
         "errors"][0]["code"] == "601"
     assert httpx.get(types, headers=auth).json()["success"] is True
     create = f"{running.url}/rest/v1/activities/external/type.json"
-    assert httpx.post(create, json=type_body("one"), headers=auth).json()["success"] is True
-    assert httpx.post(create, json=type_body("two"), headers=auth).json()["errors"][0][
+    assert httpx.post(create, json=conference_body("one"), headers=auth).json()["success"] is True
+    assert httpx.post(create, json=conference_body("two"), headers=auth).json()["errors"][0][
         "code"] == "1027"
     assert httpx.get(types, headers=auth).json()["errors"][0]["code"] == "606"
     assert running.stop()[0] == 0

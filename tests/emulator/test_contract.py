@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema
 
 from framework.emulator.routes import ROUTES, match
-from tests.emulator.rest import Api, type_body
+from tests.emulator.rest import Api, conference_body
 
 SPECS = Path(__file__).parent / "specs"
 MAPI = json.loads((SPECS / "swagger-mapi.json").read_text())
@@ -89,8 +89,8 @@ def exercise(api: Api, recorder: Recorder) -> None:
     recorder.raw("/rest/v1/activities/external/type.json", b"apiName=x", "text/plain")
     date = {"apiName": "conferenceDate", "name": "Conference Date", "dataType": "datetime"}
     api.list_types()
-    api.create(type_body(att))
-    api.create(type_body(att))  # 1017
+    api.create(conference_body(att))
+    api.create(conference_body(att))  # 1017
     api.create({"apiName": "noPrimary"})  # 701
     api.list_types()
     api.describe(att)
@@ -129,7 +129,7 @@ def exercise(api: Api, recorder: Recorder) -> None:
     api.get("/rest/v1/stats/usage.json")
     api.running.mark_in_use(att)
     api.delete(att)  # 1022
-    api.create(type_body("other"))
+    api.create(conference_body("other"))
     api.delete("other")
     api.token = "not-a-token"
     api.list_types()  # 601

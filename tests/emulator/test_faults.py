@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from framework.emulator.faults import TRANSIENT_CODES, Fault, FaultPlan
-from tests.emulator.rest import TYPE_BASE, Api, type_body
+from tests.emulator.rest import TYPE_BASE, Api, conference_body
 
 
 def outcome(api: Api, body: dict[str, Any]) -> str:
@@ -49,7 +49,7 @@ def test_faults_over_http_follow_the_seed(api_factory: Any) -> None:
     api = api_factory(fault_rate=0.6, seed=5, max_types=100, rate_limit_calls=1000)
     reference = FaultPlan(0.6, 5)
     plans = [reference.draw() for _ in range(40)]
-    seen = [outcome(api, type_body(f"type{i}")) for i in range(40)]
+    seen = [outcome(api, conference_body(f"type{i}")) for i in range(40)]
     assert seen == [expected(f) for f in plans]
     # Only completed calls and lost responses changed the state; drops and errors did not.
     state = httpx.get(f"{api.running.url}/_emulator/state").json()
@@ -75,8 +75,8 @@ def test_a_closed_connection_applies_the_change_only_when_the_response_is_lost(
             return Fault(kind) if self.left == 0 else None  # type: ignore[arg-type]
 
     api.running.server.emulator.faults = Once()  # type: ignore[assignment]
-    assert outcome(api, type_body()) == "closed"
-    applied = outcome(api, type_body()) == "1017"
+    assert outcome(api, conference_body()) == "closed"
+    applied = outcome(api, conference_body()) == "1017"
     assert applied is (kind == "lose")
 
 

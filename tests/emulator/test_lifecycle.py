@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.emulator.rest import Api, errors, result, type_body
+from tests.emulator.rest import Api, conference_body, errors, result
 
 DATE = {"apiName": "conferenceDate", "name": "Conference Date", "dataType": "datetime"}
 
@@ -14,7 +14,7 @@ def _strip(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_create_returns_a_draft_with_id_and_string_primary(api: Api) -> None:
-    [created] = result(api.create(type_body()))
+    [created] = result(api.create(conference_body()))
     assert _strip(created) == {
         "id": 100001, "apiName": "attendConference", "name": "Attend Conference",
         "description": "Attend the conference", "triggerName": "Attends attendConference",
@@ -25,7 +25,7 @@ def test_create_returns_a_draft_with_id_and_string_primary(api: Api) -> None:
 
 
 def test_whole_lifecycle(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     [draft] = result(api.attributes("attendConference", "create", [DATE]))
     assert draft["attributes"] == [DATE]
     assert result(api.approve("attendConference"))[0]["status"] == "approved"

@@ -16,7 +16,7 @@ import pytest
 from framework.emulator.pacing import Pacer, central_day
 from framework.emulator.refusal import Refusal
 from tests.conftest import HeldCalls
-from tests.emulator.rest import TYPE_BASE, Api, result, type_body
+from tests.emulator.rest import TYPE_BASE, Api, conference_body, result
 from tests.support.clocks import FakeClock
 
 TYPES = "/rest/v1/activities/external/types.json"
@@ -117,7 +117,7 @@ def test_twenty_callers_get_606_at_the_window(api_factory: Any) -> None:
 
 def test_concurrent_creates_stay_consistent(api_factory: Any) -> None:
     api = api_factory(max_concurrent=CALLERS)
-    calls = [("POST", f"{TYPE_BASE}.json", type_body(f"type{i}")) for i in range(CALLERS)]
+    calls = [("POST", f"{TYPE_BASE}.json", conference_body(f"type{i}")) for i in range(CALLERS)]
     replies = asyncio.run(_together(api, calls))
     assert codes(replies) == Counter({"ok": 10, "1027": 10})
     created = sorted(r["result"][0]["apiName"] for r in replies if r["success"])
@@ -130,7 +130,7 @@ def test_concurrent_attribute_calls_under_limits_stay_consistent(api_factory: An
     held = HeldCalls()
     api = api_factory(latency_ms=1, rate_limit_calls=15, rate_limit_seconds=60, sleep=held.sleep)
     held.expect(api.running, 1)
-    result(api.create(type_body("busy")))
+    result(api.create(conference_body("busy")))
     calls = [("POST", f"{TYPE_BASE}/busy/attributes/create.json",
               {"attributes": [{"apiName": f"field{i}", "name": f"Field {i}",
                                "dataType": "string"}]})

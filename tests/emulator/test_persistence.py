@@ -14,7 +14,7 @@ from framework.emulator.config import EmulatorConfig
 from framework.emulator.server import EmulatorServer
 from framework.emulator.store import load_state, save_state
 from framework.errors import ConfigError
-from tests.emulator.rest import Api, result, type_body
+from tests.emulator.rest import Api, conference_body, result
 
 # 12:00 US Central on 2026-01-02: the test cannot straddle the quota day's midnight.
 CENTRAL_NOON = 1767376800.0
@@ -23,7 +23,7 @@ CENTRAL_NOON = 1767376800.0
 def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     first = api_factory(state_file=state, wall=lambda: CENTRAL_NOON)
-    result(first.create(type_body()))
+    result(first.create(conference_body()))
     result(first.approve("attendConference"))
     result(first.update("attendConference", {"name": "Renamed"}))
     result(first.add([{"leadId": 1, "activityDate": "2026-01-01T00:00:00Z",
@@ -34,7 +34,7 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
     first.running.server.stop()
     second = api_factory(state_file=state, wall=lambda: CENTRAL_NOON)
     assert result(second.describe("attendConference", draft=True)) == before
-    assert result(second.create(type_body("other")))[0]["id"] == 100002
+    assert result(second.create(conference_body("other")))[0]["id"] == 100002
     assert second.delete("attendConference")["errors"][0]["code"] == "1022"
     [added] = result(second.add([{"leadId": 1, "activityDate": "2026-01-01T00:00:00Z",
                                   "activityTypeId": 100001, "primaryAttributeValue": "x",
@@ -47,7 +47,7 @@ def test_state_survives_a_restart(api_factory: Any, tmp_path: Path) -> None:
 def test_every_mutation_is_saved_at_once(tmp_path: Path, api_factory: Any) -> None:
     state = tmp_path / "state.json"
     live = api_factory(state_file=state)
-    result(live.create(type_body()))
+    result(live.create(conference_body()))
     saved = json.loads(state.read_text())
     assert [t["apiName"] for t in saved["instance"]["catalog"]["types"]] == ["attendConference"]
 
@@ -88,7 +88,7 @@ def test_a_bad_state_file_is_a_config_error(tmp_path: Path, text: str, message: 
 def test_reset_forgets_everything_and_saves(api_factory: Any, tmp_path: Path) -> None:
     state = tmp_path / "state.json"
     api = api_factory(state_file=state)
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     api.running.reset()
     assert result(api.list_types()) == []
     assert json.loads(state.read_text())["instance"]["catalog"]["types"] == []

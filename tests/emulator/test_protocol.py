@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.rest import Api, errors, result, type_body
+from tests.emulator.rest import Api, conference_body, errors, result
 from tests.support.clocks import FakeClock
 
 TOKEN = "/identity/oauth/token"
@@ -121,7 +121,7 @@ def test_a_wrong_content_type_is_612(api: Api, content_type: str) -> None:
 
 
 def test_json_with_a_charset_is_fine(api: Api) -> None:
-    reply = api.http.post(CREATE, content=json.dumps(type_body()).encode(), headers={
+    reply = api.http.post(CREATE, content=json.dumps(conference_body()).encode(), headers={
         **api.auth, "Content-Type": "application/json; charset=utf-8"}).json()
     assert result(reply)[0]["apiName"] == "attendConference"
 

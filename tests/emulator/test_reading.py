@@ -7,7 +7,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.emulator.rest import Api, errors, result, type_body
+from tests.emulator.rest import Api, conference_body, errors, result
 
 ATT = "attendConference"
 TYPE_ID = 100001
@@ -27,7 +27,7 @@ def live(api: Api) -> Api:
 
 
 def installed(api: Api) -> Api:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [
         {"apiName": "minutes", "name": "Minutes Watched", "dataType": "integer"},
         {"apiName": "room", "name": "Room", "dataType": "string"}]))
@@ -121,7 +121,7 @@ def test_a_strict_activity_date_needs_seconds_and_an_offset(
     api_factory: Any, when: str, added: bool
 ) -> None:
     strict = api_factory(strict_values=True)
-    result(strict.create(type_body()))
+    result(strict.create(conference_body()))
     result(strict.approve(ATT))
     [answer] = result(strict.add([{**record(7, "x"), "activityDate": when}]))
     if added:

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.rest import Api, errors, result, type_body
+from tests.emulator.rest import Api, conference_body, errors, result
 
 ATT = "attendConference"
 TYPE_ID = 100001
@@ -32,7 +32,7 @@ CENTRAL_NOON = 1767376800.0
 @pytest.fixture
 def live(api_factory: Any) -> Api:
     api: Api = api_factory(wall=lambda: CENTRAL_NOON)
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [
         {"apiName": "minutes", "name": "Minutes Watched", "dataType": "integer"},
         {"apiName": "day", "name": "Day", "dataType": "date"},
@@ -93,7 +93,7 @@ def test_an_attribute_array_over_64_kib_is_1049(live: Api) -> None:
 
 
 def test_records_of_an_unapproved_type_are_all_skipped(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     reply = api.add([record(), record()])
     message = "Object not found: activity type 100001 is not an approved custom activity type"
     assert result(reply) == [skipped("1013", message)] * 2
@@ -120,14 +120,14 @@ def test_no_input_is_701(live: Api, body: dict[str, Any]) -> None:
 
 def test_leads_are_configurable(api_factory: Any) -> None:
     api = api_factory(leads=3)
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.approve(ATT))
     statuses = [r["status"] for r in result(api.add([record(leadId=i) for i in (1, 3, 4)]))]
     assert statuses == ["added", "added", "skipped"]
 
 
 def test_activity_types_lists_standard_and_approved_custom_types(live: Api) -> None:
-    result(live.create(type_body("draftOnly")))
+    result(live.create(conference_body("draftOnly")))
     types = result(live.activity_types())
     assert [t["id"] for t in types] == [1, 2, 3, 6, 12, TYPE_ID]
     assert types[0]["name"] == "Visit Webpage"

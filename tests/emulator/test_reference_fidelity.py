@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.rest import TYPE_BASE, Api, errors, result, type_body
+from tests.emulator.rest import TYPE_BASE, Api, conference_body, errors, result
 
 ATT = "attendConference"
 TYPE_ID = 100001
@@ -32,7 +32,7 @@ def skipped(code: str, message: str) -> dict[str, Any]:
 
 @pytest.fixture
 def live(api: Api) -> Api:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [attribute("notes", "text"), attribute("room")]))
     result(api.approve(ATT))
     return api
@@ -40,7 +40,7 @@ def live(api: Api) -> Api:
 
 def test_method_get_appended_to_the_uri_serves_a_form_post_as_a_get(api: Api) -> None:
     # §1 (ERR): Marketo's example is POST <path>?_method=GET with the query as a form body.
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     reply = api.http.post(f"{TYPE_BASE}/{ATT}/describe.json", params={"_method": "GET"},
                           data={"draft": "true"}, headers=api.auth).json()
     assert [(t["apiName"], t["status"]) for t in result(reply)] == [(ATT, "draft")]
@@ -79,7 +79,7 @@ def test_an_attribute_naming_no_field_is_a_missing_value(live: Api, item: dict[s
 
 def test_a_type_with_20_secondaries_changes_its_primary_the_documented_way(api: Api) -> None:
     # §2.7 and §3: demote the primary (isPrimary:false), then promote another, in two calls.
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [attribute(f"field{i}") for i in range(20)]))
     [demoted] = result(api.attributes(ATT, "update", [
         {"apiName": "conferenceName", "isPrimary": False}]))
@@ -117,7 +117,7 @@ def test_the_body_of_a_get_is_ignored(api: Api) -> None:
 
 def test_attribute_create_requires_a_data_type(api: Api) -> None:
     # §2.7 (ACT): apiName, name and dataType are required; only create type's primary defaults.
-    [created] = result(api.create(type_body()))
+    [created] = result(api.create(conference_body()))
     assert created["primaryAttribute"]["dataType"] == "string"
     assert errors(api.attributes(ATT, "create", [attribute("room"), {"apiName": "day",
                                                                      "name": "Day"}])) == [

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.emulator.rest import Api, errors, result, type_body
+from tests.emulator.rest import Api, conference_body, errors, result
 
 ATT = "attendConference"
 
@@ -16,40 +16,40 @@ def attribute(api_name: str, data_type: str = "string", **extra: Any) -> dict[st
 
 
 def approved(api: Api, api_name: str = ATT, *attributes: dict[str, Any]) -> None:
-    result(api.create(type_body(api_name)))
+    result(api.create(conference_body(api_name)))
     if attributes:
         result(api.attributes(api_name, "create", list(attributes)))
     result(api.approve(api_name))
 
 
 def test_create_an_existing_api_name_is_1017(api: Api) -> None:
-    result(api.create(type_body()))
-    assert errors(api.create(type_body())) == [
+    result(api.create(conference_body()))
+    assert errors(api.create(conference_body())) == [
         ("1017", "Object already exists: activity type 'attendConference'")]
 
 
 @pytest.mark.parametrize("field", ["triggerName", "filterName"])
 def test_a_trigger_or_filter_name_used_elsewhere_is_709(api: Api, field: str) -> None:
-    result(api.create(type_body("first")))
-    taken = type_body("first")[field]
-    assert errors(api.create(type_body("second", **{field: taken}))) == [
+    result(api.create(conference_body("first")))
+    taken = conference_body("first")[field]
+    assert errors(api.create(conference_body("second", **{field: taken}))) == [
         ("709", f"{field} '{taken}' is already used by activity type 'first'")]
-    result(api.create(type_body("second")))
+    result(api.create(conference_body("second")))
     assert errors(api.update("second", {field: taken})) == [
         ("709", f"{field} '{taken}' is already used by activity type 'first'")]
 
 
 def test_the_type_past_max_types_is_1027(api_factory: Any) -> None:
     api = api_factory(max_types=2)
-    result(api.create(type_body("one")))
-    result(api.create(type_body("two")))
-    assert errors(api.create(type_body("three"))) == [
+    result(api.create(conference_body("one")))
+    result(api.create(conference_body("two")))
+    assert errors(api.create(conference_body("three"))) == [
         ("1027", "Max Activity Type Limit Reached")]
     assert len(result(api.list_types())) == 2
 
 
 def test_the_21st_secondary_attribute_is_1028(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [attribute(f"field{i}") for i in range(20)]))
     assert errors(api.attributes(ATT, "create", [attribute("field20")])) == [
         ("1028", "Max field limit reached")]
@@ -87,19 +87,19 @@ def test_delete_of_a_type_in_use_is_1022(api: Api) -> None:
 
 @pytest.mark.parametrize("action", ["update", "delete"])
 def test_a_missing_attribute_is_1006(api: Api, action: str) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     assert errors(api.attributes(ATT, action, [attribute("ghost")])) == [
         ("1006", "Field 'ghost' not found")]
 
 
 def test_creating_an_existing_attribute_is_1017(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     assert errors(api.attributes(ATT, "create", [attribute("conferenceName")])) == [
         ("1017", "Object already exists: attribute 'conferenceName'")]
 
 
 def test_an_invalid_data_type_is_1003(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     assert errors(api.attributes(ATT, "create", [attribute("size", "bigint")])) == [(
         "1003", "Invalid value for attributes[0].dataType 'bigint': expected one of boolean, "
                 "currency, date, datetime, email, float, integer, link, phone, string, text")]
@@ -108,7 +108,7 @@ def test_an_invalid_data_type_is_1003(api: Api) -> None:
 @pytest.mark.parametrize("missing", ["apiName", "name", "triggerName", "filterName",
                                      "primaryAttribute"])
 def test_a_missing_required_field_is_701(api: Api, missing: str) -> None:
-    body = type_body()
+    body = conference_body()
     del body[missing]
     assert errors(api.create(body)) == [("701", f"{missing} cannot be blank")]
 
@@ -117,14 +117,14 @@ def test_a_missing_required_field_is_701(api: Api, missing: str) -> None:
     ("attend2Conference", True), ("2024", False), ("attend_conference", False),
     ("a" * 255, True), ("a" * 256, False), ("attend conference", False)])
 def test_type_api_names_are_alphanumeric_with_a_letter(api: Api, api_name: str, ok: bool) -> None:
-    reply = api.create(type_body(api_name, triggerName="T", filterName="F"))
+    reply = api.create(conference_body(api_name, triggerName="T", filterName="F"))
     assert reply["success"] is ok
     if not ok:
         assert reply["errors"][0]["code"] == "1003"
 
 
 def test_describe_of_a_never_approved_type_returns_the_draft(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     [described] = result(api.describe(ATT))
     assert described["status"] == "draft"
 
@@ -135,14 +135,14 @@ def test_describe_draft_without_a_draft_returns_the_approved_version(api: Api) -
 
 
 def test_discarding_a_never_approved_draft_is_709(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     assert errors(api.discard(ATT)) == [(
         "709", "Activity type 'attendConference' has never been approved: its draft cannot be "
                "discarded; delete the type instead")]
 
 
 def test_the_list_includes_draft_only_types_without_attributes(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     [listed] = result(api.list_types())
     assert listed["status"] == "draft"
     assert "primaryAttribute" not in listed and "attributes" not in listed
@@ -164,7 +164,7 @@ def test_changing_the_primary_of_an_approved_type_is_709(api: Api) -> None:
 
 
 def test_the_primary_of_a_never_approved_type_moves_by_demote_then_promote(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [attribute("room")]))
     assert errors(api.attributes(ATT, "update", [{"apiName": "room", "isPrimary": True}])) == [
         ("709", "There may only be one primary attribute (conferenceName, room): first update "
@@ -176,7 +176,7 @@ def test_the_primary_of_a_never_approved_type_moves_by_demote_then_promote(api: 
 
 
 def test_approve_without_a_primary_is_709(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "update", [{"apiName": "conferenceName", "isPrimary": False}]))
     assert errors(api.approve(ATT)) == [
         ("709", "Activity type 'attendConference' has no primary attribute: set one first")]
@@ -190,20 +190,20 @@ def test_changing_a_data_type_of_an_approved_type_is_709(api: Api) -> None:
 
 
 def test_a_draft_type_may_change_a_data_type(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [attribute("room")]))
     [draft] = result(api.attributes(ATT, "update", [{"apiName": "room", "dataType": "integer"}]))
     assert draft["attributes"][0]["dataType"] == "integer"
 
 
 def test_deleting_the_primary_attribute_is_709(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     assert errors(api.attributes(ATT, "delete", [{"apiName": "conferenceName"}])) == [
         ("709", "Attribute 'conferenceName' is the primary attribute and cannot be deleted")]
 
 
 def test_deleting_every_attribute_leaves_the_key_out(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     result(api.attributes(ATT, "create", [attribute("room")]))
     [draft] = result(api.attributes(ATT, "delete", [{"apiName": "room"}]))
     assert "attributes" not in draft
@@ -248,7 +248,7 @@ def test_the_frozen_fields_change_while_the_type_is_not_in_use(api: Api) -> None
 
 
 def test_a_refused_attribute_call_changes_nothing(api: Api) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     before = result(api.describe(ATT, draft=True))
     assert errors(api.attributes(ATT, "create", [attribute("fine"), attribute("bad", "nope")]))
     assert result(api.describe(ATT, draft=True)) == before
@@ -257,7 +257,7 @@ def test_a_refused_attribute_call_changes_nothing(api: Api) -> None:
 def test_a_deleted_api_name_can_be_reused_with_a_new_id(api: Api) -> None:
     approved(api)
     result(api.delete(ATT))
-    [again] = result(api.create(type_body()))
+    [again] = result(api.create(conference_body()))
     assert (again["id"], again["status"]) == (100002, "draft")
 
 
@@ -271,15 +271,16 @@ def test_a_partial_primary_attribute_update_keeps_the_other_fields(api: Api) -> 
 
 def test_one_types_trigger_name_may_not_be_anothers_filter_name(api: Api) -> None:
     # Repro 1 of issue 9: trigger and filter names are one namespace across types.
-    result(api.create(type_body("first")))
-    assert errors(api.create(type_body("second", triggerName="attended  FIRST"))) == [
+    result(api.create(conference_body("first")))
+    assert errors(api.create(conference_body("second", triggerName="attended  FIRST"))) == [
         ("709", "triggerName 'attended  FIRST' is already used by activity type 'first'")]
-    assert errors(api.create(type_body("second", filterName="Attends first"))) == [
+    assert errors(api.create(conference_body("second", filterName="Attends first"))) == [
         ("709", "filterName 'Attends first' is already used by activity type 'first'")]
 
 
 def test_a_types_own_trigger_and_filter_names_may_be_equal(api: Api) -> None:
-    [created] = result(api.create(type_body(triggerName="Conference", filterName="Conference")))
+    body = conference_body(triggerName="Conference", filterName="Conference")
+    [created] = result(api.create(body))
     assert created["triggerName"] == created["filterName"] == "Conference"
 
 
@@ -300,7 +301,7 @@ def test_a_types_own_trigger_and_filter_names_may_be_equal(api: Api) -> None:
     ("description", "d" * 2001, False),
 ])
 def test_characters_and_lengths_of_type_fields(api: Api, field: str, value: str, ok: bool) -> None:
-    reply = api.create(type_body(**{field: value}))
+    reply = api.create(conference_body(**{field: value}))
     assert reply["success"] is ok, reply
     if not ok:
         assert reply["errors"][0]["code"] == "1003"
@@ -316,11 +317,11 @@ def test_characters_and_lengths_of_type_fields(api: Api, field: str, value: str,
 def test_attribute_names_are_free_text_of_at_most_255(
     api: Api, name: str, description: str | None, ok: bool
 ) -> None:
-    result(api.create(type_body()))
+    result(api.create(conference_body()))
     item: dict[str, Any] = {"apiName": "price", "name": name, "dataType": "currency"}
     if description is not None:
         item["description"] = description
     reply = api.attributes(ATT, "create", [item])
     assert reply["success"] is ok, reply
     primary = {"apiName": "conferenceName", "name": name, "description": description}
-    assert api.create(type_body("other", primaryAttribute=primary))["success"] is ok
+    assert api.create(conference_body("other", primaryAttribute=primary))["success"] is ok

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from framework.emulator.wire import WireLimits
-from tests.emulator.rest import Api, type_body
+from tests.emulator.rest import Api, conference_body
 
 TYPES = "/rest/v1/activities/external/types.json"
 
@@ -58,7 +58,7 @@ def test_connection_close_and_http_1_0_close_after_the_answer(api: Api) -> None:
 
 
 def test_a_chunked_body_with_expect_continue(api: Api) -> None:
-    body = json.dumps(type_body()).encode()
+    body = json.dumps(conference_body()).encode()
     chunks = b"".join(f"{len(part):x}\r\n".encode() + part + b"\r\n"
                       for part in (body[:10], body[10:]))
     request = (f"POST /rest/v1/activities/external/type.json HTTP/1.1\r\nHost: x\r\n"
