@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apply_support import mutating_calls, write_type
+from tests.apply.apply_support import mutating_calls, write_type
 
 SCHEMA = "/rest/v1/customobjects/schema"
 SYNC = f"POST {SCHEMA}.json"

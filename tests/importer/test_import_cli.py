@@ -10,9 +10,8 @@ from typing import Any
 
 from click.testing import Result
 
-from tests.importer.import_seeding import DESCRIBE, LIST, calls_since, seed
-
 from framework.definitions.schema import SCHEMA_PATH
+from tests.importer.import_seeding import DESCRIBE, LIST, calls_since, seed
 
 Cli = Callable[..., Result]
 MODELINE = "# yaml-language-server: $schema=.schema.json\n"
