@@ -135,10 +135,9 @@ def test_two_applies_from_two_machines_at_once_leave_the_instance_correct(
 
 
 def test_what_a_stopped_apply_left_is_said_type_by_type(project: Path, emulator: Any) -> None:
-    from tests.apply.apply_support import plan_for
-
     from framework.apply.interruption import Stopped
     from framework.apply.model import StepEvent
+    from tests.apply.apply_support import plan_for
 
     for name in ("attendClass", "buyBook", "callShop"):
         write_type(project, name)
