@@ -11,9 +11,11 @@ steps start `activities` the same way, so a `framework/` folder in the repositor
 review is never imported: plain `python -m` puts the working folder first on `sys.path`.
 
     environments   the environments to plan, apply or check for drift (a JSON list output)
-    plan ENV       the pull request's plan: comment body with a hidden marker, summary, JSON
-    comment N FILE post the comment on pull request N, or update the one with the same marker
-    apply ENV      apply on main only a plan equal to the one reviewed on the merged pull request
+    plan ENV       the pull request's plan: comment body with a hidden header, summary, JSON;
+                   fails (a red check) when apply would refuse the plan
+    comment N FILE post the comment on pull request N, or update the plan step's own one
+    apply ENV      apply on main only a plan equal to the one reviewed on the merged pull
+                   request (its review record: framework/ci/record.py)
     commit-lock ENV  commit and push the environment's lock file written by apply
     drift ENV      report drift: open/update one issue per environment, or fail
 """

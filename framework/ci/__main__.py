@@ -36,9 +36,11 @@ def environments(with_local: bool) -> int:
 @handle_errors
 def plan(environment: str) -> int:
     """Plan ENVIRONMENT for the pull request: comment body, summary and JSON plan."""
+    from framework.ci.github import GitHub
     from framework.ci.pull_request import plan_step
 
-    return plan_step(load_settings(), environment, StepContext.current())
+    ctx = StepContext.current()
+    return plan_step(load_settings(), environment, ctx, GitHub(ctx.repository))
 
 
 @main.command()
@@ -58,7 +60,10 @@ def comment(number: int, body_file: Path) -> int:
 @click.argument("environment")
 @handle_errors
 def apply(environment: str) -> int:
-    """Apply on ENVIRONMENT the plan reviewed on the merged pull request, or refuse."""
+    """Apply on ENVIRONMENT the plan reviewed on the merged pull request, or refuse.
+
+    The pull request is the one whose merge made GITHUB_SHA, or PULL_REQUEST when set (a run
+    by hand after a refusal)."""
     from framework.ci.github import GitHub
     from framework.ci.merge import apply_step
 

@@ -1,4 +1,5 @@
-"""GitHub, through the `gh` CLI (authenticated by GH_TOKEN): comments, pull requests, issues.
+"""GitHub, through the `gh` CLI (authenticated by GH_TOKEN): comments, pull requests, issues,
+workflow runs and their artifacts.
 
 Only these few REST calls are made; each names the permission it needs in the workflows.
 """
@@ -10,6 +11,7 @@ import subprocess
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from framework.errors import ActivitiesError
@@ -26,6 +28,29 @@ class Comment:
     id: int
     body: str
     author: str = ""
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    """What the steps read of a pull request, through the API (never from the event payload,
+    which a re-run replays as it was)."""
+
+    number: int
+    head_sha: str
+    labels: tuple[str, ...]
+    merged: bool
+    merge_commit_sha: str
+
+
+@dataclass(frozen=True)
+class WorkflowRun:
+    """One run of a workflow: GitHub, not the run itself, says which workflow, event and commit."""
+
+    id: int
+    created_at: str  # ISO 8601, UTC: the time of the event that started it
+    status: str  # queued, in_progress, completed, ...
+    conclusion: str  # success, failure, cancelled, ... ("" until completed)
+    url: str
 
 
 class GitHub:
@@ -81,6 +106,42 @@ class GitHub:
             ["api", "--method", "PATCH", f"repos/{self.repository}/issues/comments/{comment_id}"],
             {"body": body},
         )
+
+    def pull_request(self, number: int) -> PullRequest:
+        """Pull request NUMBER as it is now (`pull-requests: read`)."""
+        [item] = self._lines(
+            f"repos/{self.repository}/pulls/{number}",
+            "{number, head: .head.sha, labels: [.labels[].name], merged, merge_commit_sha}"
+            " | tojson",
+        )
+        return PullRequest(int(item["number"]), item["head"] or "",
+                           tuple(item.get("labels") or ()), bool(item.get("merged")),
+                           item.get("merge_commit_sha") or "")
+
+    def workflow_runs(self, workflow: str, head_sha: str) -> list[WorkflowRun]:
+        """The pull_request runs of WORKFLOW (its file name) for commit HEAD_SHA, newest first
+        (`actions: read`)."""
+        items = self._lines(
+            f"repos/{self.repository}/actions/workflows/{workflow}/runs"
+            f"?head_sha={head_sha}&event=pull_request&per_page=100",
+            ".workflow_runs[] | {id, created_at, status, conclusion, html_url} | tojson",
+        )
+        runs = [WorkflowRun(int(i["id"]), i["created_at"], i["status"] or "",
+                            i.get("conclusion") or "", i.get("html_url") or "") for i in items]
+        return sorted(runs, key=lambda run: (run.created_at, run.id), reverse=True)
+
+    def download_artifact(self, run: int, name: str, folder: Path) -> bool:
+        """Download artifact NAME of RUN into FOLDER; False when the run has no such artifact,
+        or it expired (`actions: read`)."""
+        found = self._lines(
+            f"repos/{self.repository}/actions/runs/{run}/artifacts?name={name}",
+            ".artifacts[] | {name, expired} | tojson",
+        )
+        if not any(a["name"] == name and not a.get("expired") for a in found):
+            return False
+        self._gh(["run", "download", str(run), "--name", name, "--dir", str(folder),
+                  "--repo", self.repository])
+        return True
 
     def merged_pull_request(self, sha: str) -> int | None:
         """The pull request whose merge made commit SHA, if any."""

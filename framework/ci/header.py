@@ -1,10 +1,13 @@
-"""The hidden header of a plan comment, and the digest that ties a merge to the reviewed plan.
+"""The plan comment's header, by which the plan step finds its own comment, and the plan digest.
 
 As dflook/terraform-github-actions does (image/src/github_pr_comment/comment.py and hash.py):
-the comment starts with an HTML comment carrying JSON (invisible on GitHub), by which the step
-finds its own comment again to update it in place, and which records a hash of the plan. After
-the merge, apply makes the plan again on main and runs it only when its digest equals the
-reviewed one: if main moved on or the instance changed since the review, it refuses.
+the comment's first line is an HTML comment carrying JSON (invisible on GitHub) naming the
+repository, the environment, the run and the digest of the plan. Only the first line counts,
+only in a comment by the workflow's bot account, and only with this repository's name in it:
+that is how the plan step finds the comment it posted (the newest one) to update it, and never
+another workflow's or a person's. The comment is what reviewers read, not what the merge
+trusts: the review record is the plan artifact of the plan run (framework/ci/record.py), and
+apply checks that the newest plan comment shows exactly what that run wrote.
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from framework.ci.github import Comment
 from framework.ci.workflow import StepContext
 
 TAG = "activities-plan"
-# The account `github.token` comments as: only its comments count as reviewed plans, so a
-# comment pasted by someone else cannot stand in for one.
+# The account `github.token` comments as: only its comments can be the plan step's, so a
+# comment pasted by someone else never counts.
 BOT = "github-actions[bot]"
 
 
@@ -28,7 +31,9 @@ def comment_author(ctx: StepContext) -> str:
     """Whose comments are plans: github-actions[bot], or ACTIVITIES_COMMENT_AUTHOR."""
     return ctx.get("ACTIVITIES_COMMENT_AUTHOR") or BOT
 
-_HEADER = re.compile(rf"^<!-- {TAG} (?P<json>\{{.*?\}}) -->", re.MULTILINE)
+
+# The whole first line, and nothing else: a header quoted further down a body is no header.
+_HEADER = re.compile(rf"<!-- {TAG} (?P<json>\{{[^\n]*\}}) -->")
 
 # What does not change what a plan does: when and from which commit it was made, the tool
 # that made it, what reading cost, the inputs it was derived from (their comments and file
@@ -56,8 +61,8 @@ def header(fields: dict[str, Any]) -> str:
 
 
 def read_header(body: str) -> dict[str, Any] | None:
-    """The fields of a comment's header, or None when it has none."""
-    match = _HEADER.search(body)
+    """The fields of the header on a body's first line, or None when that line is no header."""
+    match = _HEADER.fullmatch(body.split("\n", 1)[0].rstrip("\r"))
     if match is None:
         return None
     try:
@@ -67,16 +72,41 @@ def read_header(body: str) -> dict[str, Any] | None:
     return fields if isinstance(fields, dict) else None
 
 
+def seal(fields: dict[str, Any], content: str) -> str:
+    """A plan comment: the header, which also records the size and sha256 of CONTENT (all
+    below it as the plan step wrote it), then CONTENT."""
+    sealed = {**fields, "size": len(content), "body": _sha256(content)}
+    return f"{header(sealed)}\n{content}"
+
+
+def is_plan_comment(body: str) -> bool:
+    """Whether BODY is a plan comment as the plan step wrote it: a header on its first line
+    whose seal matches what follows (a later addition below it, such as apply's mark, is
+    allowed). A header copied above another text, as another workflow quoting one would, is
+    not one."""
+    fields = read_header(body)
+    if fields is None or not isinstance(fields.get("size"), int):
+        return False
+    rest = body.replace("\r\n", "\n").split("\n", 1)[1] if "\n" in body else ""
+    return _sha256(rest[: fields["size"]]) == fields.get("body")
+
+
+def _sha256(text: str) -> str:
+    return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+
 def find_plan_comment(
-    comments: Sequence[Comment], environment: str, author: str | None = None
+    comments: Sequence[Comment], repository: str, environment: str, author: str
 ) -> Comment | None:
-    """The plan comment of ENVIRONMENT, by AUTHOR when given (the oldest: later runs update it)."""
+    """The newest comment the plan step posted for ENVIRONMENT of REPOSITORY: by AUTHOR, with
+    the header naming both on its first line, sealed over what follows. Another workflow
+    commenting as the same bot does not write that; a person's comment has another author."""
     found = None
-    for comment in comments:
+    for comment in comments:  # oldest first: the last match is the newest
         fields = read_header(comment.body)
-        if fields is None or fields.get("environment") != environment:
-            continue
-        if author is not None and comment.author != author:
-            continue
-        found = found or comment  # the first one is the one every later run updated
+        if (fields is not None and comment.author == author
+                and fields.get("repository") == repository
+                and fields.get("environment") == environment
+                and is_plan_comment(comment.body)):
+            found = comment
     return found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,8 @@ from tests.workflows.workflow_runner import JobResult, Runner
 
 REPOSITORY = "acme/marketing"
 TOKEN = "ghs_workflow-test-token"
-RUN_ID = "4242"
+RUN_ID = "4242"  # the first workflow run's id; each later run takes the next one
+PLAN_WORKFLOW = "activities-pull-request.yml"
 STUB = Path(__file__).with_name("gh_stub.py")
 
 WEBINAR = """\
@@ -48,6 +50,7 @@ class ScratchRepo:
         self.work = root / "work"
         self.emulator = emulator
         self.gh_state = root / "gh-state.json"
+        self.runs = 0  # workflow runs so far: ids and event times follow from it
         git(root, "init", "--quiet", "--bare", "--initial-branch=main", str(self.origin))
         git(root, "clone", "--quiet", str(self.origin), str(self.work))
         git(self.work, "checkout", "--quiet", "-b", "main")
@@ -94,7 +97,8 @@ class ScratchRepo:
         sha = git(self.work, "rev-parse", "HEAD")
         state = self.gh()
         state["merged"][sha] = number
-        self.gh_state.write_text(json.dumps(state))
+        state["pulls"][str(number)].update(merged=True, merge_commit_sha=sha)
+        self.save(state)
         return sha
 
     def fresh_checkout(self) -> None:
@@ -105,13 +109,74 @@ class ScratchRepo:
     # --- the stub GitHub ---------------------------------------------------------------------
 
     def gh(self) -> dict[str, Any]:
-        if not self.gh_state.is_file():
-            return {"calls": [], "comments": {}, "issues": [], "merged": {}, "next_id": 1000}
-        state: dict[str, Any] = json.loads(self.gh_state.read_text())
+        state: dict[str, Any] = {
+            "calls": [], "comments": {}, "issues": [], "merged": {}, "pulls": {}, "runs": [],
+            "next_id": 1000,
+        }
+        if self.gh_state.is_file():
+            state.update(json.loads(self.gh_state.read_text()))
         return state
+
+    def save(self, state: dict[str, Any]) -> None:
+        self.gh_state.write_text(json.dumps(state, indent=1))
 
     def comments(self, number: int) -> list[dict[str, Any]]:
         return list(self.gh()["comments"].get(str(number), []))
+
+    def add_comment(self, number: int, body: str, author: str, oldest: bool = False) -> int:
+        """Someone (or another workflow, as the bot) comments on pull request NUMBER; OLDEST:
+        before every comment there (as if made earlier)."""
+        state = self.gh()
+        comments = state["comments"].setdefault(str(number), [])
+        state["next_id"] += 1
+        comment = {"id": state["next_id"] - (10_000 if oldest else 0), "body": body,
+                   "author": author}
+        comments.insert(0, comment) if oldest else comments.append(comment)
+        self.save(state)
+        return int(comment["id"])
+
+    def edit_comment(self, comment_id: int, body: str) -> None:
+        """Someone edits a comment in GitHub's page (a maintainer may edit any comment)."""
+        state = self.gh()
+        for comments in state["comments"].values():
+            for comment in comments:
+                if comment["id"] == comment_id:
+                    comment["body"] = body
+        self.save(state)
+
+    def set_labels(self, number: int, *labels: str) -> None:
+        """Someone sets the labels of pull request NUMBER (no workflow runs by itself)."""
+        state = self.gh()
+        state["pulls"].setdefault(str(number), {
+            "head": "", "labels": [], "merged": False, "merge_commit_sha": None,
+        })["labels"] = list(labels)
+        self.save(state)
+
+    def run_url(self, run_id: int) -> str:
+        return f"https://github.com/{REPOSITORY}/actions/runs/{run_id}"
+
+    def _next_run(self) -> int:
+        self.runs += 1
+        return int(RUN_ID) + self.runs - 1
+
+    def _record_run(self, run_id: int, head: str, plans: dict[str, JobResult]) -> None:
+        """What GitHub keeps of a plan run: its workflow, event, commit, time and artifacts."""
+        artifacts = {}
+        for plan in plans.values():
+            for name, files in plan.artifacts.items():
+                folder = self.root / "artifacts" / str(run_id) / name
+                folder.mkdir(parents=True, exist_ok=True)
+                for file in files:  # the artifact's root is the files' common folder: plans/
+                    shutil.copy(self.work / file, folder / Path(file).name)
+                artifacts[name] = str(folder)
+        state = self.gh()
+        state["runs"].append({
+            "id": run_id, "workflow": PLAN_WORKFLOW, "event": "pull_request", "head_sha": head,
+            "created_at": f"2026-12-03T10:{self.runs:02d}:00Z", "status": "completed",
+            "conclusion": "success" if all(p.ok for p in plans.values()) else "failure",
+            "html_url": self.run_url(run_id), "artifacts": artifacts,
+        })
+        self.save(state)
 
     # --- workflows ---------------------------------------------------------------------------
 
@@ -125,7 +190,7 @@ class ScratchRepo:
             "ACTIVITIES_SANDBOX_CLIENT_SECRET": config.client_secret,
         }
 
-    def github_env(self, event: str, **extra: str) -> dict[str, str]:
+    def github_env(self, event: str, run_id: int, **extra: str) -> dict[str, str]:
         event_path = self.root / f"event-{event}.json"
         event_path.write_text(json.dumps({"repository": {"full_name": REPOSITORY}}))
         return {
@@ -135,7 +200,7 @@ class ScratchRepo:
             "GITHUB_EVENT_PATH": str(event_path),
             "GITHUB_REPOSITORY": REPOSITORY,
             "GITHUB_SERVER_URL": "https://github.com",
-            "GITHUB_RUN_ID": RUN_ID,
+            "GITHUB_RUN_ID": str(run_id),
             "GITHUB_WORKSPACE": str(self.work),
             "GITHUB_SHA": git(self.work, "rev-parse", "HEAD"),
             "RUNNER_TEMP": str(self.root / "runner-temp"),
@@ -152,12 +217,21 @@ class ScratchRepo:
         )
 
     def pull_request(
-        self, number: int, branch: str, fork: bool = False
+        self, number: int, branch: str, fork: bool = False, merged_as: str | None = None
     ) -> tuple[JobResult, dict[str, JobResult]]:
-        """Run the pull-request workflow for BRANCH against main (from a fork: no secrets)."""
+        """Run the pull-request workflow for BRANCH against main (from a fork: no secrets);
+        for a merged pull request (a label changed after the merge), on its merge commit."""
         base = git(self.work, "rev-parse", "main")
-        git(self.work, "checkout", "--quiet", branch)
-        env = self.github_env("pull_request", GITHUB_REF=f"refs/pull/{number}/merge",
+        head = git(self.work, "rev-parse", branch)
+        state = self.gh()
+        pull = state["pulls"].setdefault(str(number), {
+            "head": head, "labels": [], "merged": False, "merge_commit_sha": None})
+        if merged_as is None:
+            pull["head"] = head
+        self.save(state)
+        git(self.work, "checkout", "--quiet", merged_as or branch)
+        run_id = self._next_run()
+        env = self.github_env("pull_request", run_id, GITHUB_REF=f"refs/pull/{number}/merge",
                               GITHUB_BASE_REF="main", GITHUB_HEAD_REF=branch)
         runner = self.runner("activities-pull-request.yml", env, {
             "github.event.pull_request.number": str(number),
@@ -166,11 +240,13 @@ class ScratchRepo:
             "github.event.pull_request.head.repo.full_name != github.repository": str(
                 fork
             ).lower(),
+            # What older workflows read the label from (kept so they can be run, to compare).
             "contains(github.event.pull_request.labels.*.name, "
-            "'activities:allow-destructive')": "false",
+            "'activities:allow-destructive')": str(
+                "activities:allow-destructive" in pull["labels"]).lower(),
         }, {} if fork else None)
         self.fresh_checkout()
-        check = runner.run_job("check", tmp=self.root / f"runner-pr{number}")
+        check = runner.run_job("check", tmp=self.root / f"runner-{run_id}")
         assert check.ok, check.codes()
         environments = check.job_outputs["environments"]
         needs = {"needs.check.outputs.environments": environments}
@@ -178,15 +254,29 @@ class ScratchRepo:
         for name in json.loads(environments):
             self.fresh_checkout()
             plans[name] = runner.run_job(
-                "plan", {"environment": name}, needs, self.root / f"runner-pr{number}"
+                "plan", {"environment": name}, needs, self.root / f"runner-{run_id}"
             )
+        self._record_run(run_id, pull["head"], plans)
+        if merged_as is not None:
+            git(self.work, "checkout", "--quiet", "main")
         return check, plans
 
     def push_to_main(self, tag: str) -> tuple[JobResult, dict[str, JobResult]]:
         """Run the apply workflow for main's head, as a push event would."""
+        return self._apply_workflow("push", "", tag)
+
+    def dispatch_apply(self, number: int, tag: str) -> tuple[JobResult, dict[str, JobResult]]:
+        """Run the apply workflow on main by hand, naming pull request NUMBER."""
+        return self._apply_workflow("workflow_dispatch", str(number), tag)
+
+    def _apply_workflow(
+        self, event: str, pull_request: str, tag: str
+    ) -> tuple[JobResult, dict[str, JobResult]]:
         git(self.work, "checkout", "--quiet", "main")
-        env = self.github_env("push", GITHUB_REF="refs/heads/main", GITHUB_REF_NAME="main")
-        runner = self.runner("activities-apply.yml", env, {})
+        env = self.github_env(event, self._next_run(), GITHUB_REF="refs/heads/main",
+                              GITHUB_REF_NAME="main")
+        runner = self.runner("activities-apply.yml", env, {
+            "github.ref": "refs/heads/main", "inputs.pull-request": pull_request})
         self.fresh_checkout()
         listed = runner.run_job("environments", tmp=self.root / f"runner-{tag}")
         assert listed.ok, listed.codes()
@@ -201,11 +291,10 @@ class ScratchRepo:
             )
         return listed, applies
 
-
     def scheduled(self, on_drift: str, tag: str) -> dict[str, JobResult]:
         """Run the drift workflow, as its schedule would, with ACTIVITIES_ON_DRIFT=ON_DRIFT."""
         git(self.work, "checkout", "--quiet", "main")
-        env = self.github_env("schedule", GITHUB_REF="refs/heads/main")
+        env = self.github_env("schedule", self._next_run(), GITHUB_REF="refs/heads/main")
         runner = self.runner("activities-drift.yml", env,
                              {"vars.ACTIVITIES_ON_DRIFT || 'issue'": on_drift})
         self.fresh_checkout()

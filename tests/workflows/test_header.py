@@ -6,7 +6,15 @@ import copy
 from typing import Any
 
 from framework.ci.github import Comment
-from framework.ci.header import BOT, find_plan_comment, header, plan_digest, read_header
+from framework.ci.header import (
+    BOT,
+    find_plan_comment,
+    header,
+    is_plan_comment,
+    plan_digest,
+    read_header,
+    seal,
+)
 
 PLAN: dict[str, Any] = {
     "format_version": 2,
@@ -49,15 +57,44 @@ def test_the_digest_changes_with_what_the_plan_does() -> None:
         assert plan_digest(other) != plan_digest(PLAN)
 
 
-def test_the_header_is_found_again_only_in_the_bots_comment_of_its_environment() -> None:
-    mine = header({"environment": "sandbox", "digest": "sha256:x"})
-    assert read_header(f"{mine}\n### plan") == {"environment": "sandbox", "digest": "sha256:x"}
+def test_a_header_counts_only_on_the_first_line() -> None:
+    mine = header({"repository": "acme/marketing", "environment": "sandbox"})
+    assert read_header(f"{mine}\n### plan") == {"repository": "acme/marketing",
+                                                "environment": "sandbox"}
+    assert read_header(f"{mine}\r\n### plan") is not None  # a body edited in the browser
     assert read_header("no header here") is None
+    assert read_header(f"> quoting it:\n{mine}\n### plan") is None
+    assert read_header(f"quoting it: {mine}") is None
+    assert read_header(f"{mine} and more") is None
+
+
+def test_the_plan_comment_is_the_newest_by_the_bot_naming_this_repository_and_environment(
+) -> None:
+    def mine(text: str, environment: str = "sandbox", repository: str = "acme/marketing") -> str:
+        return seal({"repository": repository, "environment": environment}, text)
+
+    first_line = mine("x").split("\n")[0]
     comments = [
-        Comment(1, f"quoting it: {mine}", author="mallory"),
-        Comment(2, header({"environment": "production"}), author=BOT),
-        Comment(3, f"{mine}\nfirst", author=BOT),
-        Comment(4, f"{mine}\nsecond", author=BOT),
+        Comment(1, mine("first\n"), author=BOT),
+        Comment(2, mine("second\n") + "\n**Applied** to `sandbox` after the merge.\n",
+                author=BOT),
+        Comment(3, mine("pasted by a person\n"), author="mallory"),
+        Comment(4, mine("production's\n", "production"), author=BOT),
+        Comment(5, f"Sticky test report quoting a body:\n{mine('third')}\n", author=BOT),
+        Comment(6, mine("another repository's\n", repository="acme/other"), author=BOT),
+        Comment(7, f"{first_line}\nNo changes: the live instance matches.\n", author=BOT),
     ]
-    assert find_plan_comment(comments, "sandbox", BOT) == comments[2]
-    assert find_plan_comment(comments, "staging", BOT) is None
+    assert find_plan_comment(comments, "acme/marketing", "sandbox", BOT) == comments[1]
+    assert find_plan_comment(comments, "acme/marketing", "production", BOT) == comments[3]
+    assert find_plan_comment(comments, "acme/marketing", "staging", BOT) is None
+    assert find_plan_comment(comments, "acme/marketing", "sandbox", "mallory") == comments[2]
+
+
+def test_a_sealed_comment_is_one_as_written_give_or_take_what_follows_it() -> None:
+    body = seal({"repository": "acme/marketing", "environment": "sandbox"}, "plan\ntext\n")
+    assert is_plan_comment(body)
+    assert is_plan_comment(body + "\n**Applied**\n")
+    assert is_plan_comment(body.replace("\n", "\r\n"))  # GitHub's page saves CRLF
+    assert not is_plan_comment(body.replace("plan", "nothing"))
+    assert not is_plan_comment(body.replace('"size":10', '"size":4'))  # only "plan"
+    assert not is_plan_comment("no header")

@@ -6,6 +6,7 @@ after the merge, the lock file committed back, and a next pull request whose pla
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,18 @@ import pytest
 from framework.ci.header import plan_digest, read_header
 from tests.workflows.scratch_repo import REPOSITORY, RUN_ID, ScratchRepo, git
 
-RUN_URL = f"https://github.com/{REPOSITORY}/actions/runs/{RUN_ID}"
+RUN_URL = f"https://github.com/{REPOSITORY}/actions/runs/{RUN_ID}"  # the test's first run
+
+
+def way_forward(number: int, first: str) -> str:
+    """The recovery loop every refusal of a merge ends with."""
+    return (
+        f"  fix: on pull request #{number}, {first}; every label change on it, merged or not, "
+        "runs the plan workflow, which plans its merge commit again and posts the new plan; "
+        "once that plan is the one to apply, run the `activities apply` workflow by hand "
+        f"(Actions, activities apply, Run workflow) with pull-request {number}: it applies "
+        "that plan only if it equals the plan made on main then"
+    )
 
 
 @pytest.fixture
@@ -46,18 +58,22 @@ def test_a_change_goes_from_plan_comment_to_apply_and_then_plans_nothing(
     plan = plans["sandbox"]
     assert plan.ok, plan.codes()
     assert plan.outputs["plan"]["changes"] == "true"
-    assert plan.uploaded == ["plans/sandbox.plan.json"]
+    assert plan.uploaded == ["plans/sandbox.comment.md", "plans/sandbox.plan.json"]
     saved = json.loads((repo.work / "plans" / "sandbox.plan.json").read_text())
     assert [(c["apiName"], c["action"]) for c in saved["changes"]] == [("attendWebinar", "create")]
     [comment] = repo.comments(7)
     body = comment["body"]
+    content = body.split("\n", 1)[1]
     assert read_header(body) == {
-        "environment": "sandbox", "allowDestructive": False, "digest": plan_digest(saved),
+        "repository": REPOSITORY, "environment": "sandbox", "run": RUN_ID,
+        "allowDestructive": False, "digest": plan_digest(saved),
+        "size": len(content), "body": "sha256:" + hashlib.sha256(content.encode()).hexdigest(),
     }
     assert "### activities plan for `sandbox`" in body
     assert "| `+` | `attendWebinar` | create | safe | `activities/attendWebinar.yaml` |" in body
     assert body.rstrip().endswith(
-        f"in [this run]({RUN_URL}). After the merge, the apply workflow makes the plan again on "
+        f"in [this run]({RUN_URL}) (the whole plan: its artifact [`activities-plan-sandbox`]"
+        f"({RUN_URL}#artifacts)). After the merge, the apply workflow makes the plan again on "
         "main and applies it only if it is this one.</sub>"
     )
     assert "| `+` | `attendWebinar` | create |" in plan.summary  # the job summary has it too
@@ -91,7 +107,7 @@ def test_a_change_goes_from_plan_comment_to_apply_and_then_plans_nothing(
     assert list(lock["types"]) == ["attendWebinar"]
     [applied] = repo.comments(7)
     assert applied["body"].endswith(
-        f"**Applied** to `sandbox` after the merge in [this run]({RUN_URL}).\n"
+        f"**Applied** to `sandbox` after the merge in [this run]({repo.run_url(4244)}).\n"
     )
 
     # The next pull request changes no definition: its plan is empty.
@@ -140,9 +156,9 @@ def test_apply_refuses_a_plan_that_differs_from_the_reviewed_one(
     assert apply.codes()["Commit the lock file"] is None  # skipped after the failure
     assert "### activities apply `sandbox`: refused" in apply.summary
     assert (
-        "the plan made on main for 'sandbox' differs from the one reviewed on pull request #7: "
-        "main or the instance changed since the review\n  fix: open a pull request (an empty "
-        "change will do) to review the plan as it is now"
+        "the plan made on main for 'sandbox' differs from the one reviewed on pull request #7 "
+        f"({RUN_URL}): main or the instance changed since the review\n"
+        + way_forward(7, "add any label to it (or remove one) to plan it as it is now")
     ) in apply.summary
     assert emulator.stats()["mutating_calls"] == 0
     assert "**Applied**" not in repo.comments(7)[0]["body"]
@@ -157,7 +173,7 @@ def test_apply_refuses_a_push_no_pull_request_made(repo: ScratchRepo, emulator: 
 
     assert applies["sandbox"].codes()["Apply the reviewed plan"] == 1
     assert (
-        f"no pull request merged {sha[:12]}, so no plan for 'sandbox' was reviewed: only "
+        f"no pull request merged {sha[:12]}, so no plan was reviewed: only "
         "reviewed plans are applied\n  fix: make the change in a pull request"
     ) in applies["sandbox"].summary
     assert emulator.stats()["mutating_calls"] == 0
@@ -176,9 +192,11 @@ def test_a_fork_gets_its_checks_and_a_summary_but_no_comment(
     plan = plans["sandbox"]
     assert plan.ok, plan.codes()
     assert plan.codes()["Comment the plan on the pull request"] is None
-    assert plan.summary.startswith(
+    assert plan.summary == (
         "### activities plan for `sandbox`: not made\n\nThis pull request comes from a fork, "
-        "and GitHub gives those no secrets"
+        "and GitHub gives those no secrets, so there are no read-only credentials for "
+        "`sandbox`. Nothing from it can be applied as it is: a maintainer pushes its branch to "
+        "this repository and opens a pull request from there, which gets the plan.\n\n"
     )
     assert repo.gh()["calls"] == []
     assert emulator.stats()["total_calls"] == 0

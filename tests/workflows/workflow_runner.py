@@ -41,6 +41,7 @@ class JobResult:
     outputs: dict[str, dict[str, str]] = field(default_factory=dict)  # step id -> outputs
     summary: str = ""
     uploaded: list[str] = field(default_factory=list)
+    artifacts: dict[str, list[str]] = field(default_factory=dict)  # name -> files uploaded
     job_outputs: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -148,10 +149,12 @@ class Runner:
     def _uses(self, step: dict[str, Any], resolve: Any, result: JobResult) -> str:
         action = step["uses"]
         if action.startswith("actions/upload-artifact@"):
-            pattern = resolve(step["with"]["path"])
-            found = sorted(glob.glob(pattern, root_dir=self.workspace))
-            assert found, f"upload-artifact would find nothing at {pattern}"
+            patterns = [line.strip() for line in resolve(step["with"]["path"]).splitlines()]
+            found = sorted({f for pattern in patterns if pattern
+                            for f in glob.glob(pattern, root_dir=self.workspace)})
+            assert found, f"upload-artifact would find nothing at {patterns}"
             result.uploaded += found
+            result.artifacts[resolve(step["with"]["name"])] = found
             return f"would upload {', '.join(found)}"
         assert action.split("@")[0] in ("actions/checkout", "actions/setup-python"), action
         return "arranged by the test"

@@ -111,11 +111,27 @@ def counts(plan: Plan) -> str:
     return ", ".join(parts)
 
 
-def render_markdown(plan: Plan, limit: int = MARKDOWN_LIMIT) -> str:
-    """The pull-request comment: summary and risks always, details folded and trimmed to fit."""
-    context = _context(plan)
+# How to let apply run a refused destructive plan, said to a person at a terminal; the CI
+# steps say it their way (the pull request's label), never with a flag that skips review.
+ALLOW_HINT = "After review, make it with `activities plan --allow-destructive`."
+
+
+def render_markdown(
+    plan: Plan, limit: int = MARKDOWN_LIMIT, *, allow_hint: str = ALLOW_HINT,
+    words: Mapping[str, str] | None = None,
+) -> str:
+    """The pull-request comment: summary and risks always, details folded and trimmed to fit.
+
+    WORDS replaces the text of the reasons with those codes (the CI steps name the pull
+    request's label where a person is told a command-line flag)."""
+    said = dict(words or {})
+
+    def say(reason: Reason) -> str:
+        return said.get(reason.code, reason.text)
+
+    context = {**_context(plan), "allow_hint": allow_hint, "say": say}
     detail = _ENV.get_template("markdown_change.j2")
-    blocks = [detail.render(change=c) for c in plan.all_changes() if c.action != "no-op"]
+    blocks = [detail.render(change=c, say=say) for c in plan.all_changes() if c.action != "no-op"]
     page = _ENV.get_template("markdown.j2")
     kept = list(blocks)
     while True:
