@@ -26,10 +26,13 @@ from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from framework.errors import ActivitiesError
 from framework.plan.model import Plan
 from framework.plan.planfile import document, load_plan
-from framework.plan.render import render_markdown
+from framework.plan.render import MARKDOWN_LIMIT, render_markdown
 from framework.settings import Settings
 
 PLANS = Path("plans")
+# Room kept free in a comment for its header line (the fields and the seal) and for the line
+# apply adds below it, so that neither can push it past GitHub's limit.
+RESERVED = 1_500
 
 # What a refused destructive plan tells the pull request to do: the label, never a flag.
 ALLOW_HINT = (
@@ -89,12 +92,9 @@ def plan_step(settings: Settings, environment: str, ctx: StepContext, github: Gi
     if done.code in (EXIT_OK, EXIT_CHANGES) and files.plan.is_file():
         plan = load_plan(files.plan)
         fields |= {"digest": plan_digest(document(plan)), "allowDestructive": allow}
-        markdown = render_markdown(plan, allow_hint=ALLOW_HINT, words=WORDS)
         ctx.set_output("plan-file", str(files.plan))
         ctx.set_output("changes", "true" if plan.has_changes else "false")
-    else:
-        markdown = failed(environment, done.stderr)
-    body = seal(fields, f"{markdown.rstrip()}\n\n{footer(ctx, environment, plan)}\n")
+    body, markdown = plan_comment(ctx, environment, fields, plan, done.stderr)
     files.comment.parent.mkdir(parents=True, exist_ok=True)
     files.comment.write_text(body, encoding="utf-8")
     ctx.set_output("comment-file", str(files.comment))
@@ -104,6 +104,24 @@ def plan_step(settings: Settings, environment: str, ctx: StepContext, github: Gi
         return EXIT_ERROR
     ctx.add_summary(markdown)
     return EXIT_OK if plan is not None else EXIT_ERROR
+
+
+def plan_comment(
+    ctx: StepContext, environment: str, fields: dict[str, object], plan: Plan | None,
+    stderr: str = "",
+) -> tuple[str, str]:
+    """The comment (and its Markdown, for the job summary) of PLAN, or of a plan that failed
+    with STDERR: within GitHub's limit whatever the plan's size, header line included, with
+    room left for apply's mark below it."""
+    foot = footer(ctx, environment, plan)
+    budget = MARKDOWN_LIMIT - RESERVED - len(foot)
+    if plan is not None:
+        whole = f"the whole plan is the artifact `{artifact_name(environment)}` of the run"
+        markdown = render_markdown(plan, budget, allow_hint=ALLOW_HINT, words=WORDS,
+                                   whole_plan=f"{whole}, linked below")
+    else:
+        markdown = failed(environment, stderr, budget)
+    return seal(fields, f"{markdown.rstrip()}\n\n{foot}\n"), markdown
 
 
 def refused(environment: str, plan: Plan) -> str:
@@ -126,10 +144,23 @@ def refused(environment: str, plan: Plan) -> str:
     )
 
 
-def failed(environment: str, stderr: str) -> str:
-    """The comment of a plan that could not be made: the tool's own message, verbatim."""
+def failed(environment: str, stderr: str, limit: int = MARKDOWN_LIMIT) -> str:
+    """The comment of a plan that could not be made: the tool's own message, verbatim (its
+    first lines, when all of them would not fit)."""
+    lines = stderr.strip().splitlines()
+    shown: list[str] = []
+    room = limit - 500  # the heading, the fences and the closing words
+    for line in lines:
+        room -= len(line) + 1
+        if room < 0:
+            break
+        shown.append(line)
+    if len(shown) < len(lines):
+        shown.append(f"... {len(lines) - len(shown)} more lines in the step's log (the run is "
+                     "linked below)")
+    text = "\n".join(shown)
     return (
-        f"### activities plan for `{environment}`: failed\n\n```text\n{stderr.strip()}\n```\n\n"
+        f"### activities plan for `{environment}`: failed\n\n```text\n{text}\n```\n\n"
         "Nothing can be applied from this pull request until the plan succeeds."
     )
 

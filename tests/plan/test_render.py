@@ -87,9 +87,11 @@ def test_markdown_trims_details_never_the_summary_to_fit_a_comment() -> None:
     assert text.count("| `+` | `type") == 60
 
 
-def test_markdown_with_a_summary_too_long_keeps_the_whole_summary() -> None:
+def test_markdown_never_exceeds_its_limit_even_when_the_summary_does_not_fit() -> None:
+    # The CI comment must always post: rows, risk notes and at last the text itself give way.
     plan = big_plan(3)
-    text = render_markdown(plan, limit=100)
-    assert "<details>" not in text
-    assert text.count("| `+` | `type") == 3
-    assert "_Details of 3 changes omitted" in text
+    text = render_markdown(plan, limit=300)
+    assert len(text) <= 300
+    assert text.startswith("### activities plan for `local` (127.0.0.1:8080)\n")
+    assert text.endswith(
+        "\n\n_Cut to 300 characters; run `activities show PLAN` for the whole plan._\n")

@@ -20,6 +20,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 BOT = "github-actions[bot]"
+BODY_LIMIT = 65_536  # GitHub refuses a longer comment or issue body (HTTP 422)
 
 
 def empty() -> dict[str, Any]:
@@ -61,6 +62,10 @@ def answer(state: dict[str, Any], argv: list[str]) -> tuple[int, str]:
     url = urlsplit(re.sub(r"^repos/[^/]+/[^/]+/", "", path))
     route, query = url.path, {k: v[0] for k, v in parse_qs(url.query).items()}
     lines: list[Any] = []
+    if len(body.get("body") or "") > BODY_LIMIT:
+        sys.stderr.write("gh: Validation Failed (HTTP 422): body is too long (maximum is "
+                         "65536 characters)\n")
+        return 1, ""
     if m := re.fullmatch(r"issues/(\d+)/comments", route):
         comments = state["comments"].setdefault(m[1], [])
         if method == "POST":

@@ -7,6 +7,7 @@ document itself (framework.plan.planfile), so `show --format json` of a saved pl
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
@@ -114,14 +115,40 @@ def counts(plan: Plan) -> str:
 # How to let apply run a refused destructive plan, said to a person at a terminal; the CI
 # steps say it their way (the pull request's label), never with a flag that skips review.
 ALLOW_HINT = "After review, make it with `activities plan --allow-destructive`."
+# Where the whole plan is when the comment leaves something out.
+WHOLE_PLAN = "run `activities show PLAN` for the whole plan"
+
+_RISK_RANK = {"destructive": 0, "breaking": 1}
+
+
+def by_risk(
+    changes: Sequence[TypeChange | ObjectChange],
+) -> list[TypeChange | ObjectChange]:
+    """Destructive changes first, then breaking, then safe; the plan's order within each."""
+    return sorted(changes, key=lambda c: _RISK_RANK.get(c.risk, 2))
+
+
+@dataclass
+class _Kept:
+    """How much of each part a comment keeps; parts are given up least important first."""
+
+    details: int
+    order: bool
+    unmanaged: bool
+    rows: int
+    risks: int
 
 
 def render_markdown(
     plan: Plan, limit: int = MARKDOWN_LIMIT, *, allow_hint: str = ALLOW_HINT,
-    words: Mapping[str, str] | None = None,
+    words: Mapping[str, str] | None = None, whole_plan: str = WHOLE_PLAN,
 ) -> str:
-    """The pull-request comment: summary and risks always, details folded and trimmed to fit.
+    """The pull-request comment, at most LIMIT characters whatever the plan's size.
 
+    Destructive and breaking changes come before safe ones, in the table and the details.
+    What does not fit is left out from the least important: the details (safe changes' first),
+    then the order of calls, the names of unmanaged types, the table's rows (safe first) and
+    last the risk notes; a notice counts what was left out and says where the whole plan is.
     WORDS replaces the text of the reasons with those codes (the CI steps name the pull
     request's label where a person is told a command-line flag)."""
     said = dict(words or {})
@@ -129,20 +156,72 @@ def render_markdown(
     def say(reason: Reason) -> str:
         return said.get(reason.code, reason.text)
 
-    context = {**_context(plan), "allow_hint": allow_hint, "say": say}
+    base = _context(plan)
+    shown = by_risk(base["shown"])  # type: ignore[arg-type]
+    risky = by_risk(base["risky"])  # type: ignore[arg-type]
+    order: list[tuple[str, str]] = base["order"]  # type: ignore[assignment]
     detail = _ENV.get_template("markdown_change.j2")
-    blocks = [detail.render(change=c, say=say) for c in plan.all_changes() if c.action != "no-op"]
+    blocks = [detail.render(change=c, say=say) for c in shown]
     page = _ENV.get_template("markdown.j2")
-    kept = list(blocks)
-    while True:
-        omitted = len(blocks) - len(kept)
-        text = page.render(**context, details=kept, omitted=omitted)
-        if len(text) <= limit or not kept:
-            return text
-        # Drop the details from the end: the summary and risks above them are never trimmed.
+    kept = _Kept(len(blocks), bool(order), bool(plan.unmanaged), len(shown), len(risky))
+
+    def draw() -> str:
+        left_out = _left_out(kept, blocks, order, plan.unmanaged, shown, risky)
+        return page.render({
+            **base, "shown": shown[: kept.rows], "risky": risky[: kept.risks],
+            "details": blocks[: kept.details], "order": order if kept.order else [],
+            "unmanaged": plan.unmanaged if kept.unmanaged else (), "left_out": left_out,
+            "limit": f"{MARKDOWN_LIMIT:,}", "whole_plan": whole_plan, "allow_hint": allow_hint,
+            "say": say,
+        })
+
+    text = draw()
+    # Each part in turn, while the comment is too long: drop as many items as the overflow
+    # says at once (never fewer than one), then measure again.
+    while len(text) > limit and kept.details:
         overflow = len(text) - limit
-        while kept and overflow > 0:
-            overflow -= len(kept.pop())
+        while kept.details and overflow > 0:
+            kept.details -= 1
+            overflow -= len(blocks[kept.details])
+        text = draw()
+    for part in ("order", "unmanaged"):
+        if len(text) > limit and getattr(kept, part):
+            setattr(kept, part, False)
+            text = draw()
+    for part, size in (("rows", 120), ("risks", 200)):
+        while len(text) > limit and getattr(kept, part):
+            drop = max(1, (len(text) - limit) // size)
+            setattr(kept, part, max(0, getattr(kept, part) - drop))
+            text = draw()
+    if len(text) > limit:  # only a limit too small for the summary itself gets here
+        notice = f"\n\n_Cut to {limit:,} characters; {whole_plan}._\n"
+        text = text[: max(0, limit - len(notice))].rsplit("\n", 1)[0] + notice
+    return text
+
+
+def _left_out(
+    kept: _Kept, blocks: Sequence[str], order: Sequence[tuple[str, str]],
+    unmanaged: Sequence[str], shown: Sequence[TypeChange | ObjectChange],
+    risky: Sequence[TypeChange | ObjectChange],
+) -> str:
+    """What a comment leaves out, counted: `Details of 3 changes, the order of calls`."""
+    parts = []
+    if kept.details < len(blocks):
+        parts.append(_count(len(blocks) - kept.details, "change", "details of {}"))
+    if order and not kept.order:
+        parts.append(f"the order of calls ({len(order)} phases)")
+    if unmanaged and not kept.unmanaged:
+        parts.append(_count(len(unmanaged), "unmanaged type", "the names of {}"))
+    if kept.rows < len(shown):
+        parts.append(_count(len(shown) - kept.rows, "row", "{} of the table"))
+    if kept.risks < len(risky):
+        parts.append(_count(len(risky) - kept.risks, "change", "the risk notes of {}"))
+    text = ", ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+def _count(number: int, noun: str, phrase: str) -> str:
+    return phrase.format(f"{number} {noun}{'s' if number != 1 else ''}")
 
 
 def change_title(change: TypeChange | ObjectChange) -> str:
