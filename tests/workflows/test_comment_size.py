@@ -28,18 +28,15 @@ from plan_literals import ATTRIBUTES, PROVENANCE, definition, live, live_type, v
 
 LIMIT = 65_536
 RUN_URL = f"https://github.com/{REPOSITORY}/actions/runs/4242"
-LONG = "A person attended one of our webinars, described at length for the reviewers. " * 3
 
 
 def new_type(number: int) -> str:
-    attributes = "".join(
-        f"  - apiName: detail{i}\n    name: Detail {i}\n    description: {LONG}\n"
-        "    dataType: string\n" for i in range(8))
+    """A small new type: the details of 150 of them just overflow the comment."""
     return (f"version: 1\napiName: webinar{number:03}\nname: Webinar {number:03}\n"
-            f"description: {LONG}\ntriggerName: Attends webinar {number:03}\n"
+            f"description: A person attended webinar {number:03}\n"
+            f"triggerName: Attends webinar {number:03}\n"
             f"filterName: Attended webinar {number:03}\nprimaryAttribute:\n"
-            "  apiName: webinarName\n  name: Webinar Name\n  dataType: string\n"
-            f"attributes:\n{attributes}")
+            "  apiName: webinarName\n  name: Webinar Name\n  dataType: string\n")
 
 
 @pytest.fixture
