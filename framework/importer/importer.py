@@ -16,7 +16,7 @@ from framework.definitions.loader import check_definitions, display_path, load_d
 from framework.definitions.model import API_NAME_PATTERN, ActivityType, activity_type_files
 from framework.definitions.schema import project_schema, write_project_schema
 from framework.definitions.writer import write_atomically
-from framework.errors import ActivitiesError, Problem
+from framework.errors import ActivitiesError, MarketoError, Problem
 from framework.importer.content import DEFAULT_MODELINE, definition_text, updated_text
 from framework.invocation import again
 from framework.live import LiveType, TypeVersion
@@ -192,7 +192,7 @@ def _write_all(
         source: Literal["approved", "draft"] = "approved" if live.ever_approved else "draft"
         version = live.approved if live.ever_approved else live.draft
         if version is None or not _API_NAME.fullmatch(name):
-            raise ActivitiesError(
+            raise MarketoError(  # Marketo's answer, not the user's files, is at fault
                 f"type {name!r} was listed as {live.status!r} but could not be read as a "
                 "definition; nothing more was imported\n  fix: run the import again; if it "
                 "persists, report it as a bug with this message"
