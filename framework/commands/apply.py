@@ -72,10 +72,12 @@ def command(
     try:
         if plan_file is not None:
             if allow_destructive or directory is not None or targets or excludes:
+                remember(env, endpoint, directory)
+                replan = again("plan", "--allow-destructive", "--target", "TYPE", "--out", "FILE")
                 raise ConfigError(
                     "--allow-destructive, --dir, --target and --exclude only apply when making "
-                    "a new plan\n  fix: a saved plan carries them: make it with `activities "
-                    "plan --allow-destructive --target TYPE --out FILE` (as needed)"
+                    f"a new plan\n  fix: a saved plan carries them: make it with `{replan}` "
+                    "(as needed)"
                 )
             plan = load_plan(plan_file, key=key)
             made_for = plan.provenance.environment

@@ -225,6 +225,7 @@ def test_interactive_apply_without_terminal_or_yes_refuses(
     refused = cli("apply", *_endpoint(emulator), cwd=project, env=emulator.env)
 
     assert refused.exit_code == 1
+    # The hint repeats the instance the user ran with: without it, it would plan `local`.
     assert refused.stderr == (
         "Error: refusing to apply without confirmation: there is no terminal to ask on; nothing "
         "was changed\n  fix: pass --yes, or save a plan with `activities plan --out "

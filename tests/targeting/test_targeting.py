@@ -122,9 +122,10 @@ def test_a_saved_plan_carries_its_targeting(cli: Cli, project: Path, emulator: A
     result = cli("apply", "p.json", *endpoint(emulator), "--target", "alpha", env=emulator.env)
 
     assert result.exit_code == 1
-    assert result.stderr.startswith(
+    assert result.stderr == (
         "Error: --allow-destructive, --dir, --target and --exclude only apply when making a "
-        "new plan\n"
+        "new plan\n  fix: a saved plan carries them: make it with `activities plan "
+        f"--allow-destructive --target TYPE --out FILE --endpoint {emulator.url}` (as needed)\n"
     )
 
 
