@@ -57,9 +57,26 @@ def test_loopback_hosts(host: str) -> None:
     assert is_loopback(host)
 
 
-def test_not_a_url_is_refused() -> None:
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mktorest.com",
+        "https://123-ABC-456.mktorest.com:notaport",  # httpx's InvalidURL crashed plan (exit 3)
+        "https://123-ABC-456.mktorest.com:99999",
+        "https://123-ABC 456.mktorest.com",  # a space: it was sent to DNS, lowercased
+        "https://123_ABC.mktorest.com/",
+    ],
+)
+def test_not_a_url_is_refused(url: str) -> None:
     with pytest.raises(ConfigError, match="is not a URL"):
-        check_endpoint("mktorest.com")
+        check_endpoint(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://123-ABC-456.mktorest.com", "http://127.0.0.1:8787/", "http://[::1]:8787"]
+)
+def test_a_url_is_accepted(url: str) -> None:
+    assert check_endpoint(url) == url.rstrip("/")
 
 
 def test_named_environment_sets_pacing_and_variables() -> None:
