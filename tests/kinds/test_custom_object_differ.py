@@ -60,6 +60,18 @@ def test_a_new_type_is_created_with_its_fields_in_one_call_then_approved() -> No
         "relatedTo": {"name": "lead", "field": "id"}}
 
 
+def test_a_new_types_dedupe_and_link_fields_are_plain_additions() -> None:
+    # The plan said "-/+ field vin is added as string dedupe; it is deleted and added again in
+    # the draft": nothing exists yet, so nothing is deleted; every field of a new type is added.
+    change = change_of(car(), None)
+
+    assert [(f.name, f.action, f.reason.code, f.reason.text) for f in change.fieldChanges] == [
+        ("model", "add", "field-added", "field model (string) is added"),
+        ("personId", "add", "field-added", "field personId (link -> lead.id) is added"),
+        ("vin", "add", "field-added", "field vin (string dedupe) is added"),
+    ]
+
+
 def test_keys_marketo_never_reads_back_plan_nothing_on_their_own() -> None:
     live = approved(car())
     fields = [*car().model_dump()["fields"]]

@@ -327,8 +327,11 @@ def field_changes(before: ObjectVersion, target: ObjectVersion, renamed: Mapping
     standing: Standing = "approved" if ever_approved else "draft"
     by_field: dict[str, list[Difference]] = {}
     for difference in object_differences(before, target, renamed):
-        if difference.member is not None:
-            by_field.setdefault(difference.member, []).append(difference)
+        if difference.member is None:
+            continue
+        if difference.rule == "type-replaced" and difference.before is None and not ever_approved:
+            continue  # a dedupe or link field a draft gains is only added: field-added says so
+        by_field.setdefault(difference.member, []).append(difference)
     had = {f.name: f for f in before.fields}
     changes = []
     for name, found in by_field.items():
