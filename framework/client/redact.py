@@ -43,7 +43,8 @@ def remember_secret(value: str | None) -> None:
     if not value or len(value) < MIN_SECRET_LENGTH or value in _known:
         return
     with _known_lock:
-        forms = {value, quote(value, safe=""), quote_plus(value)}  # as it appears in a URL too
+        # As it appears in a URL too, and lowercased: a secret typed as a host comes back so.
+        forms = {value, value.lower(), quote(value, safe=""), quote_plus(value)}
         _known = tuple(sorted(set(_known) | forms, key=len, reverse=True))
 
 

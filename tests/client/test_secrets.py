@@ -92,3 +92,18 @@ def test_httpx_records_are_redacted_before_any_handler_sees_them(
         'HTTP Request: GET https://x.mktorest.com/identity/oauth/token?client_id=<redacted>'
         '&client_secret=<redacted> "HTTP/1.1 200 OK"'
     )
+
+
+def test_a_secret_is_masked_in_the_lower_case_a_host_name_gets() -> None:
+    # A client secret typed as the host of --endpoint came back from httpx lowercased in
+    # "cannot reach https://qasecret...", past a mask that looked only for the value as typed.
+    from framework.client.redact import forget_secrets, remember_secret
+
+    remember_secret("QaSecretValue456")
+    try:
+        assert redact("cannot reach https://qasecretvalue456.mktorest.com: failed") == (
+            "cannot reach https://<redacted>.mktorest.com: failed"
+        )
+        assert redact("QaSecretValue456") == "<redacted>"
+    finally:
+        forget_secrets()
