@@ -16,6 +16,7 @@ review is never imported: plain `python -m` puts the working folder first on `sy
     comment N FILE post the comment on pull request N, or update the plan step's own one
     apply ENV      apply on main only a plan equal to the one reviewed on the merged pull
                    request (its review record: framework/ci/record.py)
+    queue ENV      in a merge queue: fail unless the queued merge plans what was reviewed
     commit-lock ENV  commit and push the environment's lock file written by apply
     drift ENV      report drift: open/update one issue per environment, or fail
 """

@@ -71,6 +71,18 @@ def apply(environment: str) -> int:
     return apply_step(load_settings(), environment, ctx, GitHub(ctx.repository))
 
 
+@main.command()
+@click.argument("environment")
+@handle_errors
+def queue(environment: str) -> int:
+    """In a merge queue: fail unless the queued merge plans what was reviewed on its PR."""
+    from framework.ci.github import GitHub
+    from framework.ci.queue import queue_step
+
+    ctx = StepContext.current()
+    return queue_step(load_settings(), environment, ctx, GitHub(ctx.repository))
+
+
 @main.command("commit-lock")
 @click.argument("environment")
 @handle_errors

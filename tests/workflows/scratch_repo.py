@@ -234,8 +234,9 @@ class ScratchRepo:
         env = self.github_env("pull_request", run_id, GITHUB_REF=f"refs/pull/{number}/merge",
                               GITHUB_BASE_REF="main", GITHUB_HEAD_REF=branch)
         runner = self.runner("activities-pull-request.yml", env, {
+            "github.event_name": "pull_request",
             "github.event.pull_request.number": str(number),
-            "github.event.pull_request.base.sha": base,
+            "github.event.pull_request.base.sha || github.event.merge_group.base_sha": base,
             "github.event.pull_request.head.repo.full_name": "octo/fork" if fork else REPOSITORY,
             "github.event.pull_request.head.repo.full_name != github.repository": str(
                 fork
@@ -260,6 +261,34 @@ class ScratchRepo:
         if merged_as is not None:
             git(self.work, "checkout", "--quiet", "main")
         return check, plans
+
+    def merge_group(self, number: int, branch: str) -> dict[str, JobResult]:
+        """Run the pull-request workflow as a merge queue does for pull request NUMBER: on the
+        commit it would push to main (BRANCH merged onto main's head), on gh-readonly-queue/."""
+        base = git(self.work, "rev-parse", "main")
+        head = git(self.work, "rev-parse", branch)
+        queue = f"gh-readonly-queue/main/pr-{number}-{head}"
+        git(self.work, "checkout", "--quiet", "-b", queue, "main")
+        git(self.work, "merge", "--quiet", "--no-ff", branch, "-m", f"Merge pull request #{number}")
+        run_id = self._next_run()
+        env = self.github_env("merge_group", run_id, GITHUB_REF=f"refs/heads/{queue}")
+        runner = self.runner("activities-pull-request.yml", env, {
+            "github.event_name": "merge_group",
+            "github.event.pull_request.base.sha || github.event.merge_group.base_sha": base,
+            "github.event.merge_group.head_ref": f"refs/heads/{queue}",
+        })
+        self.fresh_checkout()
+        check = runner.run_job("check", tmp=self.root / f"runner-{run_id}")
+        assert check.ok, check.codes()
+        needs = {"needs.check.outputs.environments": check.job_outputs["environments"]}
+        plans = {}
+        for name in json.loads(check.job_outputs["environments"]):
+            self.fresh_checkout()
+            plans[name] = runner.run_job("plan", {"environment": name}, needs,
+                                         self.root / f"runner-{run_id}")
+        git(self.work, "checkout", "--quiet", "main")
+        git(self.work, "branch", "--quiet", "-D", queue)
+        return plans
 
     def push_to_main(self, tag: str) -> tuple[JobResult, dict[str, JobResult]]:
         """Run the apply workflow for main's head, as a push event would."""
