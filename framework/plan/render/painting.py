@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
+
+import click
 
 ACTION_SYMBOLS: dict[str, str] = {
     "create": "+",
@@ -22,31 +25,31 @@ ATTRIBUTE_SYMBOLS: dict[str, str] = {
 }
 ACTION_SYMBOLS.update({f"attribute:{k}": v for k, v in ATTRIBUTE_SYMBOLS.items()})
 
-# Styles by the word they colour: an action, a risk, or a plain emphasis.
-_STYLES: dict[str, str] = {
-    "create": "32",
-    "add": "32",
-    "update": "33",
-    "approve-draft": "36",
-    "discard-draft": "36",
-    "replace": "31",
-    "rename": "31",
-    "delete": "31",
-    "remove": "31",
-    "destructive": "1;31",
-    "breaking": "1;33",
-    "safe": "2",
-    "bold": "1",
-    "dim": "2",
+# Styles by the word they colour: an action, a risk, or a plain emphasis (click.style's words).
+_STYLES: dict[str, dict[str, Any]] = {
+    "create": {"fg": "green"},
+    "add": {"fg": "green"},
+    "update": {"fg": "yellow"},
+    "approve-draft": {"fg": "cyan"},
+    "discard-draft": {"fg": "cyan"},
+    "replace": {"fg": "red"},
+    "rename": {"fg": "red"},
+    "delete": {"fg": "red"},
+    "remove": {"fg": "red"},
+    "destructive": {"fg": "red", "bold": True},
+    "breaking": {"fg": "yellow", "bold": True},
+    "safe": {"dim": True},
+    "bold": {"bold": True},
+    "dim": {"dim": True},
 }
 
 
 def painter(color: bool) -> Callable[[str, str], str]:
-    """A `paint(text, style)` for the templates: ANSI colours, or the text as is."""
+    """A `paint(text, style)` for the templates: terminal colours, or the text as is."""
 
     def paint(text: str, style: str) -> str:
-        code = _STYLES.get(style)
-        return f"\x1b[{code}m{text}\x1b[0m" if color and code else text
+        words = _STYLES.get(style)
+        return click.style(text, **words) if color and words else text
 
     return paint
 
