@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scratch_repo import REPOSITORY, ScratchRepo, git
 
 from framework.ci.header import is_plan_comment, plan_digest, read_header
 from framework.ci.pull_request import plan_comment
@@ -22,6 +21,7 @@ from framework.ci.workflow import StepContext
 from framework.plan.model import Plan
 from framework.plan.pipeline import derive_plan
 from framework.plan.planfile import document
+from tests.workflows.scratch_repo import REPOSITORY, ScratchRepo, git
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "plan"))
 from plan_literals import ATTRIBUTES, PROVENANCE, definition, live, live_type, version  # noqa: E402

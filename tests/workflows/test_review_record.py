@@ -16,10 +16,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scratch_repo import REPOSITORY, ScratchRepo, git
 
 from framework.ci.header import read_header
 from framework.client.marketo import MarketoClient
+from tests.workflows.scratch_repo import REPOSITORY, ScratchRepo, git
 
 LABEL = "activities:allow-destructive"
 
