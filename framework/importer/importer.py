@@ -6,6 +6,7 @@ connection), so that "unmanaged" means what the plan means: a live type with no 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,6 +20,10 @@ from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, MarketoError, Problem
 from framework.importer.content import DEFAULT_MODELINE, definition_text, updated_text
 from framework.invocation import again
+from framework.kinds.custom_object.importer import NO_CUSTOM_OBJECTS, object_definition_text
+from framework.kinds.custom_object.live import LiveObject
+from framework.kinds.custom_object.model import CustomObject
+from framework.kinds.custom_object.read import read_objects
 from framework.live import LiveType, TypeVersion
 from framework.plan.read import TypeReader, read_live
 from framework.settings import Settings
@@ -33,6 +38,7 @@ class Folder:
     directory: Path
     managed: Mapping[str, Path]  # apiName -> its definition file
     definitions: Mapping[str, ActivityType]
+    objects: Mapping[str, CustomObject] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -67,6 +73,7 @@ def read_folder(directory: Path, settings: Settings) -> Folder:
         # Definitions are files directly in the folder; f.path is only how messages name them.
         {f.definition.apiName: directory / Path(f.path).name for f in files},
         {f.definition.apiName: f.definition for f in activity_type_files(files)},
+        {f.api_name: f.definition for f in files if isinstance(f.definition, CustomObject)},
     )
 
 
@@ -127,23 +134,30 @@ async def import_types(
     then. `instance` names the instance in messages.
     """
     names = sorted(set(api_names))
+    calls_before = client.stats.calls
     if names:
         refuse_existing(folder, names, force=force)
         reader = _ListingReader(client, ())
         live = await read_live(reader, names)
+        # A name that is no activity type may be a custom object type: look those up only.
+        rest = {n for n in names if n not in _present(live.types.values())}
+        objects = await _objects(client, rest) if rest else {}
     else:
         reader = _ListingReader(client, folder.managed.keys())
-        live = await read_live(reader, None)
+        live, objects = await asyncio.gather(read_live(reader, None), _objects(client, None))
+        objects = {n: o for n, o in objects.items() if n not in folder.managed}
     chosen = _present(live.types.values())
     if names:
-        _check_known(names, chosen, reader.listed, instance)
+        _check_known([n for n in names if n not in objects], chosen, reader.listed, instance)
     else:
-        refuse_existing(folder, list(chosen), force=force)
+        refuse_existing(folder, [*chosen, *objects], force=force)
     imported = _write_all(folder, settings, chosen)
+    imported += _write_objects(folder, objects)
+    imported.sort(key=lambda i: i.api_name)
     # The modeline of every file names the schema beside it: make sure it is there.
     schema = _write_schema(folder.directory) if imported else ""
     problems = check_definitions(folder.directory, settings).problems if imported else []
-    return ImportResult(imported, live.calls, problems, schema)
+    return ImportResult(imported, client.stats.calls - calls_before, problems, schema)
 
 
 def _write_schema(directory: Path) -> str:
@@ -157,6 +171,41 @@ def _write_schema(directory: Path) -> str:
             f"`{again('schema', '--write', target=False)}`"
         ) from exc
     return display_path(path) if written else ""
+
+
+async def _objects(client: Any, names: set[str] | None) -> dict[str, LiveObject]:
+    """The custom object types to import (every one, or those named); none on an instance
+    without custom objects, or for a user without the Custom Object Type roles."""
+    try:
+        return await read_objects(client, names)
+    except MarketoError as exc:
+        if exc.code in NO_CUSTOM_OBJECTS:
+            return {}
+        raise
+
+
+def _write_objects(folder: Folder, chosen: Mapping[str, LiveObject]) -> list[ImportedType]:
+    modeline = DEFAULT_MODELINE
+    imported: list[ImportedType] = []
+    for name in sorted(chosen):
+        live = chosen[name]
+        version = live.reference
+        assert version is not None, "a listed type has a version"
+        path = file_for(folder, name)
+        replaced = path.exists()
+        existing = folder.objects.get(name)
+        try:
+            write_atomically(path, object_definition_text(version, modeline=modeline,
+                                                          existing=existing))
+        except OSError as exc:
+            raise ActivitiesError(
+                f"{display_path(path)} cannot be written: {exc.strerror}\n  fix: check the "
+                "folder's permissions, then import again"
+            ) from exc
+        source: Literal["approved", "draft"] = "approved" if live.ever_approved else "draft"
+        imported.append(ImportedType(name, display_path(path), source,
+                                     live.status == "approvedWithDraft", replaced))
+    return imported
 
 
 def _present(types: Collection[LiveType]) -> dict[str, LiveType]:

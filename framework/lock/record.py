@@ -100,7 +100,7 @@ def updated_lock(
         updatedAt=stamp.at,
         gitCommit=stamp.commit,
         types=dict(sorted(types.items())),
-        unmanaged=tuple(sorted(plan.unmanaged)),
+        unmanaged=tuple(sorted({*plan.unmanaged, *plan.objectUnmanaged})),
     )
     return lock, recorded
 

@@ -219,3 +219,84 @@ def test_the_plan_renders_custom_objects_in_every_format(
         "displayName": "Course", "pluralName": None, "description": "A course",
         "showInLeadDetail": False}
     assert as_json["objectOrder"] == [{"number": 1, "types": ["course"], "after": {}}]
+
+
+def _client(emulator: Any) -> Any:
+    from framework.client.marketo import MarketoClient
+
+    return MarketoClient(emulator.url, emulator.config.client_id, emulator.config.client_secret)
+
+
+async def _edit_live(emulator: Any) -> None:
+    async with _client(emulator) as client:
+        await client.sync_object_type({"action": "updateOnly", "apiName": "course",
+                                       "description": "Edited in the UI"})
+        await client.approve_object_type("course")
+        await client.sync_object_type({"action": "createOnly", "apiName": "boat",
+                                       "displayName": "Boat"})
+
+
+def test_drift_reports_what_changed_on_the_instance_since_apply(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    import asyncio
+
+    write_course(project)
+    assert cli("apply", "--yes", *endpoint(emulator), cwd=project,
+               env=emulator.env).exit_code == 0
+    assert cli("drift", *endpoint(emulator), cwd=project, env=emulator.env).exit_code == 0
+    asyncio.run(_edit_live(emulator))
+
+    drift = cli("drift", "--json", *endpoint(emulator), cwd=project, env=emulator.env)
+
+    assert drift.exit_code == 2, drift.output
+    found = [(f["kind"], f["type"], f["field"], f["message"])
+             for f in json.loads(drift.stdout)["findings"]]
+    assert found == [
+        ("appeared", "boat", "(type)", "boat: an unmanaged custom object type appeared on the "
+         "instance (draft); `activities import boat` adopts it"),
+        ("edited", "course", "description", "course: description was changed from 'A course' "
+         "to 'Edited in the UI' on the instance"),
+    ]
+
+
+def test_import_with_no_names_imports_both_kinds(project: Path, emulator: Any, cli: Any) -> None:
+    write_type(project, "attendClass")
+    write_course(project)
+    (project / "activities" / "enrollment.yaml").write_text(ENROLLMENT)
+    assert cli("apply", "--yes", *endpoint(emulator), cwd=project,
+               env=emulator.env).exit_code == 0
+    for name in ("attendClass", "course", "enrollment"):
+        (project / "activities" / f"{name}.yaml").unlink()
+
+    imported = cli("import", *endpoint(emulator), cwd=project, env=emulator.env)
+
+    assert imported.exit_code == 0, imported.output
+    assert imported.stdout.splitlines()[:3] == [
+        "wrote activities/attendClass.yaml: attendClass, its approved version",
+        "wrote activities/course.yaml: course, its approved version",
+        "wrote activities/enrollment.yaml: enrollment, its approved version",
+    ]
+    assert (project / "activities" / "course.yaml").read_text().endswith(
+        "kind: customObject\nversion: 1\napiName: course\ndisplayName: Course\n"
+        "description: A course\nfields:\n"
+        "  - name: code\n    displayName: Code\n    dataType: string\n    isDedupeField: true\n"
+        "  - name: title\n    displayName: Title\n    dataType: string\n")
+    # What Marketo never reads back is not in the imported file: the plan is still empty.
+    assert cli("plan", "--detailed-exitcode", *endpoint(emulator), cwd=project,
+               env=emulator.env).exit_code == 0
+    assert cli("fmt", "--check", cwd=project).exit_code == 0
+
+
+def test_import_by_name_takes_a_custom_object_type(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    write_course(project)
+    assert cli("apply", "--yes", *endpoint(emulator), cwd=project,
+               env=emulator.env).exit_code == 0
+    (project / "activities" / "course.yaml").unlink()
+
+    imported = cli("import", "course", *endpoint(emulator), cwd=project, env=emulator.env)
+
+    assert imported.exit_code == 0, imported.output
+    assert (project / "activities" / "course.yaml").exists()

@@ -13,6 +13,10 @@ from click.testing import Result
 from framework.definitions.schema import SCHEMA_PATH
 from tests.importer.import_seeding import DESCRIBE, LIST, calls_since, seed
 
+# Import lists the custom object types too when given no names, or a name that is no activity
+# type.
+OBJECTS = "GET /rest/v1/customobjects/schema.json"
+
 Cli = Callable[..., Result]
 MODELINE = "# yaml-language-server: $schema=.schema.json\n"
 
@@ -68,12 +72,12 @@ def test_import_all_writes_every_unmanaged_type_and_the_folder_is_clean(
         f"`activities plan --endpoint {emulator.url}` "
         "will approve it)\n"
         "wrote activities/stray.yaml: stray, its approved version\n"
-        "Imported 3 types into activities/ with 5 calls; review them with "
+        "Imported 3 types into activities/ with 6 calls; review them with "
         f"`activities plan --endpoint {emulator.url}`.\n"
     )
     assert result.stderr == ""
     # 1 list, then describes for the unmanaged types only: 2 + 1 + 1; `managed` is not read.
-    assert calls_since(emulator, before) == Counter({LIST: 1, DESCRIBE: 4})
+    assert calls_since(emulator, before) == Counter({LIST: 1, OBJECTS: 1, DESCRIBE: 4})
     assert emulator.stats()["token_calls"] - before["token_calls"] == 1
     assert files(project) == {
         "edited.yaml": expected_file("edited"),  # the approved version, not "Edited edited"
@@ -129,7 +133,7 @@ def test_an_unknown_name_exits_1_listing_the_live_types_and_writes_nothing(
     )
     assert result.stdout == ""
     assert files(project) == {}
-    assert calls_since(emulator, before) == Counter({LIST: 1, DESCRIBE: 1})
+    assert calls_since(emulator, before) == Counter({LIST: 1, OBJECTS: 1, DESCRIBE: 1})
 
 
 def test_an_unknown_name_on_an_empty_instance(cli: Cli, project: Path, emulator: Any) -> None:
@@ -147,8 +151,8 @@ def test_nothing_to_import_when_every_live_type_is_managed(
     result = run_import(cli, project, emulator)
     assert (result.exit_code, result.stdout) == (0, (
         "Nothing to import: every live type has a definition file in activities/ "
-        "(read with 1 call).\n"))
-    assert calls_since(emulator, before) == Counter({LIST: 1})
+        "(read with 2 calls).\n"))
+    assert calls_since(emulator, before) == Counter({LIST: 1, OBJECTS: 1})
 
 
 def test_an_existing_file_is_refused_before_any_connection_unless_forced(
@@ -212,7 +216,7 @@ def test_exceeding_max_types_writes_the_files_and_reports_the_problem(
     result = run_import(cli, project, emulator)
     assert result.exit_code == 1
     assert result.stdout.endswith(
-        "Imported 3 types into activities/ with 4 calls; review them with "
+        "Imported 3 types into activities/ with 5 calls; review them with "
         f"`activities plan --endpoint {emulator.url}`.\n")
     assert sorted(files(project)) == ["alpha.yaml", "beta.yaml", "gamma.yaml"]
     assert result.stderr.startswith(
@@ -257,6 +261,6 @@ def test_apply_then_import_on_the_local_instance_gives_back_the_file(
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "wrote activities/alpha.yaml: alpha, its approved version\n"
-        "Imported 1 type into activities/ with 2 calls; review them with `activities plan`.\n"
+        "Imported 1 type into activities/ with 3 calls; review them with `activities plan`.\n"
     )
     assert path.read_text() == original
