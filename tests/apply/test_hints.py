@@ -66,7 +66,8 @@ def test_import_hints_name_the_endpoint_and_folder(
 
     assert imported.exit_code == 0, imported.output
     assert imported.stdout.splitlines()[-1] == (
-        "Imported 1 type into defs/ with 2 calls; review them with "
+        # 3 calls: the two lists (activity types, custom object types) and one describe.
+        "Imported 1 type into defs/ with 3 calls; review them with "
         f"`activities plan --endpoint {emulator.url} --dir defs`."
     )
 
