@@ -171,6 +171,22 @@ def test_plan_on_the_default_local_instance(cli: Cli, project: Path) -> None:
     assert (project / ".activities").is_dir()
 
 
+def test_a_refused_destructive_plan_says_how_to_allow_it_for_the_same_instance(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    # It said `activities plan --allow-destructive`, which plans the built-in local instance.
+    seeded(emulator, ("shrinks", "approved"))
+    write_definition(project / "activities", "shrinks",
+                     attributes=[{"apiName": "amount", "name": "Amount", "dataType": "integer"}])
+    for form in ("text", "markdown"):
+        result = cli("plan", "--endpoint", emulator.url, "--format", form, cwd=project,
+                     env=emulator.env)
+        assert result.exit_code == 0, result.output
+        assert f"`activities plan --allow-destructive --endpoint {emulator.url}`" in (
+            result.stdout
+        ), form
+
+
 def test_allow_destructive_is_recorded_for_apply(cli: Cli, project: Path, emulator: Any) -> None:
     before = seeded(emulator, ("shrinks", "approved"))
     write_definition(project / "activities", "shrinks",

@@ -65,6 +65,7 @@ def _context(plan: Plan) -> dict[str, object]:
         "shown": shown,
         "risky": risky,
         "refused_destructive": plan.summary.destructive and not plan.provenance.allowDestructive,
+        "allow_command": again("plan", "--allow-destructive"),
         "counts": counts(plan),
         "order": order_lines(plan),
     }
@@ -114,7 +115,7 @@ def counts(plan: Plan) -> str:
 
 # How to let apply run a refused destructive plan, said to a person at a terminal; the CI
 # steps say it their way (the pull request's label), never with a flag that skips review.
-ALLOW_HINT = "After review, make it with `activities plan --allow-destructive`."
+ALLOW_HINT = "After review, make it with `{command}`."  # the command repeats -e and --dir
 # Where the whole plan is when the comment leaves something out.
 WHOLE_PLAN = "run `activities show PLAN` for the whole plan"
 
@@ -157,6 +158,7 @@ def render_markdown(
         return said.get(reason.code, reason.text)
 
     base = _context(plan)
+    allow_hint = allow_hint.replace("{command}", str(base["allow_command"]))
     shown = by_risk(base["shown"])  # type: ignore[arg-type]
     risky = by_risk(base["risky"])  # type: ignore[arg-type]
     order: list[tuple[str, str]] = base["order"]  # type: ignore[assignment]
