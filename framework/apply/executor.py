@@ -111,7 +111,12 @@ async def apply_plan(
         for sink in sinks:
             sink(event)
 
-    def result(outcome: str, tallies: list[_Tally], found: Sequence[str] = ()) -> ApplyResult:
+    def result(
+        outcome: str,
+        tallies: list[_Tally],
+        found: Sequence[str] = (),
+        verified: LiveState | None = None,
+    ) -> ApplyResult:
         done = ApplyResult(
             outcome,  # type: ignore[arg-type]
             tuple(t.outcome() for t in tallies),
@@ -120,6 +125,7 @@ async def apply_plan(
             clock() - started,
             tuple(found),
             journal.path if journal else None,
+            verified,
         )
         if journal:
             journal.end(done)
@@ -149,7 +155,8 @@ async def apply_plan(
     tallies = {c.change.apiName: _Tally(c, skipped=len(c.already_live)) for c in checks}
     emit(_preflight_notice(list(tallies.values())))
     if all(t.check.standing == "done" for t in tallies.values()):
-        return result("already-applied", list(tallies.values()))
+        before = live.model_copy(update={"objects": live_objects})
+        return result("already-applied", list(tallies.values()), verified=before)
     if journal:
         journal.begin({"types": [*names, *object_names]})
     runs: list[tuple[Wave, _Runner]] = [
@@ -159,18 +166,33 @@ async def apply_plan(
     for position, (wave, runner) in enumerate(runs):
         if not await _run_wave(wave, tallies, runner, emit):
             _block_rest([w for w, _ in runs[position + 1 :]], tallies, emit)
-            return result("failed", list(tallies.values()))
+            # Re-read all the same: the types that did reach their target are recorded.
+            try:
+                after = await _reread(client, names, object_names)
+            except MarketoError:
+                after = None
+            return result("failed", list(tallies.values()), verified=after)
     everything = [*names, *object_names]
     emit(Notice("verify", f"verifying {len(everything)} type(s)", {"types": everything}))
     try:
-        live_now, objects_now = await asyncio.gather(
-            read_live(client, set(names)) if changes else _nothing(LiveState()),
-            read_objects(client, set(object_names)) if objects else _nothing({}),
-        )
-        found = [*mismatches(changes, live_now), *object_mismatches(objects, objects_now)]
+        after = await _reread(client, names, object_names)
     except MarketoError as exc:  # every step ran: say so, rather than lose the summary
         found = [f"the types could not be re-read to verify them: {exc}"]
-    return result("verify-failed" if found else "applied", list(tallies.values()), found)
+        return result("verify-failed", list(tallies.values()), found)
+    found = [*mismatches(changes, after), *object_mismatches(objects, after.objects)]
+    return result("verify-failed" if found else "applied", list(tallies.values()), found, after)
+
+
+async def _reread(
+    client: MarketoClient, names: Sequence[str], object_names: Sequence[str]
+) -> LiveState:
+    """The touched types of both kinds after the steps: what verify checks and the lock is
+    written from (framework/lock/record.py), read once."""
+    live, objects = await asyncio.gather(
+        read_live(client, set(names)) if names else _nothing(LiveState()),
+        read_objects(client, set(object_names)) if object_names else _nothing({}),
+    )
+    return live.model_copy(update={"objects": objects})
 
 
 async def _nothing(value: _T) -> _T:

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from framework.live import LiveState
+
 # How a step ended. `reconciled`: the call failed or its answer was lost, and a re-read showed
 # its effect live; `already-live`: not sent, because the live state already had its effect.
 StepStatus = Literal["started", "done", "reconciled", "already-live", "failed", "not-run"]
@@ -99,6 +101,10 @@ class ApplyResult:
     seconds: float
     mismatches: tuple[str, ...] = ()  # types that do not match the target after apply
     journal: Path | None = None
+    # The touched types as apply last read them (after its steps; before them when none was
+    # left to run): what the lock is written from, so that it is never read a second time.
+    # None when they were not read (nothing to do) or the read failed.
+    verified: LiveState | None = None
 
     @property
     def ok(self) -> bool:

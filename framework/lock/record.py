@@ -1,15 +1,18 @@
-"""The lock an apply leaves: the verified live state of every type the plan manages.
+"""The lock an apply leaves: a merge of what it verified into what the lock already held.
 
-An entry is (re)written only for a type that a re-read after apply shows at the plan's target
-(approved, no draft, equal to the plan's `after`), which is what apply's verify checks. A type
-that failed or was never reached keeps the entry of the last apply that verified it, so after a
-crash or a failed step the lock is still true of every type it names.
+apply hands over the types it read after its steps (`ApplyResult.verified`); the lock is
+written from that state, never read again. An entry is (re)written only for a type the plan
+changed and that state shows at the plan's target (approved, no draft, equal to the plan's
+`after`), which is what apply's verify checks; a type deleted as planned loses its entry.
+Every other entry (types the plan left alone, types that failed or were never reached) stays
+byte for byte, so after a targeted plan, a crash or a failed step the lock is still true of
+every type it names. When no entry changes, the file is not written at all: its bytes, its
+top-level times and its commit stay as they were.
 """
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,20 +20,18 @@ from pathlib import Path
 from framework import __version__
 from framework.apply.model import ApplyResult
 from framework.apply.reconcile import at_target
-from framework.definitions.loader import display_path, load_definitions
+from framework.definitions.loader import display_path
 from framework.definitions.model import activity_type_files
-from framework.environment import LOCAL, Target, connect
+from framework.environment import Target
 from framework.errors import ActivitiesError
 from framework.kinds.custom_object.apply import at_target as object_at_target
 from framework.kinds.custom_object.live import ObjectVersion
 from framework.kinds.custom_object.model import CustomObject
-from framework.kinds.custom_object.read import read_objects
 from framework.live import LiveState, TypeVersion
 from framework.lock.model import Lock, LockedObject, LockedType
 from framework.lock.store import load_lock, lock_name, lock_path, write_lock
 from framework.plan.model import Plan
-from framework.plan.pipeline import EMBEDDED_HOST, git_state
-from framework.plan.read import read_live
+from framework.plan.pipeline import git_state
 from framework.settings import Settings
 
 
@@ -46,34 +47,42 @@ class Stamp:
 class Recorded:
     """What updating the lock did, for the one line apply prints."""
 
-    written: list[str] = field(default_factory=list)
-    kept: list[str] = field(default_factory=list)  # not verified: the previous entry stays
+    written: list[str] = field(default_factory=list)  # new or changed entries
+    unchanged: list[str] = field(default_factory=list)  # at the target, entry already says so
+    kept: list[str] = field(default_factory=list)  # not at the target: the previous entry stays
     removed: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.written or self.removed)
 
 
 def updated_lock(
     previous: Lock | None,
     plan: Plan,
-    live: LiveState,
+    verified: LiveState,
     *,
     versions: Mapping[str, tuple[int, TypeVersion | ObjectVersion]],
     stamp: Stamp,
     environment: str,
     host: str,
 ) -> tuple[Lock, Recorded]:
-    """The lock after applying `plan`, given the live state re-read after it. Pure."""
+    """The lock after applying `plan`, given the types apply verified after it. Pure.
+
+    `previous` must be a lock of the same instance (the caller checks its binding). When
+    nothing changes, `previous` itself is returned."""
     old = previous.types if previous else {}
-    types: dict[str, LockedType] = {}
+    types = dict(old)
     recorded = Recorded()
     for change in plan.changes:
-        name, now = change.apiName, live.types.get(change.apiName)
+        if change.action == "no-op":
+            continue  # not touched by this apply: whatever the lock says of it stays
+        name, now = change.apiName, verified.types.get(change.apiName)
         if not at_target(change, now):
-            if name in old:
-                types[name] = old[name]
             recorded.kept.append(name)
             continue
         if now is None:  # deleted, as planned
-            if name in old:
+            if types.pop(name, None) is not None:
                 recorded.removed.append(name)
             continue
         known = versions.get(name)
@@ -86,12 +95,14 @@ def updated_lock(
             state=now,
         )
         same = old.get(name)
-        unchanged = same is not None and same.model_dump(exclude={"appliedAt", "gitCommit"}) == (
-            entry.model_dump(exclude={"appliedAt", "gitCommit"})
-        )
-        types[name] = same if unchanged and same is not None else entry
+        if same is not None and _content(same) == _content(entry):
+            recorded.unchanged.append(name)
+            continue
+        types[name] = entry
         recorded.written.append(name)
-    objects = _objects(previous, plan, live, versions=versions, stamp=stamp, recorded=recorded)
+    objects = _objects(previous, plan, verified, versions=versions, stamp=stamp, recorded=recorded)
+    if previous is not None and not recorded.changed:
+        return previous, recorded
     lock = Lock(
         objects=objects,
         environment=environment,
@@ -100,7 +111,9 @@ def updated_lock(
         updatedAt=stamp.at,
         gitCommit=stamp.commit,
         types=dict(sorted(types.items())),
-        unmanaged=tuple(sorted({*plan.unmanaged, *plan.objectUnmanaged})),
+        unmanaged=tuple(
+            sorted({*plan.unmanaged, *plan.objectUnmanaged} - types.keys() - objects.keys())
+        ),
     )
     return lock, recorded
 
@@ -108,17 +121,20 @@ def updated_lock(
 def _objects(
     previous: Lock | None,
     plan: Plan,
-    live: LiveState,
+    verified: LiveState,
     *,
     versions: Mapping[str, tuple[int, TypeVersion | ObjectVersion]],
     stamp: Stamp,
     recorded: Recorded,
 ) -> dict[str, LockedObject]:
-    """The custom object entries: as for types, written only for a type verified at target."""
+    """The custom object entries, merged as the types' are: written only for a type the plan
+    changed and apply verified at its target; every other entry kept as it is."""
     old = previous.objects if previous else {}
     objects = dict(old)
     for change in plan.objectChanges:
-        name, now = change.apiName, live.objects.get(change.apiName)
+        if change.action == "no-op":
+            continue
+        name, now = change.apiName, verified.objects.get(change.apiName)
         if not object_at_target(change, now):
             recorded.kept.append(name)
             continue
@@ -133,42 +149,63 @@ def _objects(
             state=now,
         )
         same = old.get(name)
-        unchanged = same is not None and same.model_dump(exclude={"appliedAt", "gitCommit"}) == (
-            entry.model_dump(exclude={"appliedAt", "gitCommit"}))
-        objects[name] = same if unchanged and same is not None else entry
+        if same is not None and _content(same) == _content(entry):
+            recorded.unchanged.append(name)
+            continue
+        objects[name] = entry
         recorded.written.append(name)
     return dict(sorted(objects.items()))
 
 
+def _content(entry: LockedType | LockedObject) -> dict[str, object]:
+    """An entry without when and by which commit it was written."""
+    return entry.model_dump(exclude={"appliedAt", "gitCommit"})
+
+
 def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyResult) -> str:
-    """Re-read the plan's types, write the environment's lock, and say what it recorded.
+    """Merge what apply verified into the environment's lock, and say what it recorded.
 
     Never raises for the user: the types are applied whatever happens to the lock, so a
     failure to record it is a line of output, not an error."""
     path = lock_path(settings, lock_name(target))
     shown = display_path(path)
-    names = {change.apiName for change in plan.changes}
-    objects = {change.apiName for change in plan.objectChanges}
+    read = load_lock(path)
+    previous = read.lock
+    held = f"it records {_count(previous)} type(s)" if previous else "there is none yet"
+    if result.verified is None:
+        why = (
+            "this apply had nothing to do"
+            if result.outcome == "nothing-to-do"
+            else "the types could not be re-read after this apply"
+        )
+        return f"Lock file: {shown} unchanged ({why}); {held}."
+    host = plan.provenance.endpointHost
+    if previous is not None and (previous.environment, previous.endpointHost) != (
+        target.name, host
+    ):
+        previous = None  # another instance's lock: what it says is not true of this one
     try:
-        live = asyncio.run(_read(settings, target, names, objects))
-        previous = load_lock(path).lock
         lock, recorded = updated_lock(
             previous,
             plan,
-            live,
-            versions=_versions(settings, plan),
+            result.verified,
+            versions=_versions(plan),
             stamp=Stamp(_now(), _commit(settings.root)),
             environment=target.name,
-            host=EMBEDDED_HOST if target.name == LOCAL else target.host,
+            host=host,
         )
-        write_lock(path, lock)
+        if recorded.changed or previous is None:
+            write_lock(path, lock)
     except ActivitiesError as exc:
         first = str(exc).splitlines()[0]
         return (
             f"Lock file {shown} not updated: {first}. It still describes the last apply "
             f"that recorded it (outcome of this one: {result.outcome})."
         )
-    line = f"Lock file: {shown} records {len(lock.types) + len(lock.objects)} type(s)"
+    if recorded.changed or previous is None:
+        line = f"Lock file: {shown} records {_count(lock)} type(s)"
+    else:
+        line = f"Lock file: {shown} unchanged; it records {_count(lock)} type(s)"
     if recorded.kept:
         line += (
             f"; not at their target, so their previous entry is kept: {', '.join(recorded.kept)}"
@@ -176,29 +213,17 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
     return line + "."
 
 
-async def _read(
-    settings: Settings, target: Target, names: Collection[str], objects: Collection[str]
-) -> LiveState:
-    async with connect(target, settings, read_only=True) as (_, client):
-        live = await read_live(client, names)
-        if objects:
-            live = live.model_copy(update={"objects": await read_objects(client, objects)})
-        return live
+def _count(lock: Lock) -> int:
+    return len(lock.types) + len(lock.objects)
 
 
-def _versions(
-    settings: Settings, plan: Plan
-) -> dict[str, tuple[int, TypeVersion | ObjectVersion]]:
-    """The definitions' versions, with what each file asks for (to record only matching ones)."""
-    try:
-        files = load_definitions(settings.root / plan.provenance.definitionsDir, settings)
-    except ActivitiesError:
-        return {}  # the files moved on since the plan: record no version rather than a wrong one
+def _versions(plan: Plan) -> dict[str, tuple[int, TypeVersion | ObjectVersion]]:
+    """The versions of the definitions the plan was made from, with what each asks for."""
     found: dict[str, tuple[int, TypeVersion | ObjectVersion]] = {
         f.definition.apiName: (f.definition.version, TypeVersion.from_definition(f.definition))
-        for f in activity_type_files(files)
+        for f in activity_type_files(plan.inputs.desired)
     }
-    for f in files:
+    for f in plan.inputs.desired:
         if isinstance(f.definition, CustomObject):
             found[f.api_name] = (f.definition.version, ObjectVersion.from_definition(f.definition))
     return found
