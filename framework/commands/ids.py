@@ -13,6 +13,7 @@ from framework.commands.common import EXIT_OK, dir_option, handle_errors, target
 from framework.definitions.loader import display_path
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.ids import TypeIds, ids_from_list, ids_from_lock
+from framework.invocation import remember
 from framework.settings import Settings, load_settings
 
 
@@ -27,6 +28,7 @@ def command(
 ) -> int:
     """Print the Marketo id of each type (apiName -> id), for integration code."""
     settings = load_settings()
+    remember(env, endpoint, directory)
     directory = directory or settings.definitions_dir
     ids = None if live or endpoint else _from_lock(settings, env or LOCAL)
     if ids is None or ids.note:
@@ -53,12 +55,14 @@ def _source_line(ids: TypeIds) -> str:
 
 
 def _from_lock(settings: Settings, env: str) -> TypeIds | None:
-    """The ids in ENV's lock file; one with a note (why not) when it has none to give."""
-    from framework.lock.store import load_lock, lock_path
+    """The ids in ENV's lock file; one with a note (why not) when it has none to give (none,
+    or one written for another instance: framework/lock/binding.py)."""
+    from framework.lock.binding import environment_instance, read_bound_lock
 
-    if env != LOCAL and env not in settings.environments:
+    here = environment_instance(settings, env)
+    if here is None:
         return None  # resolve_target says what is wrong with the name
-    read = load_lock(lock_path(settings, env))
+    read = read_bound_lock(settings, here, env)
     if read.lock is None:
         return TypeIds(env, "instance", {}, "", note=read.note)
     return ids_from_lock(read.lock, display_path(read.path))

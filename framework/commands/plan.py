@@ -22,6 +22,9 @@ from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect, resolve_target
 from framework.invocation import again, remember
+from framework.live import LiveState
+from framework.lock.binding import ID_MISMATCH, instance_of, read_bound_lock
+from framework.lock.store import lock_name
 from framework.plan.model import Plan
 from framework.plan.pipeline import make_plan
 from framework.plan.planfile import KEY_VARIABLE, save_plan, sign
@@ -72,9 +75,11 @@ def command(
     targeting = Targeting.of(targets, excludes)
     targeting.check(definitions, display_path(directory))  # so do unknown --target names
     target = resolve_target(settings, env, endpoint)
-    plan = asyncio.run(
+    plan, warning = asyncio.run(
         _plan(settings, target, directory, definitions, allow_destructive, targeting)
     )
+    if warning:
+        click.echo(warning, err=True)
     plan = sign(plan, os.environ.get(KEY_VARIABLE) or None)
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
     click.echo(render(plan, fmt, color=color), nl=False)
@@ -104,9 +109,25 @@ async def _plan(
     definitions: Sequence[DefinitionFile],
     allow: bool,
     targeting: Targeting,
-) -> Plan:
+) -> tuple[Plan, str]:
+    """The plan, and a warning about the environment's lock file when it is not to be trusted."""
     async with connect(target, settings) as (started, client):
-        return await make_plan(
+        plan = await make_plan(
             settings, started, client, directory, allow_destructive=allow,
             definitions=definitions, targeting=targeting,
         )
+    return plan, lock_warning(settings, target, plan.inputs.live)
+
+
+def lock_warning(settings: Settings, target: Target, live: LiveState) -> str:
+    """A line about the lock file when it is there but describes another instance, or its ids
+    are not the instance's; "" otherwise (no lock is not worth a warning in a plan)."""
+    found = read_bound_lock(settings, instance_of(settings, target), lock_name(target), live=live)
+    if not found.refused:
+        return ""
+    if found.note.startswith(ID_MISMATCH):
+        return (
+            f"Warning: {found.note}; until then, integration code reading ids from it would "
+            "send records to the wrong type."
+        )
+    return f"Warning: {found.note}."

@@ -9,15 +9,15 @@ from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.drift.detect import Detected, against_definitions, against_lock
 from framework.drift.model import DriftReport, Finding
-from framework.environment import LOCAL, Target, connect
+from framework.environment import Target, connect
 from framework.invocation import Invocation
 from framework.kinds.custom_object.drift import against_definitions as objects_against_definitions
 from framework.kinds.custom_object.drift import against_lock as objects_against_lock
 from framework.kinds.custom_object.live import LiveObject
 from framework.kinds.custom_object.model import CustomObject
 from framework.kinds.custom_object.read import read_objects
-from framework.lock.store import load_lock, lock_name, lock_path
-from framework.plan.pipeline import EMBEDDED_HOST
+from framework.lock.binding import instance_of, read_bound_lock
+from framework.lock.store import LockRead, load_lock, lock_name, lock_path
 from framework.plan.read import read_live
 from framework.settings import Settings
 
@@ -51,21 +51,22 @@ async def check_drift(
     files = load_definitions(directory, settings)
     definitions = activity_type_files(files)
     objects = [(f.path, f.definition) for f in files if isinstance(f.definition, CustomObject)]
-    found = load_lock(lock_path(settings, lock_name(target)))
-    host = EMBEDDED_HOST if target.name == LOCAL else target.host
+    path = lock_path(settings, lock_name(target))
+    written = load_lock(path)
     # Custom object types are read only when the repository or the lock has some: an instance
     # without custom objects answers their calls with an error.
-    with_objects = bool(objects) or bool(found.lock and found.lock.objects)
+    with_objects = bool(objects) or bool(written.lock and written.lock.objects)
     async with connect(target, settings, read_only=True) as (_, client):
         calls_before = client.stats.calls
         live, live_objects = await asyncio.gather(
             read_live(client), read_objects(client) if with_objects else _none())
         calls = client.stats.calls - calls_before
+    # Checked once the instance is read: a local state's lineage exists from its first start,
+    # and a lock whose ids are other types' is the lock's fault, not drift.
+    here = instance_of(settings, target)
+    host = here.host
+    found: LockRead = read_bound_lock(settings, here, lock_name(target), live=live)
     lock, note = found.lock, found.note
-    if lock is not None and lock.endpointHost != host:
-        note = f"the lock file {display_path(found.path)} was written for {lock.endpointHost}, "
-        note += f"not {host}"
-        lock = None
     common = {"environment": target.name, "endpointHost": host, "calls": calls}
     if lock is None:
         detected = against_definitions(definitions, live, settings.drift_ignore, invocation)

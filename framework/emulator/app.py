@@ -75,11 +75,14 @@ class Emulator:
         assert self.config.state_file is not None
         data = load_state(self.config.state_file)
         if data is None:
+            self.save()  # the new instance's lineage is its identity from its first start
             return
-        self.instance.load_json(data["instance"])
+        had_lineage = self.instance.load_json(data["instance"])
         day, calls = data["usage"]
         if day == self.pacer.day:
             self.pacer.day_calls = int(calls)
+        if not had_lineage:
+            self.save()
 
     def save(self) -> None:
         """Persist the instance (and the day's quota use) when a state file is configured."""

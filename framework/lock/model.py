@@ -50,11 +50,14 @@ class Lock(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     format_version: int = LOCK_FORMAT_VERSION
-    environment: str
-    endpointHost: str
-    toolVersion: str
-    updatedAt: str
-    gitCommit: str | None = None
+    environment: str  # the environment it was written for: `local`, a name, or `endpoint`
+    endpointHost: str  # that instance's host (`embedded emulator` for local)
+    # `local` only: the lineage of the state the embedded instance kept when this was written
+    # (framework/lock/binding.py); absent for every other environment.
+    instanceLineage: str | None = None
+    toolVersion: str  # the activities version that wrote it
+    updatedAt: str  # when an entry last changed (UTC); a run that changes none keeps it
+    gitCommit: str | None = None  # the commit checked out by the apply that last changed it
     types: dict[str, LockedType] = Field(default_factory=dict)
     # Live types without a definition when the lock was written: drift reports only new ones.
     unmanaged: tuple[str, ...] = ()
@@ -62,10 +65,15 @@ class Lock(BaseModel):
     objects: dict[str, LockedObject] = Field(default_factory=dict)
 
     @model_serializer(mode="wrap")
-    def _without_empty_objects(self, handler: SerializerFunctionWrapHandler) -> Any:
+    def _without_what_is_absent(self, handler: SerializerFunctionWrapHandler) -> Any:
+        # No custom object, and no lineage (only `local` has one): a lock keeps the shape it
+        # always had.
         data = handler(self)
-        if isinstance(data, dict) and not data.get("objects"):
-            data.pop("objects", None)
+        if isinstance(data, dict):
+            if not data.get("objects"):
+                data.pop("objects", None)
+            if data.get("instanceLineage") is None:
+                data.pop("instanceLineage", None)
         return data
 
     def type_id(self, api_name: str) -> int | None:

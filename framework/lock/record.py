@@ -28,6 +28,7 @@ from framework.kinds.custom_object.apply import at_target as object_at_target
 from framework.kinds.custom_object.live import ObjectVersion
 from framework.kinds.custom_object.model import CustomObject
 from framework.live import LiveState, TypeVersion
+from framework.lock.binding import Instance, check_read, instance_of
 from framework.lock.model import Lock, LockedObject, LockedType
 from framework.lock.store import load_lock, lock_name, lock_path, write_lock
 from framework.plan.model import Plan
@@ -64,8 +65,7 @@ def updated_lock(
     *,
     versions: Mapping[str, tuple[int, TypeVersion | ObjectVersion]],
     stamp: Stamp,
-    environment: str,
-    host: str,
+    instance: Instance,
 ) -> tuple[Lock, Recorded]:
     """The lock after applying `plan`, given the types apply verified after it. Pure.
 
@@ -105,8 +105,9 @@ def updated_lock(
         return previous, recorded
     lock = Lock(
         objects=objects,
-        environment=environment,
-        endpointHost=host,
+        environment=instance.environment,
+        endpointHost=instance.host,
+        instanceLineage=instance.lineage,
         toolVersion=__version__,
         updatedAt=stamp.at,
         gitCommit=stamp.commit,
@@ -169,9 +170,9 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
     failure to record it is a line of output, not an error."""
     path = lock_path(settings, lock_name(target))
     shown = display_path(path)
+    here = instance_of(settings, target)
     read = load_lock(path)
-    previous = read.lock
-    held = f"it records {_count(previous)} type(s)" if previous else "there is none yet"
+    held = f"it records {_count(read.lock)} type(s)" if read.lock else "there is none yet"
     if result.verified is None:
         why = (
             "this apply had nothing to do"
@@ -179,11 +180,8 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
             else "the types could not be re-read after this apply"
         )
         return f"Lock file: {shown} unchanged ({why}); {held}."
-    host = plan.provenance.endpointHost
-    if previous is not None and (previous.environment, previous.endpointHost) != (
-        target.name, host
-    ):
-        previous = None  # another instance's lock: what it says is not true of this one
+    checked = check_read(read, here, result.verified)
+    previous = checked.lock
     try:
         lock, recorded = updated_lock(
             previous,
@@ -191,8 +189,7 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
             result.verified,
             versions=_versions(plan),
             stamp=Stamp(_now(), _commit(settings.root)),
-            environment=target.name,
-            host=host,
+            instance=here,
         )
         if recorded.changed or previous is None:
             write_lock(path, lock)
@@ -209,6 +206,13 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
     if recorded.kept:
         line += (
             f"; not at their target, so their previous entry is kept: {', '.join(recorded.kept)}"
+        )
+    if read.lock is not None and previous is None:
+        # The old lock described another instance (or contradicted itself): nothing of it is
+        # true here, so the new one holds only what this apply verified.
+        line += (
+            f". It replaces the previous one: {checked.note}; until then it records only the "
+            "types this apply changed"
         )
     return line + "."
 

@@ -37,6 +37,7 @@ class LockRead:
     path: Path
     lock: Lock | None
     note: str = ""
+    refused: bool = False  # a lock is there, but not of this instance (framework.lock.binding)
 
 
 def lock_name(target: Target) -> str:
@@ -80,9 +81,15 @@ def load_lock(path: Path) -> LockRead:
 
 
 def read_lock(env: str, settings: Settings | None = None) -> Lock | None:
-    """The lock of environment `env` (`local`, a named one, or `endpoint-HOST`), or None."""
+    """The lock of environment `env` (`local`, a named one, or `endpoint-HOST`), or None: also
+    when it was written for another instance than `env` is now (framework.lock.binding)."""
+    from framework.lock.binding import environment_instance, read_bound_lock
+
     settings = settings or load_settings()
-    return load_lock(lock_path(settings, env)).lock
+    here = environment_instance(settings, env)
+    if here is None:  # an ad-hoc endpoint's lock: its name is its host
+        return load_lock(lock_path(settings, env)).lock
+    return read_bound_lock(settings, here, env).lock
 
 
 def write_lock(path: Path, lock: Lock) -> None:

@@ -19,6 +19,7 @@ from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES, Custom
 from framework.kinds.custom_object.policy import object_order, object_refusals
 from framework.kinds.custom_object.read import ObjectReader, read_objects, with_dependent_assets
 from framework.live import LiveState
+from framework.lock.binding import EMBEDDED_HOST as LOCAL_HOST
 from framework.plan.assumptions import plan_assumptions
 from framework.plan.compare import compare
 from framework.plan.model import Plan, PlanInputs, Provenance, Summary, TypeChange
@@ -28,7 +29,8 @@ from framework.plan.targeting import Targeting
 from framework.policy.refusals import note_destructive, plan_refusals, raise_if_refused
 from framework.settings import Settings
 
-EMBEDDED_HOST = "embedded emulator"
+# What plans record as the host of `local` (it listens on a new port each run).
+EMBEDDED_HOST = LOCAL_HOST
 ALL_TYPES = Targeting()  # no --target, no --exclude
 
 

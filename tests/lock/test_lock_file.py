@@ -234,6 +234,7 @@ def test_a_missing_or_unreadable_lock_is_no_lock_with_a_note(
 def test_an_entry_apply_did_not_change_keeps_its_time_and_commit(
     project: Path, emulator: Any, cli: Any
 ) -> None:
+    from framework.lock.binding import Instance
     from framework.lock.record import Stamp, updated_lock
     from framework.plan.planfile import load_plan
 
@@ -249,7 +250,7 @@ def test_an_entry_apply_did_not_change_keeps_its_time_and_commit(
     after = {c.apiName: c.after for c in plan.changes if c.after is not None}
     lock, recorded = updated_lock(
         previous, plan, read(emulator), versions={"attendClass": (1, after["attendClass"])},
-        stamp=Stamp("LATER", "c0ffee"), environment="endpoint", host="h",
+        stamp=Stamp("LATER", "c0ffee"), instance=Instance("endpoint", "h"),
     )
 
     assert lock.types["attendClass"] == previous.types["attendClass"]  # a no-op: kept as is
