@@ -4,6 +4,7 @@
 max_types = 10                       # custom activity types the subscription allows
 max_custom_objects = 10              # custom object types the subscription allows
 definitions = "activities"           # the definitions folder
+plan_expiry_days = 10                # a saved plan may be applied for this long after it is made
 
 [tool.activities.environments.production]
 endpoint = "https://123-ABC-456.mktorest.com"
@@ -79,6 +80,8 @@ class Settings(BaseModel):
     definitions: str = "activities"
     environments: dict[str, EnvironmentSettings] = Field(default_factory=dict)
     drift_ignore: tuple[DriftIgnore, ...] = ()
+    # How long a saved plan may be applied after it was made (framework/apply/guard.py).
+    plan_expiry_days: int = Field(default=10, ge=1, le=365)
 
     @property
     def definitions_dir(self) -> Path:

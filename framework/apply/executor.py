@@ -20,10 +20,11 @@ from framework.apply.model import (
     TypeState,
 )
 from framework.apply.preflight import TypeCheck, changes_to_apply, check_plan
+from framework.apply.reconcile import at_target
 from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner
 from framework.apply.verify import mismatches
 from framework.client.marketo import MarketoClient
-from framework.errors import MarketoError, StalePlanError
+from framework.errors import MarketoError, RefusedError, StalePlanError
 from framework.invocation import again
 from framework.kinds.custom_object.apply import (
     MUTATING_OBJECT_OPS,
@@ -31,6 +32,7 @@ from framework.kinds.custom_object.apply import (
     ObjectStepRunner,
     check_object,
 )
+from framework.kinds.custom_object.apply import at_target as object_at_target
 from framework.kinds.custom_object.apply import describe_move as describe_object_move
 from framework.kinds.custom_object.apply import mismatches as object_mismatches
 from framework.kinds.custom_object.live import LiveObject
@@ -148,6 +150,11 @@ async def apply_plan(
     )
     # Read after the live state: a step that moved it was journaled before it was sent.
     state = journal.read() if journal else JournalState()
+    if state.completed_at and journal and not (
+        all(at_target(c, live.types.get(c.apiName)) for c in changes)
+        and all(object_at_target(c, live_objects.get(c.apiName)) for c in objects)
+    ):
+        raise RefusedError(_replayed(plan_name, state.completed_at, journal))
     checks: list[TypeCheck | ObjectCheck] = [
         *check_plan(plan, live, state, plan_name, held if changes else None),
         *check_objects(plan, live_objects, state, plan_name),
@@ -351,6 +358,18 @@ def _block_rest(waves: Sequence[Wave], tallies: dict[str, _Tally], emit: Listene
             if tally.check.standing != "done":
                 tally.blocked = why
                 _not_run(tally, list(tally.check.todo), 0, wave.number, why, emit)
+
+
+def _replayed(plan_name: str, completed_at: str, journal: Journal) -> str:
+    """Why a plan applied once is not run again: the rule for a rollback within its expiry."""
+    return (
+        f"refusing to apply {plan_name} again: it was applied and verified at {completed_at} "
+        f"(its journal {journal.path} says so); a plan applies once: the instance has moved "
+        "since (back to where the plan started, or elsewhere), so what was reviewed is not "
+        "what it would do now; nothing was changed\n"
+        f"  fix: make a fresh plan with `{again('plan', '--out', 'FILE')}`, review it, and "
+        "apply that one"
+    )
 
 
 def _preflight_notice(tallies: list[_Tally]) -> Notice:

@@ -1,18 +1,22 @@
-"""Refusals apply makes before it opens a connection or sends any call. Pure: no I/O."""
+"""Refusals apply makes before it opens a connection or sends any call. Pure but for
+check_definitions, which reads the checkout's definition files."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from framework import __version__
+from framework.definitions.loader import load_definitions
 from framework.environment import LOCAL, Target, is_loopback
-from framework.errors import RefusedError
+from framework.errors import ActivitiesError, RefusedError
 from framework.invocation import again
 from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES
 from framework.plan.model import Plan
-from framework.plan.pipeline import derive_plan
+from framework.plan.pipeline import EMBEDDED_HOST, derive_plan
 from framework.plan.planfile import KEY_VARIABLE
 from framework.policy.refusals import destructive_refusals, not_allowed_fix
+from framework.settings import Settings
 
 # `--endpoint URL` targets carry this name; they are matched by host alone.
 AD_HOC = "endpoint"
@@ -109,9 +113,17 @@ def check_order(plan: Plan, plan_name: str) -> None:
     )
 
 
-def check_target(plan: Plan, target: Target, plan_name: str) -> None:
-    """Refuse to apply a plan to another instance than the one it was made for."""
+def check_target(
+    plan: Plan, target: Target, plan_name: str, *, lineage: str | None = None
+) -> None:
+    """Refuse to apply a plan to another instance than the one it was made for; `lineage`:
+    that of the local instance's state, when the target is `local` (another project's local
+    instance, or this one's after its state was deleted, is another instance)."""
     made = plan.provenance
+    if made.environment == LOCAL and target.name == LOCAL:
+        if made.instanceLineage != lineage:
+            _refuse_local(plan_name, made.instanceLineage, lineage)
+        return
     if made.environment == LOCAL or target.name == LOCAL:
         same = made.environment == target.name
     else:
@@ -142,3 +154,93 @@ def _scheme(host: str) -> str:
     """Plans record only the host; on loopback (the emulator) the endpoint is plain http."""
     hostname = urlsplit(f"//{host}").hostname or host
     return "http" if is_loopback(hostname) else "https"
+
+
+def _refuse_local(plan_name: str, made: str | None, here: str | None) -> None:
+    def words(lineage: str | None) -> str:
+        return f"local ({EMBEDDED_HOST}, state lineage {lineage or 'none'})"
+
+    why = (
+        "another project's local instance, or this one's before its state was deleted or reset"
+        if here
+        else "a local instance this project does not have (its local state does not exist yet)"
+    )
+    raise RefusedError(
+        f"refusing to apply {plan_name}: it was made for {words(made)}, but this apply targets "
+        f"{words(here)}: {why}; nothing was changed\n"
+        f"  fix: make a plan here with `{again('plan', '--out', plan_name, directory=False)}`, "
+        "review it, and apply that one"
+    )
+
+
+def check_definitions(plan: Plan, settings: Settings, plan_name: str) -> None:
+    """Refuse a plan whose recorded definitions of the types it changes are not the files of
+    this checkout: made in another repository, or on another commit than the one checked out.
+    (Apply records the definitions' versions in the lock: they must be the files here.)"""
+    directory = settings.root / plan.provenance.definitionsDir
+    try:
+        here = {f.api_name: f for f in load_definitions(directory, settings)}
+    except ActivitiesError as exc:
+        first = str(exc).splitlines()[0]
+        lines = [f"the definitions here cannot be loaded: {first}"]
+    else:
+        recorded = {f.api_name: f for f in plan.inputs.desired}
+        lines = []
+        for change in [*plan.changes, *plan.objectChanges]:
+            made = recorded.get(change.apiName)
+            if change.action == "no-op" or made is None:
+                continue
+            now = here.get(change.apiName)
+            if now is None:
+                lines.append(
+                    f"{change.apiName}: no file defines it here (the plan was made from "
+                    f"{made.path})"
+                )
+            elif now.definition != made.definition:
+                lines.append(
+                    f"{change.apiName}: {now.path} differs from the definition the plan was "
+                    "made from"
+                )
+    if not lines:
+        return
+    raise RefusedError(
+        f"refusing to apply {plan_name}: the definitions it was made from are not the files "
+        "checked out here; nothing was changed\n"
+        + "".join(f"  - {line}\n" for line in lines)
+        + "  fix: check out the commit the plan was made from, or make a new plan here with "
+        f"`{again('plan', '--out', plan_name, directory=False)}`, review it, and apply that one"
+    )
+
+
+def check_expiry(plan: Plan, now: datetime, settings: Settings, plan_name: str) -> None:
+    """Refuse a plan past its expiry: what was reviewed described the instance and the
+    definitions of that time, not of now (a plan without `expiresAt` expires `plan_expiry_days`
+    after `createdAt`)."""
+    made = plan.provenance
+    try:
+        created = _utc(made.createdAt)
+        expires = (
+            _utc(made.expiresAt)
+            if made.expiresAt
+            else created + timedelta(days=settings.plan_expiry_days)
+        )
+    except ValueError:
+        expires, created = datetime.min.replace(tzinfo=UTC), None
+    if now <= expires:
+        return
+    days = settings.plan_expiry_days
+    when = made.expiresAt or (
+        expires.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "(unreadable)"
+    )
+    raise RefusedError(
+        f"refusing to apply {plan_name}: it expired at {when} (plans are valid for {days} days "
+        "after they are made, `plan_expiry_days` in [tool.activities]); the instance and the "
+        "definitions may have moved since it was reviewed; nothing was changed\n"
+        f"  fix: make a fresh plan with `{again('plan', '--out', plan_name, directory=False)}`, "
+        "review it, and apply that one"
+    )
+
+
+def _utc(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

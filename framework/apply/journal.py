@@ -27,6 +27,9 @@ from typing import IO, Any
 from framework.apply.model import FINISHED, ApplyEvent, ApplyResult, StepEvent
 from framework.errors import PlanError
 
+# The outcomes of a run after which the plan has been used.
+COMPLETED = frozenset({"applied", "already-applied"})
+
 
 def journal_path(plan_path: Path) -> Path:
     """`plans/x.json` -> `plans/x.journal.jsonl`."""
@@ -50,6 +53,9 @@ class JournalState:
 
     started: dict[str, set[int]] = field(default_factory=dict)
     finished: dict[str, set[int]] = field(default_factory=dict)
+    # When a run of the plan ended applied and verified (or found it already applied): the
+    # plan was used, and is never run again (framework/apply/executor.py).
+    completed_at: str | None = None
 
     def touched(self, api_name: str) -> bool:
         return bool(self.started.get(api_name))
@@ -77,6 +83,8 @@ def read_journal(path: Path, checksum: str) -> JournalState:
             continue
         if not isinstance(entry, dict) or entry.get("plan") != checksum:
             continue
+        if entry.get("event") == "end" and entry.get("outcome") in COMPLETED:
+            state.completed_at = state.completed_at or str(entry.get("at"))
         if entry.get("event") != "step":
             continue
         api_name, index, status = entry.get("apiName"), entry.get("index"), entry.get("status")

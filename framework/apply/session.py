@@ -13,11 +13,18 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from framework.apply.executor import apply_plan
-from framework.apply.guard import check_derivation, check_destructive, check_target
+from framework.apply.guard import (
+    check_definitions,
+    check_derivation,
+    check_destructive,
+    check_expiry,
+    check_target,
+)
 from framework.apply.journal import Journal, journal_path, utc_now
 from framework.apply.model import ApplyResult, Listener
 from framework.definitions.model import DefinitionFile
-from framework.environment import Target, connect
+from framework.environment import LOCAL, Target, connect
+from framework.lock.binding import local_lineage
 from framework.plan.model import Plan
 from framework.plan.pipeline import ALL_TYPES, make_plan
 from framework.plan.planfile import save_plan, sign
@@ -43,10 +50,15 @@ async def apply_saved(
     plan_path: Path,
     *,
     listeners: Sequence[Listener] = (),
+    now: Callable[[], datetime] = utc_now,
 ) -> ApplyResult:
     """Apply a reviewed, saved plan to `target`; its journal goes next to it."""
-    check_derivation(plan, str(plan_path))
-    check_target(plan, target, str(plan_path))
+    name = str(plan_path)
+    check_derivation(plan, name)
+    lineage = local_lineage(settings) if target.name == LOCAL else None
+    check_target(plan, target, name, lineage=lineage)
+    check_expiry(plan, now(), settings, name)
+    check_definitions(plan, settings, name)
     check_destructive(plan)
     journal = Journal(journal_path(plan_path), plan.checksum)
     async with journal, connect(target, settings) as (_, client):

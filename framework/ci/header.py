@@ -35,11 +35,12 @@ def comment_author(ctx: StepContext) -> str:
 # The whole first line, and nothing else: a header quoted further down a body is no header.
 _HEADER = re.compile(rf"<!-- {TAG} (?P<json>\{{[^\n]*\}}) -->")
 
-# What does not change what a plan does: when and from which commit it was made, the tool
+# What does not change what a plan does: when and from which commit it was made (and so
+# when it expires), the tool
 # that made it, what reading cost, the inputs it was derived from (their comments and file
 # positions; the live state of what it touches is in its fingerprints), its signature and
 # the checksum over all of that.
-_VOLATILE_PROVENANCE = ("createdAt", "gitCommit", "gitDirty", "toolVersion")
+_VOLATILE_PROVENANCE = ("createdAt", "expiresAt", "gitCommit", "gitDirty", "toolVersion")
 _VOLATILE = ("checksum", "readCalls", "inputs", "signature")
 
 

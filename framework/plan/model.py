@@ -146,10 +146,14 @@ class Provenance(BaseModel):
 
     environment: str
     endpointHost: str
+    # `local` only: the lineage of the local instance's state it was made against
+    # (framework/lock/binding.py), so that it applies to that state and no other.
+    instanceLineage: str | None = None
     toolVersion: str
     gitCommit: str | None = None
     gitDirty: bool | None = None
     createdAt: str
+    expiresAt: str | None = None  # apply refuses it after this (UTC); None: createdAt + the setting
     definitionsDir: str = "activities"
     allowDestructive: bool = False
     # --target / --exclude (framework/plan/targeting.py): the types the plan may touch.
@@ -161,7 +165,7 @@ class Provenance(BaseModel):
         # Absent means every type: a plan made without targeting is saved as it always was.
         data = handler(self)
         if isinstance(data, dict):
-            for key in ("targets", "excludes"):
+            for key in ("targets", "excludes", "instanceLineage", "expiresAt"):
                 if not data.get(key):
                     data.pop(key, None)
         return data

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
@@ -20,6 +20,7 @@ from framework.kinds.custom_object.policy import object_order, object_refusals
 from framework.kinds.custom_object.read import ObjectReader, read_objects, with_dependent_assets
 from framework.live import LiveState
 from framework.lock.binding import EMBEDDED_HOST as LOCAL_HOST
+from framework.lock.binding import local_lineage
 from framework.plan.assumptions import plan_assumptions
 from framework.plan.compare import compare
 from framework.plan.model import Plan, PlanInputs, Provenance, Summary, TypeChange
@@ -66,13 +67,16 @@ async def make_plan(
         live = await _with_assets(client, live, objects, definitions, targeting, calls_before)
     else:
         live = await read_live(client)
+    created = clock().astimezone(UTC)
     provenance = Provenance(
         environment=target.name,
         # The embedded instance listens on a new port each run: record what it is, not where.
         endpointHost=EMBEDDED_HOST if target.name == LOCAL else target.host,
+        instanceLineage=local_lineage(settings) if target.name == LOCAL else None,
         toolVersion=__version__,
         **git_state(settings.root),
-        createdAt=clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        createdAt=stamp(created),
+        expiresAt=stamp(created + timedelta(days=settings.plan_expiry_days)),
         definitionsDir=_relative(directory, settings.root),
         allowDestructive=allow_destructive,
         targets=targeting.targets,
@@ -106,6 +110,11 @@ async def _with_assets(
 
 def _object_files(desired: Sequence[DefinitionFile]) -> list[tuple[str, CustomObject]]:
     return [(d.path, d.definition) for d in desired if isinstance(d.definition, CustomObject)]
+
+
+def stamp(moment: datetime) -> str:
+    """A UTC time as plans record it: `2026-11-28T12:00:00Z`."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def derive_plan(

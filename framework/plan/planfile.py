@@ -14,15 +14,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from framework.definitions.writer import write_atomically
 from framework.errors import PlanError
 from framework.plan.model import FORMAT_VERSION, Plan
 
 REPLAN = "  fix: make the plan again with `activities plan --out {path}`"
+
+# A saved plan is input like a definition file: bounded before it is parsed. A plan of 1,000
+# types with their recorded definitions and live state is about 10 MB; it nests 8 levels.
+MAX_PLAN_BYTES = 64_000_000
+MAX_PLAN_NESTING = 64
+PLAN_NESTING = 8
 
 # The environment variable holding the plan key (a CI secret); never printed or stored.
 KEY_VARIABLE = "ACTIVITIES_PLAN_KEY"
@@ -40,12 +48,12 @@ def dumps(plan: Plan) -> str:
 
 
 def save_plan(plan: Plan, path: Path) -> None:
-    """Write the plan (sealed if it was not) to `path`, creating its folder."""
+    """Write the plan (sealed if it was not) to `path`, creating its folder; atomically, so a
+    reader (apply, a reviewer's editor) never sees half a plan, and a crash leaves the old one."""
     if not plan.checksum:
         plan = plan.sealed()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(dumps(plan), encoding="utf-8")
+        write_atomically(path, dumps(plan))
     except OSError as exc:
         raise PlanError(
             f"{path}: cannot write the plan: {exc.strerror or exc}\n"
@@ -127,7 +135,7 @@ def _check_signature(plan: Plan, key: str, path: Path) -> None:
 
 def _read_json(path: Path) -> dict[str, Any]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _read_text(path)
     except FileNotFoundError as exc:
         raise PlanError(
             f"{path}: no such plan file\n  fix: check the path, or make one with "
@@ -135,15 +143,53 @@ def _read_json(path: Path) -> dict[str, Any]:
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise PlanError(f"{path}: cannot read the plan: {exc}\n" + _not_a_plan(path)) from exc
+    too_deep = PlanError(
+        f"{path}: not a plan: it is nested more than {MAX_PLAN_NESTING} levels deep (a plan "
+        f"nests about {PLAN_NESTING})\n" + _not_a_plan(path)
+    )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(
             f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}\n" + _not_a_plan(path)
         ) from exc
+    except RecursionError:  # deeper than the parser's stack: certainly too deep
+        raise too_deep from None
     if not isinstance(raw, dict):
         raise PlanError(f"{path}: not a plan (expected a JSON object)\n" + _not_a_plan(path))
+    if _depth(raw) > MAX_PLAN_NESTING:
+        raise too_deep
     return raw
+
+
+def _read_text(path: Path) -> str:
+    """The file's text; a file over MAX_PLAN_BYTES is refused before it is read."""
+    with path.open("rb") as stream:
+        size = os.fstat(stream.fileno()).st_size
+        raw = b"" if size > MAX_PLAN_BYTES else stream.read(MAX_PLAN_BYTES + 1)
+    if size > MAX_PLAN_BYTES or len(raw) > MAX_PLAN_BYTES:
+        raise PlanError(
+            f"{path}: not a plan: it is {max(size, len(raw)):,} bytes, over the "
+            f"{MAX_PLAN_BYTES:,} bytes a saved plan may have (one of 1,000 types is about 10 MB)"
+            "\n" + _not_a_plan(path)
+        )
+    return raw.decode("utf-8")
+
+
+def _depth(value: object) -> int:
+    """How deep JSON arrays and objects nest in `value`, without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        children = (
+            item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        )
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level > MAX_PLAN_NESTING:
+                return level
+        stack.extend((child, level + 1) for child in children)
+    return deepest
 
 
 def _not_a_plan(path: Path) -> str:

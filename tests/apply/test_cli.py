@@ -93,6 +93,7 @@ def test_stale_plan_is_refused_with_what_changed(project: Path, emulator: Any, c
         ).exit_code
         == 0
     )
+    write_type(project, "attendClass")  # the reviewed plan's checkout: other came from a branch
     mutating = mutating_calls(emulator)
 
     stale = cli("apply", "plans/first.json", *_endpoint(emulator), cwd=project, env=emulator.env)
@@ -115,12 +116,12 @@ def test_changed_live_type_is_described_before_and_now(
     write_type(project, "attendClass")
     saved_plan(project, emulator, "create")
     cli("apply", "plans/create.json", *_endpoint(emulator), cwd=project, env=emulator.env)
-    write_type(
+    add_room = write_type(
         project,
         "attendClass",
         version=2,
         attributes=(("seats", "integer"), ("venue", "string"), ("room", "string")),
-    )
+    ).read_text()
     saved_plan(project, emulator, "add-room")
     write_type(project, "attendClass", version=3, attributes=(("seats", "integer"),))
     saved_plan(project, emulator, "drop-venue", allow_destructive=True)
@@ -130,6 +131,8 @@ def test_changed_live_type_is_described_before_and_now(
         ).exit_code
         == 0
     )
+    # Back on the reviewed plan's commit (drop-venue was applied from another branch).
+    (project / "activities" / "attendClass.yaml").write_text(add_room)
 
     stale = cli("apply", "plans/add-room.json", *_endpoint(emulator), cwd=project, env=emulator.env)
 

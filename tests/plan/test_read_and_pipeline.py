@@ -100,6 +100,7 @@ def test_make_plan_records_provenance_fingerprints_and_estimates(
         "gitCommit": commit,
         "gitDirty": True,  # the activities/ files are untracked
         "createdAt": "2026-11-28T13:05:09Z",
+        "expiresAt": "2026-12-08T13:05:09Z",  # plan_expiry_days, 10 by default
         "definitionsDir": "activities",
         "allowDestructive": True,
     }
