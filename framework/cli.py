@@ -60,6 +60,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Generate typed record models (pydantic) and record JSON Schemas from the definitions.",
     ),
     "ids": ("ids", "Print the Marketo id of each type (apiName -> id), for integration code."),
+    "lock": (
+        "lock",
+        "Show an environment's lock file, or rebuild it from the instance and the definitions.",
+    ),
     "init": (
         "init",
         "Start a repository: settings, activities/, plans/, CI workflows and pre-commit hooks.",

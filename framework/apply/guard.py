@@ -12,6 +12,7 @@ from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import ActivitiesError, RefusedError
 from framework.invocation import again
 from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES
+from framework.lock.binding import Instance
 from framework.plan.model import Plan
 from framework.plan.pipeline import EMBEDDED_HOST, derive_plan
 from framework.plan.planfile import KEY_VARIABLE
@@ -158,7 +159,7 @@ def _scheme(host: str) -> str:
 
 def _refuse_local(plan_name: str, made: str | None, here: str | None) -> None:
     def words(lineage: str | None) -> str:
-        return f"local ({EMBEDDED_HOST}, state lineage {lineage or 'none'})"
+        return Instance(LOCAL, EMBEDDED_HOST, lineage).words()
 
     why = (
         "another project's local instance, or this one's before its state was deleted or reset"
@@ -186,7 +187,7 @@ def check_definitions(plan: Plan, settings: Settings, plan_name: str) -> None:
     else:
         recorded = {f.api_name: f for f in plan.inputs.desired}
         lines = []
-        for change in [*plan.changes, *plan.objectChanges]:
+        for change in plan.all_changes():
             made = recorded.get(change.apiName)
             if change.action == "no-op" or made is None:
                 continue

@@ -87,8 +87,8 @@ def queue(environment: str) -> int:
 @click.argument("environment")
 @handle_errors
 def commit_lock(environment: str) -> int:
-    """Commit ENVIRONMENT's lock file and push it to the checked-out branch."""
-    from framework.ci.merge import commit_lock_step
+    """Commit ENVIRONMENT's lock file on top of the newest checked-out branch, and push it."""
+    from framework.ci.lock_commit import commit_lock_step
 
     return commit_lock_step(load_settings(), environment, StepContext.current())
 

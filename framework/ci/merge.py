@@ -1,4 +1,5 @@
-"""The merge's steps: apply only the reviewed plan, then commit the lock file back to main.
+"""The merge's apply step: apply only the reviewed plan (framework/ci/lock_commit.py then commits
+the lock file back to main).
 
 Apply runs on the push of a merge to main, or by hand (`workflow_dispatch` naming a merged
 pull request): the one way back after a refusal. Either way it reads the pull request's review
@@ -26,9 +27,6 @@ from framework.plan.model import Plan
 from framework.plan.planfile import document, load_plan
 from framework.plan.render import render_markdown
 from framework.settings import Settings
-
-BOT_NAME = "github-actions[bot]"
-BOT_EMAIL = "41898282+github-actions[bot]@users.noreply.github.com"
 
 # A refused plan shown in the apply summary: the way out is the loop, never a flag.
 ALLOW_HINT = f"Apply runs it only with the label `{LABEL}` on the pull request (see above)."
@@ -151,31 +149,6 @@ def _contains(root: Path, commit: str) -> bool:
     if not commit:
         return False
     return _git(root, "merge-base", "--is-ancestor", commit, "HEAD", check=False).returncode == 0
-
-
-def commit_lock_step(settings: Settings, environment: str, ctx: StepContext) -> int:
-    """Commit the lock file apply wrote for ENVIRONMENT and push it to the checked-out branch."""
-    folder = settings.definitions_dir / ".lock"
-    lock = folder / f"{environment}.json"
-    if not lock.is_file():
-        ctx.add_summary(f"No lock file for `{environment}` to commit ({lock}).")
-        return EXIT_OK
-    root = settings.root
-    _git(root, "add", "--", str(lock))
-    if _git(root, "diff", "--cached", "--quiet", check=False).returncode == 0:
-        return EXIT_OK  # unchanged: apply had nothing to do
-    short = ctx.sha[:12] or "HEAD"
-    _git(root, "-c", f"user.name={BOT_NAME}", "-c", f"user.email={BOT_EMAIL}", "commit",
-         "--quiet", "-m", f"activities: lock file of {environment} after applying {short}")
-    branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
-    for _ in range(3):
-        # Another environment's job may have pushed its lock in between: replay ours on it.
-        if _git(root, "push", "--quiet", "origin", f"HEAD:{branch}", check=False).returncode == 0:
-            ctx.add_summary(f"Committed `{lock.relative_to(root)}` to {branch}.")
-            return EXIT_OK
-        _git(root, "pull", "--quiet", "--rebase", "origin", branch)
-    raise ActivitiesError(f"could not push {lock} to {branch} after 3 tries\n  fix: run the "
-                          "workflow again; the lock is rewritten by the next apply")
 
 
 def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:

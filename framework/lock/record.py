@@ -95,7 +95,7 @@ def updated_lock(
             state=now,
         )
         same = old.get(name)
-        if same is not None and _content(same) == _content(entry):
+        if same is not None and same_entry(same, entry):
             recorded.unchanged.append(name)
             continue
         types[name] = entry
@@ -150,7 +150,7 @@ def _objects(
             state=now,
         )
         same = old.get(name)
-        if same is not None and _content(same) == _content(entry):
+        if same is not None and same_entry(same, entry):
             recorded.unchanged.append(name)
             continue
         objects[name] = entry
@@ -158,9 +158,10 @@ def _objects(
     return dict(sorted(objects.items()))
 
 
-def _content(entry: LockedType | LockedObject) -> dict[str, object]:
-    """An entry without when and by which commit it was written."""
-    return entry.model_dump(exclude={"appliedAt", "gitCommit"})
+def same_entry(a: LockedType | LockedObject, b: LockedType | LockedObject) -> bool:
+    """Whether two entries say the same of a type (when and by which commit aside)."""
+    exclude = {"appliedAt", "gitCommit"}
+    return a.model_dump(exclude=exclude) == b.model_dump(exclude=exclude)
 
 
 def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyResult) -> str:

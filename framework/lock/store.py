@@ -62,6 +62,10 @@ def load_lock(path: Path) -> LockRead:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return LockRead(path, None, f"the lock file {path} cannot be read ({exc})")
+    return _validated(path, data)
+
+
+def _validated(path: Path, data: object) -> LockRead:
     version = data.get("format_version") if isinstance(data, dict) else None
     if isinstance(version, int) and version > LOCK_FORMAT_VERSION:
         return LockRead(
@@ -92,13 +96,26 @@ def read_lock(env: str, settings: Settings | None = None) -> Lock | None:
     return read_bound_lock(settings, here, env).lock
 
 
+def lock_text(lock: Lock) -> str:
+    """The lock file's text: sorted keys, two-space indentation, one trailing newline."""
+    return json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
+
+
+def parse_lock(text: str, where: Path) -> LockRead:
+    """A lock from its text (a file at another commit, say), as load_lock reads one."""
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        return LockRead(where, None, f"the lock file {where} cannot be read ({exc})")
+    return _validated(where, data)
+
+
 def write_lock(path: Path, lock: Lock) -> None:
     """Write atomically: a temporary file beside it, fsynced, then renamed over the old one.
 
     A crash at any point leaves either the previous lock or the new one, never a mix."""
-    text = json.dumps(lock.model_dump(mode="json"), indent=2, sort_keys=True) + "\n"
     try:
-        write_atomically(path, text)
+        write_atomically(path, lock_text(lock))
     except OSError as exc:
         raise ConfigError(_cannot_write(path, exc)) from exc
 

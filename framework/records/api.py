@@ -28,7 +28,8 @@ from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError, MarketoError
 from framework.invocation import again
-from framework.lock import load_lock, lock_name, lock_path
+from framework.lock import lock_name
+from framework.lock.binding import instance_of, read_bound_lock
 from framework.records.check import CheckReport, check_file
 from framework.records.journal import journal_name
 from framework.records.schema import RecordSchema
@@ -120,7 +121,8 @@ async def confirm_type_id(client: MarketoClient, settings: Settings, target: Tar
     else the environment's lock file, else the instance (the same one call)."""
     wanted, origin = given, "given by the caller"
     if wanted is None:
-        read = load_lock(lock_path(settings, lock_name(target)))
+        # A lock written for another environment, host or local state is refused, with why.
+        read = read_bound_lock(settings, instance_of(settings, target), lock_name(target))
         shown = display_path(read.path)
         if read.lock is not None and read.lock.type_id(api_name) is not None:
             wanted, origin = read.lock.type_id(api_name), f"the lock file {shown}"

@@ -201,3 +201,30 @@ def _lock_json(**ids: int) -> str:
             for name, value in ids.items()
         },
     })
+
+
+def test_send_does_not_use_a_lock_written_for_another_host(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    """Reproduction 2: with another instance's lock, send took its id and stored the records
+    as another type's. It now refuses that lock and looks the id up (the same one call)."""
+    path = _staging(project, emulator, cli)
+    _edit(path, lambda data: data.update(endpointHost="987-XYZ-654.mktorest.com"))
+    _edit(path, _swap_ids)  # what that other instance's ids would be here
+    (project / "r.jsonl").write_text(json.dumps({
+        "leadId": 1, "activityDate": "2026-09-26T06:56:35+07:00",
+        "primaryAttributeValue": "Intro", "attributes": {},
+    }) + "\n")
+    webinar = read(emulator).types["attendWebinar"].id
+
+    sent = cli("send", "attendWebinar", "r.jsonl", "-e", "staging", cwd=project,
+               env=emulator.env)
+
+    assert sent.exit_code == 0, sent.output
+    assert sent.stdout.splitlines()[0] == (
+        f"attendWebinar records from r.jsonl, type id {webinar} from the instance, looked up "
+        "by apiName (1 call; the lock file activities/.lock/staging.json is not used: it was "
+        "written for host 987-XYZ-654.mktorest.com, not "
+        f"{emulator.url.removeprefix('http://')}; `activities lock repair -e staging` rebuilds "
+        "it from the instance and the definitions):"
+    )
