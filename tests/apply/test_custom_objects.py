@@ -87,9 +87,9 @@ def test_a_mixed_repository_is_planned_applied_and_locked(
         "  enrollment (create): done, 3 of 3 step(s) done by this run\n"
     )
     assert calls(emulator) == {
-        # plan, apply's pre-flight, verify, the lock's re-read
-        f"GET {SCHEMA}.json": 4,
-        f"GET {SCHEMA}/{{apiName}}/describe.json": 4,  # verify, the lock's re-read
+        # plan, apply's pre-flight, verify (the lock is written from the verify's read)
+        f"GET {SCHEMA}.json": 3,
+        f"GET {SCHEMA}/{{apiName}}/describe.json": 2,  # verify
         SYNC: 2, ADD: 2, APPROVE: 2,
     }
     [lock_file] = (project / "activities" / ".lock").glob("endpoint-*.json")
@@ -189,6 +189,7 @@ def test_a_stale_plan_is_refused_with_what_changed(
     write_course(project, version=3, description="Second")
     assert cli("apply", "--yes", *endpoint(emulator), cwd=project,
                env=emulator.env).exit_code == 0
+    write_course(project, version=2, description="First")  # the reviewed plan's checkout
     before = mutating_calls(emulator)
 
     stale = cli("apply", "plans/first.json", *endpoint(emulator), cwd=project, env=emulator.env)
