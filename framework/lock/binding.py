@@ -156,14 +156,23 @@ ID_MISMATCH = "the lock file's id does not match the instance"
 
 
 def read_bound_lock(
-    settings: Settings, here: Instance, name: str, *, live: LiveState | None = None
+    settings: Settings,
+    here: Instance,
+    name: str,
+    *,
+    live: LiveState | None = None,
+    entries: bool = True,
 ) -> LockRead:
     """The lock `name`, when it is a lock of `here`; else no lock, with a note saying why and
-    how to rebuild it. With `live` (the instance as just read), its ids are checked too."""
-    return check_read(load_lock(lock_path(settings, name)), here, live)
+    how to rebuild it. With `live` (the instance as just read), its ids are checked too.
+    `entries=False` leaves the entries' consistency to the caller (send confirms the one id
+    it uses against the instance, and refuses a mismatch naming both ids)."""
+    return check_read(load_lock(lock_path(settings, name)), here, live, entries=entries)
 
 
-def check_read(read: LockRead, here: Instance, live: LiveState | None = None) -> LockRead:
+def check_read(
+    read: LockRead, here: Instance, live: LiveState | None = None, *, entries: bool = True
+) -> LockRead:
     """`read` as `read_bound_lock` returns it: refused, with a note, when it is not for `here`."""
     lock = read.lock
     if lock is None:
@@ -183,7 +192,7 @@ def check_read(read: LockRead, here: Instance, live: LiveState | None = None) ->
             f"resolution does this): {'; '.join(lines)}; {fix}",
             refused=True,
         )
-    lines = entry_mismatches(lock)
+    lines = entry_mismatches(lock) if entries else []
     if lines:
         return LockRead(
             read.path, None,

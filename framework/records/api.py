@@ -122,7 +122,9 @@ async def confirm_type_id(client: MarketoClient, settings: Settings, target: Tar
     wanted, origin = given, "given by the caller"
     if wanted is None:
         # A lock written for another environment, host or local state is refused, with why.
-        read = read_bound_lock(settings, instance_of(settings, target), lock_name(target))
+        read = read_bound_lock(
+            settings, instance_of(settings, target), lock_name(target), entries=False
+        )
         shown = display_path(read.path)
         if read.lock is not None and read.lock.type_id(api_name) is not None:
             wanted, origin = read.lock.type_id(api_name), f"the lock file {shown}"
