@@ -11,12 +11,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from apply_support import client_for, plan_for, read, target_of, write_type
-
 from framework.apply.executor import apply_plan
 from framework.plan.pipeline import make_plan
 from framework.plan.planfile import save_plan
 from framework.settings import load_settings
+from tests.apply.apply_support import client_for, plan_for, read, target_of, write_type
 
 
 def _local_project(root: Path) -> Path:

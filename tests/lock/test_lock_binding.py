@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 import git
-from apply_support import read, write_type
 
 from framework.lock.binding import (
     Instance,
@@ -19,6 +18,7 @@ from framework.lock.binding import (
 )
 from framework.lock.model import Lock
 from framework.settings import load_settings
+from tests.apply.apply_support import read, write_type
 
 TYPES = ("attendWebinar", "visitStore")
 

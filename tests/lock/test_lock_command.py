@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apply_support import read, write_type
+from tests.apply.apply_support import read, write_type
 
 
 def _staging(project: Path, emulator: Any, cli: Any) -> Path:

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from apply_support import read, write_type
-
 from framework.ci.lock_commit import commit_lock_step
 from framework.ci.workflow import StepContext
 from framework.settings import load_settings
+from tests.apply.apply_support import read, write_type
 
 LOCK = "activities/.lock/staging.json"
 

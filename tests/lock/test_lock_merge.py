@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from apply_support import read, write_type
+from tests.apply.apply_support import read, write_type
 
 TYPES = ("attendWebinar", "chatWithSales", "downloadPaper", "visitStore")
 
