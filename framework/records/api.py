@@ -155,7 +155,8 @@ async def confirm_type_id(client: MarketoClient, settings: Settings, target: Tar
             f"{api_name} has id {live}: records sent with {wanted} would be stored as another "
             "type's, for good. Nothing was sent\n"
             f"  fix: check that the lock file is this instance's and that its ids were not "
-            f"swapped (a merge conflict resolved by hand); `{again('apply')}` rewrites it")
+            f"swapped (a merge conflict resolved by hand); `{again('lock', 'repair')}` rebuilds "
+            "it from the instance and the definitions")
     return ConfirmedType(live, f"{origin}, confirmed by the instance", described)
 
 

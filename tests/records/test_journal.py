@@ -166,4 +166,7 @@ def test_a_lock_with_swapped_ids_is_refused_before_any_record_is_written(
         "Error: the lock file .activities/lock/local.json names type id 100004 for "
         "attendEvent, but on local (embedded emulator) attendEvent has id 100001: records "
         "sent with 100004 would be stored as another type's, for good. Nothing was sent"))
+    # `activities apply` changes nothing here and so never rewrites the lock: repair does.
+    assert result.stderr.splitlines()[1].endswith(
+        "`activities lock repair` rebuilds it from the instance and the definitions")
     assert not list(tmp_path.glob("r.jsonl.*.journal.jsonl"))
