@@ -229,15 +229,20 @@ def check_expiry(plan: Plan, now: datetime, settings: Settings, plan_name: str) 
         expires, created = datetime.min.replace(tzinfo=UTC), None
     if now <= expires:
         return
-    days = settings.plan_expiry_days
+    # The window the plan was made with, not today's setting: the setting may have changed.
+    days = round((expires - created) / timedelta(days=1), 2) if created else None
     when = made.expiresAt or (
         expires.strftime("%Y-%m-%dT%H:%M:%SZ") if created else "(unreadable)"
     )
+    window = (
+        f"it was valid for {days:g} days after it was made" if days is not None
+        else "its times cannot be read"
+    )
     raise RefusedError(
-        f"refusing to apply {plan_name}: it expired at {when} (plans are valid for {days} days "
-        "after they are made, `plan_expiry_days` in [tool.activities]); the instance and the "
+        f"refusing to apply {plan_name}: it expired at {when} ({window}; `plan_expiry_days` "
+        "in [tool.activities] sets the window of new plans); the instance and the "
         "definitions may have moved since it was reviewed; nothing was changed\n"
-        f"  fix: make a fresh plan with `{again('plan', '--out', plan_name, directory=False)}`, "
+        f"  fix: make a fresh plan with `{again('plan', '--out', plan_name)}`, "
         "review it, and apply that one"
     )
 

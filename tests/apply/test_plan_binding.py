@@ -106,12 +106,28 @@ def test_an_expired_plan_is_refused_with_the_command_that_makes_a_fresh_one(
     assert applied.exit_code == 1, applied.output
     assert applied.stderr == (
         f"Error: refusing to apply plans/old.json: it expired at {plan['provenance']['expiresAt']}"
-        f" (plans are valid for 10 days after they are made, `plan_expiry_days` in "
-        "[tool.activities]); the instance and the definitions may have moved since it was "
-        "reviewed; nothing was changed\n"
+        " (it was valid for 10 days after it was made; `plan_expiry_days` in "
+        "[tool.activities] sets the window of new plans); the instance and the definitions "
+        "may have moved since it was reviewed; nothing was changed\n"
         "  fix: make a fresh plan with `activities plan --out plans/old.json --endpoint "
         f"{emulator.url}`, review it, and apply that one\n"
     )
+    assert read(emulator).types == {}
+
+
+def test_an_expired_plan_names_the_window_it_was_made_with(
+    project: Path, emulator: Any, cli: Any
+) -> None:
+    """The refusal quotes the plan's own window, not today's setting (it said 3 days here)."""
+    write_type(project, "attendWebinar")
+    _old_plan(project, emulator, days=11)
+    (project / "pyproject.toml").write_text("[tool.activities]\nplan_expiry_days = 3\n")
+
+    applied = cli("apply", "plans/old.json", "--endpoint", emulator.url, cwd=project,
+                  env=emulator.env)
+
+    assert applied.exit_code == 1, applied.output
+    assert "(it was valid for 10 days after it was made;" in applied.stderr, applied.stderr
     assert read(emulator).types == {}
 
 
