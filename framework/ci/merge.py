@@ -16,15 +16,16 @@ import subprocess
 from pathlib import Path
 
 from framework.ci.github import Comment, GitHub, PullRequest
-from framework.ci.header import comment_author, find_plan_comment, plan_digest
+from framework.ci.header import comment_author, find_plan_comment
 from framework.ci.pull_request import WORDS, PlanFiles
 from framework.ci.record import LABEL, NotReviewed, ReviewRecord, read_record, way_forward
 from framework.ci.tool import credentials, run_activities
+from framework.ci.verdict import Reviewed, refusal
 from framework.ci.workflow import StepContext
 from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from framework.errors import ActivitiesError
 from framework.plan.model import Plan
-from framework.plan.planfile import document, load_plan
+from framework.plan.planfile import load_plan
 from framework.plan.render import render_markdown
 from framework.settings import Settings
 
@@ -122,26 +123,28 @@ def _shown(
 
 def _refusal(environment: str, record: ReviewRecord, plan: Plan, labelled: bool) -> str:
     """Why the plan made on main may not be applied, or "" when it is the reviewed one."""
+    # The decision is the shared merge rule's (framework/ci/verdict.py); the words are GitHub's.
+    verdict = refusal(plan, Reviewed(record.digest, record.allow_destructive), labelled)
+    if verdict is None:
+        return ""
     number = record.pull_request.number
-    if plan.summary.destructive and not plan.provenance.allowDestructive:
-        if record.allow_destructive:
-            why = f"the label `{LABEL}` was removed from pull request #{number} after its review"
-            first = f"add the label `{LABEL}` again"
-        elif labelled:
-            why = (f"the newest plan of pull request #{number} ({record.run.url}) was made "
-                   f"before the label `{LABEL}` was added")
-            first = "remove the label and add it again, to plan it with the label"
-        else:
-            why = f"the label `{LABEL}` is not on pull request #{number}"
-            first = f"review the destructive changes, then add the label `{LABEL}`"
-        return (f"the plan made on main for {environment!r} has {plan.summary.destructive} "
-                f"destructive change(s), and {why}\n" + way_forward(number, first))
-    if plan_digest(document(plan)) != record.digest:
+    if verdict == "differs":
         return (f"the plan made on main for {environment!r} differs from the one reviewed on "
                 f"pull request #{number} ({record.run.url}): main or the instance changed "
                 "since the review\n" + way_forward(
                     number, "add any label to it (or remove one) to plan it as it is now"))
-    return ""
+    if verdict == "label-removed":
+        why = f"the label `{LABEL}` was removed from pull request #{number} after its review"
+        first = f"add the label `{LABEL}` again"
+    elif verdict == "planned-before-label":
+        why = (f"the newest plan of pull request #{number} ({record.run.url}) was made "
+               f"before the label `{LABEL}` was added")
+        first = "remove the label and add it again, to plan it with the label"
+    else:
+        why = f"the label `{LABEL}` is not on pull request #{number}"
+        first = f"review the destructive changes, then add the label `{LABEL}`"
+    return (f"the plan made on main for {environment!r} has {plan.summary.destructive} "
+            f"destructive change(s), and {why}\n" + way_forward(number, first))
 
 
 def _contains(root: Path, commit: str) -> bool:
