@@ -32,6 +32,11 @@ def definition_text(
     data: dict[str, Any] = {"version": version, **_type_fields(live)}
     if protect:
         data["protect"] = True
+    return file_text(data, modeline)
+
+
+def file_text(data: dict[str, Any], modeline: str) -> str:
+    """DATA as a definition file in `activities fmt`'s canonical layout, of either kind."""
     stream = io.StringIO()
     yaml = new_yaml()
     yaml.indent(**INDENT)

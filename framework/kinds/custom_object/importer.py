@@ -10,11 +10,9 @@ accepts.
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-from framework.definitions.document import Document, new_yaml
-from framework.definitions.formatting import INDENT, canonical_text
+from framework.importer.content import file_text
 from framework.kinds.custom_object.live import FieldVersion, ObjectVersion
 from framework.kinds.custom_object.model import CustomObject
 
@@ -44,13 +42,7 @@ def object_definition_text(
     data["fields"] = [_field(f, existing) for f in live.fields]
     if protect:
         data["protect"] = True
-    stream = io.StringIO()
-    yaml = new_yaml()
-    yaml.indent(**INDENT)
-    yaml.width = 1_000_000  # never fold a long description over lines
-    yaml.dump(data, stream)
-    text = f"{modeline}\n{stream.getvalue()}"
-    return canonical_text(Document(path="", data=new_yaml().load(text), text=text))
+    return file_text(data, modeline)
 
 
 def _field(field: FieldVersion, existing: CustomObject | None) -> dict[str, Any]:
