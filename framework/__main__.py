@@ -4,14 +4,16 @@ import sys
 
 
 def run() -> None:
-    """Run `activities`; Ctrl+C even while it starts is a plain `Interrupted.` and 130."""
+    """Run `activities` and exit with its code; Ctrl+C even while it starts is a plain
+    `Interrupted.` and 130."""
     try:
         from framework.cli import main
 
-        main()
+        code = main()
     except KeyboardInterrupt:
         sys.stderr.write("Interrupted.\n")
-        sys.exit(130)  # 128 + SIGINT, as framework.commands.common says
+        code = 130  # 128 + SIGINT, as framework.commands.common says
+    sys.exit(code)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,9 @@
-"""The `activities` command line: a thin shell over the command modules.
+"""The `activities` command line: a thin shell over the command functions.
+
+`main(argv)` returns the exit code. click parses the command line and calls the command's
+function (framework/commands/NAME.py) with plain values; the function returns its exit code or
+raises, and `ExitCodes` (framework/commands/common.py) maps how it ended to the code, for every
+command in one place.
 
 Commands are imported when they run, not at start-up: every pre-commit hook and CI step pays
 the start-up, and `validate` must not load httpx, jinja2, gitpython or the emulator.
@@ -7,12 +12,13 @@ the start-up, and `validate` must not load httpx, jinja2, gitpython or the emula
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from framework import __version__
-from framework.commands.common import EXIT_ERROR, EXIT_INTERRUPTED
+from framework.commands.common import EXIT_ERROR, EXIT_INTERRUPTED, ExitCodes
 from framework.pydantic_plugins import skip_plugin_discovery
 from framework.scaffold.pins import is_release
 
@@ -20,7 +26,8 @@ from framework.scaffold.pins import is_release
 # run, for plugins the tool never uses: off for this process, unless the user set it.
 skip_plugin_discovery()
 
-# name -> (module in framework/commands exposing `command`, the one-line help for `--help`).
+# name -> (module in framework/commands exposing `command`, the click command that parses the
+# command line into its function's arguments; the one-line help for `--help`).
 # A test checks each line equals the command's own short help, so the two cannot drift.
 COMMANDS: dict[str, tuple[str, str]] = {
     "validate": (
@@ -94,7 +101,22 @@ def load_command(name: str) -> click.Command:
     return command
 
 
-class CommandLine(click.Group):
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `activities ARGV` (default: this process's arguments) and return its exit code."""
+    try:
+        code = activities.main(
+            None if argv is None else list(argv), prog_name="activities", standalone_mode=False
+        )
+    except click.ClickException as exc:  # a usage error, shown as click shows it
+        exc.show()
+        return exc.exit_code
+    except click.Abort:  # Ctrl+C while click parses
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
+    return int(code)
+
+
+class CommandLine(ExitCodes):
     """Loads a command's module only when that command runs.
 
     A usage error (unknown command or option, bad value) exits 1, not click's 2: `plan
@@ -175,18 +197,18 @@ def _exit_1(exc: click.UsageError) -> click.UsageError:
          "(ACTIVITIES_LOG=debug adds the requests and their bodies).",
 )
 @click.pass_context
-def main(ctx: click.Context, verbose: bool) -> None:
+def activities(ctx: click.Context, verbose: bool) -> None:
     """Marketo Engage custom activity types as code."""
     if ctx.invoked_subcommand not in OFFLINE:
         import os
 
         from framework.commands.client_warnings import LogLevelError, log_level
+        from framework.errors import ConfigError
 
         try:
             level = log_level(os.environ.get(LOG_VARIABLE, ""), verbose)
         except LogLevelError as exc:
-            click.echo(f"Error: {exc}", err=True)
-            ctx.exit(EXIT_ERROR)
+            raise ConfigError(str(exc)) from None
         show_client_warnings(level)
 
 

@@ -74,7 +74,7 @@ def _index() -> str:
 
 
 def _root() -> tuple[click.Group, click.Context]:
-    from framework.cli import main as command_line
+    from framework.cli import activities as command_line
 
     return command_line, click.Context(
         command_line, info_name=CLI, help_option_names=["-h", "--help"]

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from click.testing import CliRunner, Result
 
-from framework.cli import main
+from framework.cli import activities
 from framework.client.redact import forget_secrets
 from framework.client.shared_window import CACHE_DIR_VARIABLE
 from framework.emulator.config import EmulatorConfig
@@ -146,6 +146,6 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
         if cwd is not None:
             monkeypatch.chdir(cwd)
         runner = CliRunner()
-        return runner.invoke(main, list(args), env=env, input=input, catch_exceptions=False)
+        return runner.invoke(activities, list(args), env=env, input=input, catch_exceptions=False)
 
     return run

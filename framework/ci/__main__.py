@@ -7,18 +7,17 @@ from pathlib import Path
 import click
 
 from framework.ci.workflow import StepContext
-from framework.commands.common import EXIT_OK, handle_errors
+from framework.commands.common import EXIT_OK, ExitCodes
 from framework.settings import load_settings
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ExitCodes, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Steps of the activities GitHub workflows."""
 
 
 @main.command()
 @click.option("--with-local", is_flag=True, help="List `local` when no environment is named.")
-@handle_errors
 def environments(with_local: bool) -> int:
     """Set the step output `environments` to the JSON list of environments."""
     import json
@@ -33,7 +32,6 @@ def environments(with_local: bool) -> int:
 
 @main.command()
 @click.argument("environment")
-@handle_errors
 def plan(environment: str) -> int:
     """Plan ENVIRONMENT for the pull request: comment body, summary and JSON plan."""
     from framework.ci.github import GitHub
@@ -46,7 +44,6 @@ def plan(environment: str) -> int:
 @main.command()
 @click.argument("number", type=int)
 @click.argument("body_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
-@handle_errors
 def comment(number: int, body_file: Path) -> int:
     """Post BODY_FILE on pull request NUMBER, or update the environment's plan comment."""
     from framework.ci.github import GitHub
@@ -58,7 +55,6 @@ def comment(number: int, body_file: Path) -> int:
 
 @main.command()
 @click.argument("environment")
-@handle_errors
 def apply(environment: str) -> int:
     """Apply on ENVIRONMENT the plan reviewed on the merged pull request, or refuse.
 
@@ -73,7 +69,6 @@ def apply(environment: str) -> int:
 
 @main.command()
 @click.argument("environment")
-@handle_errors
 def queue(environment: str) -> int:
     """In a merge queue: fail unless the queued merge plans what was reviewed on its PR."""
     from framework.ci.github import GitHub
@@ -85,7 +80,6 @@ def queue(environment: str) -> int:
 
 @main.command("commit-lock")
 @click.argument("environment")
-@handle_errors
 def commit_lock(environment: str) -> int:
     """Commit ENVIRONMENT's lock file on top of the newest checked-out branch, and push it."""
     from framework.ci.lock_commit import commit_lock_step
@@ -95,7 +89,6 @@ def commit_lock(environment: str) -> int:
 
 @main.command()
 @click.argument("environment")
-@handle_errors
 def drift(environment: str) -> int:
     """Report drift on ENVIRONMENT: open or update its issue, or fail, as ON_DRIFT says."""
     from framework.ci.drift import drift_step

@@ -21,8 +21,8 @@ from framework.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
     Interrupted,
+    command_line,
     dir_option,
-    handle_errors,
     target_options,
     targeting_options,
 )
@@ -38,29 +38,17 @@ from framework.plan.targeting import Targeting
 from framework.settings import load_settings
 
 
-@click.command("apply")
-@click.argument("plan_file", required=False, type=click.Path(path_type=Path, dir_okay=False))
-@dir_option
-@target_options
-@targeting_options
-@click.option(
-    "--allow-destructive",
-    is_flag=True,
-    help="Without PLAN: let the new plan delete, replace and drop attributes.",
-)
-@click.option("--yes", is_flag=True, help="Without PLAN: apply without asking for confirmation.")
-@click.option("--json", "as_json", is_flag=True, help="Progress and summary as JSON lines.")
-@handle_errors
-def command(
-    plan_file: Path | None,
-    directory: Path | None,
-    env: str | None,
-    endpoint: str | None,
-    targets: tuple[str, ...],
-    excludes: tuple[str, ...],
-    allow_destructive: bool,
-    yes: bool,
-    as_json: bool,
+def apply(
+    plan_file: Path | None = None,
+    directory: Path | None = None,
+    env: str | None = None,
+    endpoint: str | None = None,
+    *,
+    targets: tuple[str, ...] = (),
+    excludes: tuple[str, ...] = (),
+    allow_destructive: bool = False,
+    yes: bool = False,
+    as_json: bool = False,
 ) -> int:
     """Apply PLAN (a saved, reviewed plan) without asking; or, without PLAN, make a plan, show
     it and apply it once confirmed."""
@@ -185,3 +173,18 @@ def _report(result: ApplyResult, rerun: str, as_json: bool) -> None:
         click.echo(json.dumps(result.to_json(), separators=(",", ":")))
     else:
         click.echo(summary_text(result, rerun))
+
+
+command = command_line(
+    "apply", apply,
+    click.Argument(["plan_file"], required=False, type=click.Path(path_type=Path, dir_okay=False)),
+    dir_option(), *target_options(), *targeting_options(),
+    click.Option(
+        ["--allow-destructive"],
+        is_flag=True,
+        help="Without PLAN: let the new plan delete, replace and drop attributes.",
+    ),
+    click.Option(["--yes"], is_flag=True,
+                 help="Without PLAN: apply without asking for confirmation."),
+    click.Option(["--json", "as_json"], is_flag=True, help="Progress and summary as JSON lines."),
+)

@@ -6,23 +6,17 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
+from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_option
 from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.errors import ConfigError
 from framework.settings import load_settings
 
 
-@click.command("codegen")
-@dir_option
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path, dir_okay=False),
-              help="The Python module to write (e.g. app/activity_records.py).")
-@click.option("--schema-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Also write each type's record JSON Schema here (<apiName>.record.schema.json).")
-@click.option("--check", is_flag=True,
-              help="Write nothing; exit 1 when a generated file is missing or out of date (CI).")
-@handle_errors
-def command(directory: Path | None, out: Path, schema_dir: Path | None, check: bool) -> int:
+def codegen(
+    out: Path, directory: Path | None = None, *, schema_dir: Path | None = None,
+    check: bool = False,
+) -> int:
     """Generate typed record models (pydantic) and record JSON Schemas from the definitions."""
     from framework.records.codegen import (
         render_json_schema,
@@ -68,3 +62,16 @@ def _write(path: Path, text: str) -> None:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the generated file: {exc.strerror}\n"
                           "  fix: check that the folder exists and is writable") from exc
+
+
+command = command_line(
+    "codegen", codegen, dir_option(),
+    click.Option(["--out", "out"], required=True, type=click.Path(path_type=Path, dir_okay=False),
+                 help="The Python module to write (e.g. app/activity_records.py)."),
+    click.Option(["--schema-dir"], type=click.Path(path_type=Path, file_okay=False), default=None,
+                 help="Also write each type's record JSON Schema here "
+                      "(<apiName>.record.schema.json)."),
+    click.Option(["--check"], is_flag=True,
+                 help="Write nothing; exit 1 when a generated file is missing or out of date "
+                      "(CI)."),
+)

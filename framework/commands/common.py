@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import functools
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn
 
 import click
 
@@ -41,9 +40,6 @@ BUG_REPORT = (
     "and the crash log: https://github.com/activities-as-code/activities/issues"
 )
 RESUME = "Run the same command again to resume."
-
-F = TypeVar("F", bound=Callable[..., int])
-
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM arrived. A KeyboardInterrupt, so that it stops asyncio and apply as Ctrl+C does."""
@@ -80,45 +76,67 @@ def _terminate(signum: int, frame: Any) -> None:
     raise Terminated
 
 
-def handle_errors(func: F) -> F:
-    """Run a command body and map how it ended to an exit code, never a traceback.
+def outcome(command: Callable[[], int], argv: Sequence[str] = ()) -> int:
+    """Run COMMAND and map how it ended to an exit code, never a traceback.
 
     A user error is `Error: ...` and 1; Ctrl+C 130; SIGTERM says how to resume and 143 (a
     command cut short part way, such as apply, says what it left and the exact command that goes
-    on); any other exception is a bug: 3, with a crash log (versions, traceback, no secret)."""
+    on); any other exception is a bug: 3, with a crash log of ARGV, the versions and the
+    traceback (no secret). click's own ends (a usage error, `--help`) pass through to click."""
+    previous = _catch_sigterm()
+    _sigterm.clear()
+    forget()  # hints name only the options of this command
+    try:
+        return command()
+    except ActivitiesError as exc:
+        click.echo(f"Error: {_masked(str(exc))}", err=True)
+        return EXIT_ERROR
+    except Interrupted as stopped:
+        head = "Terminated (SIGTERM)." if stopped.terminated else "Interrupted."
+        click.echo(f"{head}\n{_masked(stopped.state)}", err=True)
+        return EXIT_TERMINATED if stopped.terminated else EXIT_INTERRUPTED
+    except KeyboardInterrupt as stop:
+        if terminated(stop):
+            click.echo(f"Terminated (SIGTERM). {RESUME}", err=True)
+            return EXIT_TERMINATED
+        click.echo("Interrupted.", err=True)
+        return EXIT_INTERRUPTED
+    except (click.exceptions.Exit, click.ClickException, click.Abort):
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        return _report_bug(exc, argv)
+    finally:
+        forget()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> int:
-        previous = _catch_sigterm()
-        _sigterm.clear()
-        forget()  # hints name only the options of this command
-        try:
-            code = func(*args, **kwargs)
-        except ActivitiesError as exc:
-            click.echo(f"Error: {_masked(str(exc))}", err=True)
-            code = EXIT_ERROR
-        except Interrupted as stopped:
-            head = "Terminated (SIGTERM)." if stopped.terminated else "Interrupted."
-            click.echo(f"{head}\n{_masked(stopped.state)}", err=True)
-            code = EXIT_TERMINATED if stopped.terminated else EXIT_INTERRUPTED
-        except KeyboardInterrupt as stop:
-            if terminated(stop):
-                click.echo(f"Terminated (SIGTERM). {RESUME}", err=True)
-                code = EXIT_TERMINATED
-            else:
-                click.echo("Interrupted.", err=True)
-                code = EXIT_INTERRUPTED
-        except click.exceptions.Exit:
-            raise
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
-            code = _report_bug(exc)
-        finally:
-            forget()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
-        sys.exit(code)
 
-    return wrapper  # type: ignore[return-value]
+class ExitCodes(click.Group):
+    """A group of commands that return exit codes: the one place where how a command ended
+    becomes the process's exit code (`outcome`), whatever the command.
+
+    click parses the command line and calls the command's function with plain values; the
+    function returns its code or raises, and this maps either to the code click exits with
+    (or that `main(argv)` returns, without exiting)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        argv = list(args)  # before parsing consumes it: the crash log's command line
+        ctx = super().make_context(info_name, args, parent, **extra)
+        ctx.meta[ARGV] = argv
+        return ctx
+
+    def invoke(self, ctx: click.Context) -> NoReturn:
+        code = outcome(lambda: int(super(ExitCodes, self).invoke(ctx)), ctx.meta.get(ARGV, ()))
+        raise click.exceptions.Exit(code)
+
+
+ARGV = "activities.argv"
 
 
 def _masked(text: str) -> str:
@@ -137,11 +155,11 @@ def _catch_sigterm() -> Any:
         return None
 
 
-def _report_bug(error: Exception) -> int:
+def _report_bug(error: Exception, argv: Sequence[str]) -> int:
     from framework.crash import mask_secrets, write_crash_log
 
     try:
-        where = f"The crash log is {write_crash_log(error, sys.argv[1:])}."
+        where = f"The crash log is {write_crash_log(error, argv)}."
     except Exception as log_error:  # noqa: BLE001 - the report must still be printed
         where = f"No crash log could be written ({type(log_error).__name__})."
     message = mask_secrets(f"{type(error).__name__}: {error}")
@@ -149,44 +167,53 @@ def _report_bug(error: Exception) -> int:
     return EXIT_BUG
 
 
-def dir_option(func: Callable[..., Any]) -> Callable[..., Any]:
+def command_line(
+    name: str, function: Callable[..., int], *params: click.Parameter
+) -> click.Command:
+    """The click command `activities NAME`: it parses the command line into FUNCTION's keyword
+    arguments (PARAMS, in the order `--help` lists them) and calls it; FUNCTION's docstring is
+    its help. FUNCTION itself stays a plain function that returns an exit code."""
+    return click.Command(name, callback=function, params=list(params), help=function.__doc__)
+
+
+def dir_option() -> click.Option:
     """`--dir PATH`: the definitions folder (default: from settings, `activities/`)."""
-    return click.option(
-        "--dir",
-        "directory",
+    return click.Option(
+        ["--dir", "directory"],
         type=click.Path(path_type=Path, file_okay=False),
         default=None,
         help="Definitions folder (default: activities/).",
-    )(func)
+    )
 
 
-def target_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def target_options() -> list[click.Option]:
     """`-e/--env NAME` and `--endpoint URL`: which Marketo instance to talk to."""
-    func = click.option(
-        "--endpoint",
-        default=None,
-        metavar="URL",
-        help="An ad-hoc instance; credentials from MARKETO_CLIENT_ID and MARKETO_CLIENT_SECRET.",
-    )(func)
-    func = click.option(
-        "-e",
-        "--env",
-        "env",
-        default=None,
-        metavar="NAME",
-        help="A named environment from pyproject.toml (default: the built-in `local`).",
-    )(func)
-    return func
+    return [
+        click.Option(
+            ["-e", "--env", "env"],
+            default=None,
+            metavar="NAME",
+            help="A named environment from pyproject.toml (default: the built-in `local`).",
+        ),
+        click.Option(
+            ["--endpoint"],
+            default=None,
+            metavar="URL",
+            help="An ad-hoc instance; credentials from MARKETO_CLIENT_ID and "
+                 "MARKETO_CLIENT_SECRET.",
+        ),
+    ]
 
 
-def targeting_options(func: Callable[..., Any]) -> Callable[..., Any]:
+def targeting_options() -> list[click.Option]:
     """`--target TYPE` and `--exclude TYPE` (repeatable): plan, apply or check only some types."""
-    func = click.option(
-        "--exclude", "excludes", multiple=True, metavar="TYPE",
-        help="Leave this type (apiName) alone; repeatable.",
-    )(func)
-    func = click.option(
-        "--target", "targets", multiple=True, metavar="TYPE",
-        help="Only this type (apiName); repeatable. For exceptions: the plan records it.",
-    )(func)
-    return func
+    return [
+        click.Option(
+            ["--target", "targets"], multiple=True, metavar="TYPE",
+            help="Only this type (apiName); repeatable. For exceptions: the plan records it.",
+        ),
+        click.Option(
+            ["--exclude", "excludes"], multiple=True, metavar="TYPE",
+            help="Leave this type (apiName) alone; repeatable.",
+        ),
+    ]

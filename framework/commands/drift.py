@@ -10,32 +10,23 @@ import click
 from framework.commands.common import (
     EXIT_CHANGES,
     EXIT_OK,
+    command_line,
     dir_option,
-    handle_errors,
     target_options,
     targeting_options,
 )
 from framework.errors import ConfigError
 
 
-@click.command("drift")
-@dir_option
-@target_options
-@targeting_options
-@click.option("--json", "as_json", is_flag=True, help="The report as JSON (same as --format json).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default=None,
-    help="text for terminals and logs (default), markdown for an issue or a chat message.",
-)
-@handle_errors
-def command(
-    directory: Path | None,
-    env: str | None,
-    endpoint: str | None,
-    targets: tuple[str, ...],
-    excludes: tuple[str, ...],
-    as_json: bool,
-    fmt: str | None,
+def drift(
+    directory: Path | None = None,
+    env: str | None = None,
+    endpoint: str | None = None,
+    *,
+    targets: tuple[str, ...] = (),
+    excludes: tuple[str, ...] = (),
+    as_json: bool = False,
+    fmt: str | None = None,
 ) -> int:
     """Report what changed on the instance since the last apply (exit 2 when anything did)."""
     # Imported here: the client, the emulator and the renderers are not needed for --help.
@@ -63,3 +54,14 @@ def command(
     form = "json" if as_json else fmt or "text"
     click.echo(render(report, form, invocation.command("plan")), nl=False)
     return EXIT_CHANGES if report.drifted else EXIT_OK
+
+
+command = command_line(
+    "drift", drift, dir_option(), *target_options(), *targeting_options(),
+    click.Option(["--json", "as_json"], is_flag=True,
+                 help="The report as JSON (same as --format json)."),
+    click.Option(
+        ["--format", "fmt"], type=click.Choice(["text", "markdown", "json"]), default=None,
+        help="text for terminals and logs (default), markdown for an issue or a chat message.",
+    ),
+)

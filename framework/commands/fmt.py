@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
+from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_option
 from framework.definitions.formatting import format_directory
 from framework.definitions.loader import display_path
 from framework.settings import load_settings
@@ -31,15 +31,7 @@ def unified_diff(path: str, before: str, after: str) -> str:
     )
 
 
-@click.command("fmt")
-@click.option("--check", is_flag=True,
-              help="Change nothing; list the files that would change and exit 1 if any.")
-@click.option("--diff", "show_diff", is_flag=True,
-              help="Change nothing; print the changes as a unified diff (with --check: exit 1 "
-                   "if any).")
-@dir_option
-@handle_errors
-def command(check: bool, show_diff: bool, directory: Path | None) -> int:
+def fmt(directory: Path | None = None, *, check: bool = False, show_diff: bool = False) -> int:
     """Rewrite definition files in canonical key order and indentation, comments kept."""
     settings = load_settings()
     folder = directory or settings.definitions_dir
@@ -70,3 +62,14 @@ def command(check: bool, show_diff: bool, directory: Path | None) -> int:
     if result.refused or (check and result.changed):
         return EXIT_ERROR
     return EXIT_OK
+
+
+command = command_line(
+    "fmt", fmt,
+    click.Option(["--check"], is_flag=True,
+                 help="Change nothing; list the files that would change and exit 1 if any."),
+    click.Option(["--diff", "show_diff"], is_flag=True,
+                 help="Change nothing; print the changes as a unified diff (with --check: exit 1 "
+                      "if any)."),
+    dir_option(),
+)

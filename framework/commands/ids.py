@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_OK, dir_option, handle_errors, target_options
+from framework.commands.common import EXIT_OK, command_line, dir_option, target_options
 from framework.definitions.loader import display_path
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.ids import TypeIds, ids_from_list, ids_from_lock
@@ -17,31 +17,26 @@ from framework.invocation import remember
 from framework.settings import Settings, load_settings
 
 
-@click.command("ids")
-@dir_option
-@target_options
-@click.option("--live", is_flag=True, help="Read the instance even when a lock file exists.")
-@click.option("--json", "as_json", is_flag=True, help="Print {environment, source, ids} as JSON.")
-@handle_errors
-def command(
-    directory: Path | None, env: str | None, endpoint: str | None, live: bool, as_json: bool
+def ids(
+    directory: Path | None = None, env: str | None = None, endpoint: str | None = None, *,
+    live: bool = False, as_json: bool = False,
 ) -> int:
     """Print the Marketo id of each type (apiName -> id), for integration code."""
     settings = load_settings()
     remember(env, endpoint, directory)
     directory = directory or settings.definitions_dir
-    ids = None if live or endpoint else _from_lock(settings, env or LOCAL)
-    if ids is None or ids.note:
-        note = ids.note if ids else ""
+    found = None if live or endpoint else _from_lock(settings, env or LOCAL)
+    if found is None or found.note:
+        note = found.note if found else ""
         target = resolve_target(settings, env, endpoint)
-        ids = replace(asyncio.run(_from_instance(settings, target, directory)), note=note)
+        found = replace(asyncio.run(_from_instance(settings, target, directory)), note=note)
     if as_json:
-        click.echo(json.dumps(ids.to_json(), indent=2))
+        click.echo(json.dumps(found.to_json(), indent=2))
         return EXIT_OK
-    click.echo(_source_line(ids), err=True)
-    width = max((len(name) for name in ids.ids), default=0)
-    for name, type_id in ids.ids.items():
-        mark = "  (unmanaged)" if name in ids.unmanaged else ""
+    click.echo(_source_line(found), err=True)
+    width = max((len(name) for name in found.ids), default=0)
+    for name, type_id in found.ids.items():
+        mark = "  (unmanaged)" if name in found.unmanaged else ""
         click.echo(f"{name:<{width}}  {'-' if type_id is None else type_id}{mark}")
     return EXIT_OK
 
@@ -74,3 +69,11 @@ async def _from_instance(settings: Settings, target: Target, directory: Path) ->
         listed = await client.list_types()
     # `target.host`: the embedded instance listens on a new port each run, so name it instead.
     return ids_from_list(started.name, target.host, listed, managed)
+
+
+command = command_line(
+    "ids", ids, dir_option(), *target_options(),
+    click.Option(["--live"], is_flag=True, help="Read the instance even when a lock file exists."),
+    click.Option(["--json", "as_json"], is_flag=True,
+                 help="Print {environment, source, ids} as JSON."),
+)

@@ -11,8 +11,8 @@ import click
 from framework.commands.common import (
     EXIT_ERROR,
     EXIT_OK,
+    command_line,
     dir_option,
-    handle_errors,
     target_options,
 )
 from framework.definitions.loader import display_path
@@ -30,21 +30,13 @@ from framework.invocation import again, remember
 from framework.settings import Settings, load_settings
 
 
-@click.command("import")
-@dir_option
-@target_options
-@click.option(
-    "--force", is_flag=True,
-    help="Overwrite existing files with the live type (protect kept, version bumped if changed).",
-)
-@click.argument("api_names", nargs=-1, metavar="[API_NAME]...")
-@handle_errors
-def command(
-    directory: Path | None,
-    env: str | None,
-    endpoint: str | None,
-    force: bool,
-    api_names: tuple[str, ...],
+def import_(
+    api_names: tuple[str, ...] = (),
+    directory: Path | None = None,
+    env: str | None = None,
+    endpoint: str | None = None,
+    *,
+    force: bool = False,
 ) -> int:
     """Write definition files for live types: the named ones, or every unmanaged one."""
     settings = load_settings()
@@ -101,3 +93,14 @@ def _line(item: ImportedType) -> str:
     else:
         what = "its approved version"
     return f"{verb} {item.path}: {item.api_name}, {what}"
+
+
+command = command_line(
+    "import", import_, dir_option(), *target_options(),
+    click.Option(
+        ["--force"], is_flag=True,
+        help="Overwrite existing files with the live type (protect kept, version bumped if "
+             "changed).",
+    ),
+    click.Argument(["api_names"], nargs=-1, metavar="[API_NAME]..."),
+)

@@ -6,18 +6,10 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_OK, handle_errors
+from framework.commands.common import EXIT_OK, command_line
 
 
-@click.command("init")
-@click.argument(
-    "root", required=False, default=".", type=click.Path(path_type=Path, file_okay=False)
-)
-@click.option("--force", is_flag=True, help="Write the files init owns again, over existing ones.")
-@click.option("--ci", type=click.Choice(["github", "gitlab"]), default="github",
-              show_default=True, help="The CI system to write the pipeline for.")
-@handle_errors
-def command(root: Path, force: bool, ci: str) -> int:
+def init(root: Path = Path("."), *, force: bool = False, ci: str = "github") -> int:
     """Start a repository: settings, activities/, plans/, CI workflows and pre-commit hooks."""
     from framework.scaffold.init import init_repository
 
@@ -37,3 +29,15 @@ def command(root: Path, force: bool, ci: str) -> int:
         "`activities import -e NAME`."
     )
     return EXIT_OK
+
+
+command = command_line(
+    "init", init,
+    click.Argument(
+        ["root"], required=False, default=".", type=click.Path(path_type=Path, file_okay=False)
+    ),
+    click.Option(["--force"], is_flag=True,
+                 help="Write the files init owns again, over existing ones."),
+    click.Option(["--ci"], type=click.Choice(["github", "gitlab"]), default="github",
+                 show_default=True, help="The CI system to write the pipeline for."),
+)

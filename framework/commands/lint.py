@@ -6,26 +6,13 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
+from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_option
 
 
-@click.command("lint")
-@click.option(
-    "--base", required=True, metavar="REF",
-    help="The branch or commit SHA the change goes into (CI: the pull request's base SHA).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
-    show_default=True, help="text for terminals, json for machines, github for annotations.",
-)
-@click.option("--fix", is_flag=True, help="Write the expected version into the changed files.")
-@click.option(
-    "-e", "--env", "env", default=None, metavar="NAME",
-    help="Also grade against this environment: what harms only approved types is graded there.",
-)
-@dir_option
-@handle_errors
-def command(base: str, fmt: str, fix: bool, env: str | None, directory: Path | None) -> int:
+def lint(
+    base: str, directory: Path | None = None, env: str | None = None, *, fmt: str = "text",
+    fix: bool = False,
+) -> int:
     """Review the definitions changed since the merge base with REF: versions, rules,
     acknowledgements."""
     # Imported here: gitpython and the client are slow to import.
@@ -53,3 +40,24 @@ def command(base: str, fmt: str, fix: bool, env: str | None, directory: Path | N
         raise
     click.echo(render(report, fmt), nl=False)
     return EXIT_OK if report.ok else EXIT_ERROR
+
+
+command = command_line(
+    "lint", lint,
+    click.Option(
+        ["--base"], required=True, metavar="REF",
+        help="The branch or commit SHA the change goes into (CI: the pull request's base SHA).",
+    ),
+    click.Option(
+        ["--format", "fmt"], type=click.Choice(["text", "json", "github"]), default="text",
+        show_default=True, help="text for terminals, json for machines, github for annotations.",
+    ),
+    click.Option(["--fix"], is_flag=True,
+                 help="Write the expected version into the changed files."),
+    click.Option(
+        ["-e", "--env", "env"], default=None, metavar="NAME",
+        help="Also grade against this environment: what harms only approved types is graded "
+             "there.",
+    ),
+    dir_option(),
+)

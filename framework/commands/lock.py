@@ -11,7 +11,13 @@ from typing import Any
 
 import click
 
-from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors, target_options
+from framework.commands.common import (
+    EXIT_ERROR,
+    EXIT_OK,
+    command_line,
+    dir_option,
+    target_options,
+)
 from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, check_endpoint, connect, resolve_target
@@ -34,16 +40,7 @@ from framework.plan.read import read_live
 from framework.settings import Settings, load_settings
 
 
-@click.group("lock", context_settings={"help_option_names": ["-h", "--help"]})
-def command() -> None:
-    """Show an environment's lock file, or rebuild it from the instance and the definitions."""
-
-
-@command.command("show")
-@target_options
-@click.option("--json", "as_json", is_flag=True, help="The lock's summary as JSON.")
-@handle_errors
-def show(env: str | None, endpoint: str | None, as_json: bool) -> int:
+def show(env: str | None = None, endpoint: str | None = None, *, as_json: bool = False) -> int:
     """Print what ENV's lock file holds, for which instance, written by which commit."""
     settings = load_settings()
     remember(env, endpoint)
@@ -59,12 +56,10 @@ def show(env: str | None, endpoint: str | None, as_json: bool) -> int:
     return EXIT_OK
 
 
-@command.command("repair")
-@dir_option
-@target_options
-@click.option("--yes", is_flag=True, help="Write without asking for confirmation.")
-@handle_errors
-def repair(directory: Path | None, env: str | None, endpoint: str | None, yes: bool) -> int:
+def repair(
+    directory: Path | None = None, env: str | None = None, endpoint: str | None = None, *,
+    yes: bool = False,
+) -> int:
     """Rebuild ENV's lock file from the instance and the definitions, after showing it."""
     settings = load_settings()
     remember(env, endpoint, directory)
@@ -215,3 +210,19 @@ def _ask() -> bool:
         click.echo(err=True)
         return False
 
+
+command = click.Group(
+    "lock",
+    help="Show an environment's lock file, or rebuild it from the instance and the definitions.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    commands=[
+        command_line(
+            "show", show, *target_options(),
+            click.Option(["--json", "as_json"], is_flag=True, help="The lock's summary as JSON."),
+        ),
+        command_line(
+            "repair", repair, dir_option(), *target_options(),
+            click.Option(["--yes"], is_flag=True, help="Write without asking for confirmation."),
+        ),
+    ],
+)

@@ -13,8 +13,8 @@ import click
 from framework.commands.common import (
     EXIT_CHANGES,
     EXIT_OK,
+    command_line,
     dir_option,
-    handle_errors,
     target_options,
     targeting_options,
 )
@@ -33,39 +33,17 @@ from framework.plan.targeting import Targeting
 from framework.settings import Settings, load_settings
 
 
-@click.command("plan")
-@dir_option
-@target_options
-@targeting_options
-@click.option(
-    "--out",
-    type=click.Path(path_type=Path, dir_okay=False),
-    default=None,
-    help="Save the plan as JSON to FILE (for review and `activities apply FILE`).",
-)
-@click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
-    help="text for terminals, markdown for pull-request comments, json for machines.",
-)
-@click.option(
-    "--detailed-exitcode", is_flag=True,
-    help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
-)
-@click.option(
-    "--allow-destructive", is_flag=True,
-    help="Let apply run this plan's destructive changes (deletes, replaces, dropped attributes).",
-)
-@handle_errors
-def command(
-    directory: Path | None,
-    env: str | None,
-    endpoint: str | None,
-    targets: tuple[str, ...],
-    excludes: tuple[str, ...],
-    out: Path | None,
-    fmt: Format,
-    detailed_exitcode: bool,
-    allow_destructive: bool,
+def plan(
+    directory: Path | None = None,
+    env: str | None = None,
+    endpoint: str | None = None,
+    *,
+    targets: tuple[str, ...] = (),
+    excludes: tuple[str, ...] = (),
+    out: Path | None = None,
+    fmt: Format = "text",
+    detailed_exitcode: bool = False,
+    allow_destructive: bool = False,
 ) -> int:
     """Show what apply would change on the live instance, and why."""
     settings = load_settings()
@@ -75,18 +53,18 @@ def command(
     targeting = Targeting.of(targets, excludes)
     targeting.check(definitions, display_path(directory))  # so do unknown --target names
     target = resolve_target(settings, env, endpoint)
-    plan, warning = asyncio.run(
+    made, warning = asyncio.run(
         _plan(settings, target, directory, definitions, allow_destructive, targeting)
     )
     if warning:
         click.echo(warning, err=True)
-    plan = sign(plan, os.environ.get(KEY_VARIABLE) or None)
+    made = sign(made, os.environ.get(KEY_VARIABLE) or None)
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
-    click.echo(render(plan, fmt, color=color), nl=False)
+    click.echo(render(made, fmt, color=color), nl=False)
     if out is not None:
-        save_plan(plan, out)
-        click.echo(_saved(plan, out, endpoint), err=True)
-    return EXIT_CHANGES if detailed_exitcode and plan.has_changes else EXIT_OK
+        save_plan(made, out)
+        click.echo(_saved(made, out, endpoint), err=True)
+    return EXIT_CHANGES if detailed_exitcode and made.has_changes else EXIT_OK
 
 
 def _saved(plan: Plan, out: Path, endpoint: str | None) -> str:
@@ -131,3 +109,27 @@ def lock_warning(settings: Settings, target: Target, live: LiveState) -> str:
             "send records to the wrong type."
         )
     return f"Warning: {found.note}."
+
+
+command = command_line(
+    "plan", plan, dir_option(), *target_options(), *targeting_options(),
+    click.Option(
+        ["--out"],
+        type=click.Path(path_type=Path, dir_okay=False),
+        default=None,
+        help="Save the plan as JSON to FILE (for review and `activities apply FILE`).",
+    ),
+    click.Option(
+        ["--format", "fmt"], type=click.Choice(FORMATS), default="text", show_default=True,
+        help="text for terminals, markdown for pull-request comments, json for machines.",
+    ),
+    click.Option(
+        ["--detailed-exitcode"], is_flag=True,
+        help="Exit 0 when there are no changes, 2 when there are, 1 on error.",
+    ),
+    click.Option(
+        ["--allow-destructive"], is_flag=True,
+        help="Let apply run this plan's destructive changes (deletes, replaces, dropped "
+             "attributes).",
+    ),
+)

@@ -6,17 +6,11 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_OK, dir_option, handle_errors
+from framework.commands.common import EXIT_OK, command_line, dir_option
 from framework.errors import ActivitiesError
 
 
-@click.command("schema")
-@click.option("--write", is_flag=True,
-              help="Write it as .schema.json in the definitions folder, where every "
-                   "definition's modeline points (refresh it after upgrading).")
-@dir_option
-@handle_errors
-def command(write: bool, directory: Path | None) -> int:
+def schema(directory: Path | None = None, *, write: bool = False) -> int:
     """Print the JSON Schema of definition files (for editors and other tools)."""
     from framework.definitions.schema import project_schema, shipped_schema, write_project_schema
 
@@ -35,3 +29,12 @@ def command(write: bool, directory: Path | None) -> int:
                               "  fix: check the folder's permissions") from exc
     click.echo(f"wrote {shown}" if changed else f"{shown} is already up to date")
     return EXIT_OK
+
+
+command = command_line(
+    "schema", schema,
+    click.Option(["--write"], is_flag=True,
+                 help="Write it as .schema.json in the definitions folder, where every "
+                      "definition's modeline points (refresh it after upgrading)."),
+    dir_option(),
+)

@@ -13,8 +13,8 @@ from framework.commands.common import (
     EXIT_CHANGES,
     EXIT_ERROR,
     EXIT_OK,
+    command_line,
     dir_option,
-    handle_errors,
     target_options,
 )
 from framework.definitions.loader import display_path
@@ -22,31 +22,10 @@ from framework.invocation import remember
 from framework.records.readback import GRACE_SECONDS, READ_BACK_BUDGET
 
 
-@click.command("send")
-@click.argument("api_name", metavar="TYPE")
-@click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
-@dir_option
-@target_options
-@click.option("--check", "check_only", is_flag=True,
-              help="Only check the records against the definition, offline: no credentials, "
-                   "no connection, nothing written. Exit 0 all valid, 2 some invalid.")
-@click.option("--journal", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="The send journal (default: FILE.<instance>.<type id>.journal.jsonl).")
-@click.option("--rejects", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Where invalid and skipped records are listed (default: FILE.rejects.jsonl).")
-@click.option("--read-back-grace", "grace", type=click.FloatRange(0), default=GRACE_SECONDS,
-              show_default=True, metavar="SECONDS",
-              help="After a lost answer, how long after the send a record not read back is "
-                   "still waited for (Marketo records activities late).")
-@click.option("--read-back-budget", "budget", type=click.IntRange(1), default=READ_BACK_BUDGET,
-              show_default=True, metavar="CALLS",
-              help="Calls one lost batch's read-back may make; then the send stops, resumable.")
-@click.option("--json", "as_json", is_flag=True,
-              help="One JSON object per line on stdout: each record's outcome, then a summary.")
-@handle_errors
-def command(api_name: str, file: Path, directory: Path | None, env: str | None,
-            endpoint: str | None, check_only: bool, journal: Path | None,
-            rejects: Path | None, grace: float, budget: int, as_json: bool) -> int:
+def send(api_name: str, file: Path, directory: Path | None = None, env: str | None = None,
+         endpoint: str | None = None, *, check_only: bool = False, journal: Path | None = None,
+         rejects: Path | None = None, grace: float = GRACE_SECONDS,
+         budget: int = READ_BACK_BUDGET, as_json: bool = False) -> int:
     """Validate activity records from a file and send them, none lost or doubled."""
     if check_only:
         return _check(api_name, file, directory, as_json)
@@ -146,3 +125,30 @@ def _summary(report: Any) -> str:
     lines.append(f"  {report.batches} batch(es) in {report.seconds:.1f} s; journal: "
                  f"{report.journal}")
     return "\n".join(lines)
+
+
+command = command_line(
+    "send", send,
+    click.Argument(["api_name"], metavar="TYPE"),
+    click.Argument(["file"], type=click.Path(path_type=Path, dir_okay=False)),
+    dir_option(), *target_options(),
+    click.Option(["--check", "check_only"], is_flag=True,
+                 help="Only check the records against the definition, offline: no credentials, "
+                      "no connection, nothing written. Exit 0 all valid, 2 some invalid."),
+    click.Option(["--journal"], type=click.Path(path_type=Path, dir_okay=False), default=None,
+                 help="The send journal (default: FILE.<instance>.<type id>.journal.jsonl)."),
+    click.Option(["--rejects"], type=click.Path(path_type=Path, dir_okay=False), default=None,
+                 help="Where invalid and skipped records are listed (default: "
+                      "FILE.rejects.jsonl)."),
+    click.Option(["--read-back-grace", "grace"], type=click.FloatRange(0), default=GRACE_SECONDS,
+                 show_default=True, metavar="SECONDS",
+                 help="After a lost answer, how long after the send a record not read back is "
+                      "still waited for (Marketo records activities late)."),
+    click.Option(["--read-back-budget", "budget"], type=click.IntRange(1),
+                 default=READ_BACK_BUDGET, show_default=True, metavar="CALLS",
+                 help="Calls one lost batch's read-back may make; then the send stops, "
+                      "resumable."),
+    click.Option(["--json", "as_json"], is_flag=True,
+                 help="One JSON object per line on stdout: each record's outcome, then a "
+                      "summary."),
+)

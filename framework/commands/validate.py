@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from framework.commands.common import EXIT_ERROR, EXIT_OK, dir_option, handle_errors
+from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_option
 from framework.definitions.loader import CheckResult, check_definitions, display_path
 from framework.errors import FolderError
 from framework.invocation import Invocation
@@ -43,11 +43,7 @@ def _json_report(result: CheckResult, warnings: list[str]) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
-@click.command("validate")
-@dir_option
-@click.option("--json", "as_json", is_flag=True, help="Report as JSON (for editors and CI).")
-@handle_errors
-def command(directory: Path | None, as_json: bool) -> int:
+def validate(directory: Path | None = None, *, as_json: bool = False) -> int:
     """Check the definition files offline: the schema and every Marketo rule."""
     settings = load_settings()
     folder = directory or settings.definitions_dir
@@ -83,3 +79,9 @@ def _schema_warnings(folder: Path, invocation: Invocation) -> list[str]:
         f"(an upgrade since it was written?): editors check the definitions against it\n"
         f"  fix: run `{refresh}` and commit the file"
     ]
+
+
+command = command_line(
+    "validate", validate, dir_option(),
+    click.Option(["--json", "as_json"], is_flag=True, help="Report as JSON (for editors and CI)."),
+)

@@ -151,15 +151,13 @@ def test_the_cli_shows_a_refusal_that_echoes_the_credentials_masked(
 
 def test_the_cli_masks_registered_secrets_in_any_error(capsys: pytest.CaptureFixture[str]) -> None:
     from framework.client.redact import remember_secret
-    from framework.commands.common import handle_errors
+    from framework.commands.common import outcome
     from framework.errors import ConfigError
 
-    @handle_errors
     def failing() -> int:
         raise ConfigError(f"endpoint 'https://x.mktorest.com/?t={TOKEN}' is not usable")
 
     remember_secret(TOKEN)
-    with pytest.raises(SystemExit):
-        failing()
+    assert outcome(failing) == 1
     assert capsys.readouterr().err == (
         f"Error: endpoint 'https://x.mktorest.com/?t={REDACTED}' is not usable\n")

@@ -20,10 +20,7 @@ NEEDLESS_OWN = ("framework.client", "framework.emulator", "framework.environment
 PROBE = """
 import sys
 from framework.cli import main
-try:
-    main(["validate", "--dir", "activities"])
-except SystemExit as exc:
-    code = exc.code
+code = main(["validate", "--dir", "activities"])
 from framework.definitions import model
 from framework.kinds.custom_object import model as objects
 built = [c.__name__ for m in (model, objects) for c in vars(m).values()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from framework.commands.common import EXIT_OK, handle_errors
+from framework.commands.common import EXIT_OK, ExitCodes
 from framework.settings import load_settings
 
 if TYPE_CHECKING:
@@ -14,13 +14,12 @@ if TYPE_CHECKING:
     from framework.ci.gitlab.context import JobContext
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ExitCodes, context_settings={"help_option_names": ["-h", "--help"]})
 def main() -> None:
     """Jobs of the activities GitLab CI pipeline."""
 
 
 @main.command()
-@handle_errors
 def plan() -> int:
     """Plan every environment for the merge request; one note each, updated in place."""
     from framework.ci.gitlab.context import JobContext
@@ -35,7 +34,6 @@ def plan() -> int:
 
 @main.command()
 @click.argument("environment")
-@handle_errors
 def apply(environment: str) -> int:
     """Apply on ENVIRONMENT the plan reviewed on the merged merge request, or refuse."""
     from framework.ci.gitlab.context import JobContext
@@ -47,7 +45,6 @@ def apply(environment: str) -> int:
 
 
 @main.command()
-@handle_errors
 def drift() -> int:
     """Report drift on every environment: open or update its issue, or fail (ON_DRIFT)."""
     from framework.ci.drift import drift_step
