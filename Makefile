@@ -28,6 +28,7 @@ bench: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m framework.reference docs/reference
+	$(BIN)/python -m framework.validators framework/core_schemas.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check framework tests bench .github/scripts

@@ -21,16 +21,13 @@ reason = "marketing edits descriptions in the UI"
 
 from __future__ import annotations
 
-import re
-import tomllib
-from collections.abc import Sequence
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from framework.definitions.model import DEFAULT_MAX_TYPES
-from framework.errors import ConfigError
-from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES
+from framework.definitions.vocabulary import DEFAULT_MAX_TYPES
+from framework.kinds.custom_object.vocabulary import DEFAULT_MAX_OBJECT_TYPES
+from framework.pyproject import read_section, settings_error
 
 # What one integration should take of an instance others share, by Adobe's best practices
 # (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/rest-api: "limit
@@ -93,80 +90,10 @@ class Settings(BaseModel):
         return self.root / ".activities"
 
 
-# The workflows read an environment's credentials from the GitHub secrets
-# ACTIVITIES_<NAME>_READ_CLIENT_ID and the like, whose names allow only these characters.
-# https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#naming-your-secrets
-_SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9_]+$")
-# `-e local` is the embedded instance and `endpoint` what plans and locks call `--endpoint URL`.
-BUILT_IN_NAMES = ("local", "endpoint")
-
-
-def environment_name_problems(names: Sequence[str]) -> list[str]:
-    """Why each of these environment names cannot be used (each with its fix), or nothing."""
-    problems = []
-    seen: dict[str, str] = {}
-    for name in names:
-        table = f"[tool.activities.environments.{name}]"
-        if name in BUILT_IN_NAMES:
-            problems.append(
-                f"{table}: {name!r} is a built-in name (`local` is the embedded instance, "
-                "`endpoint` an ad-hoc --endpoint URL)\n  fix: give the environment another name"
-            )
-        elif not _SECRET_NAME_PART.match(name):
-            fixed = re.sub(r"[^A-Za-z0-9_]", "_", name)
-            problems.append(
-                f"{table}: the environment name {name!r} cannot be part of a GitHub secret name "
-                f"(ACTIVITIES_{name.upper()}_READ_CLIENT_ID, which the workflows read): secret "
-                "names allow only letters, digits and _\n"
-                f"  fix: rename the table to [tool.activities.environments.{fixed}]"
-            )
-        elif name.upper() in seen:
-            problems.append(
-                f"{table}: the environments {name!r} and {seen[name.upper()]!r} would read the "
-                f"same GitHub secrets (ACTIVITIES_{name.upper()}_...: secret names are not "
-                "case-sensitive)\n  fix: rename one of them"
-            )
-        seen.setdefault(name.upper(), name)
-    return problems
-
-
-def find_pyproject(start: Path) -> Path | None:
-    """The nearest pyproject.toml at or above `start`."""
-    for folder in [start.resolve(), *start.resolve().parents]:
-        candidate = folder / "pyproject.toml"
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def load_settings(start: Path | None = None) -> Settings:
     """Read `[tool.activities]` from the nearest pyproject.toml; defaults when there is none."""
-    start = start or Path.cwd()
-    pyproject = find_pyproject(start)
-    if pyproject is None:
-        return Settings(root=start.resolve())
+    section = read_section(start)
     try:
-        data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise ConfigError(
-            f"{pyproject}: cannot read [tool.activities]: {exc}\n"
-            "  fix: correct the TOML at that position"
-        ) from exc
-    section = data.get("tool", {}).get("activities", {})
-    names = section.get("environments", {}) if isinstance(section, dict) else {}
-    refused = environment_name_problems(list(names) if isinstance(names, dict) else [])
-    if refused:
-        raise ConfigError("\n".join(f"{pyproject}: {problem}" for problem in refused))
-    try:
-        return Settings(root=pyproject.parent, **section)
+        return Settings(root=section.root, **section.values)
     except ValidationError as exc:
-        # Every problem at once, as validate does for definitions.
-        problems = "\n".join(
-            f"{pyproject}: [tool.activities] {'.'.join(str(p) for p in error['loc'])}: "
-            f"{error['msg']}"
-            for error in exc.errors()
-        )
-        raise ConfigError(
-            f"{problems}\n  fix: see docs/environments.md and 'The type limit' in "
-            "docs/definitions.md, for the keys and their types"
-        ) from exc
+        raise settings_error(section, exc) from exc

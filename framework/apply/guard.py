@@ -11,7 +11,7 @@ from framework.definitions.loader import load_definitions
 from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import ActivitiesError, RefusedError
 from framework.invocation import again
-from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES
+from framework.kinds.custom_object.vocabulary import DEFAULT_MAX_OBJECT_TYPES
 from framework.lock.binding import Instance
 from framework.plan.model import Plan
 from framework.plan.pipeline import EMBEDDED_HOST, derive_plan

@@ -11,7 +11,7 @@ from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_opt
 from framework.definitions.loader import CheckResult, check_definitions, display_path
 from framework.errors import FolderError
 from framework.invocation import Invocation
-from framework.settings import load_settings
+from framework.pyproject import definition_settings
 
 
 def _plural(count: int, word: str) -> str:
@@ -45,10 +45,11 @@ def _json_report(result: CheckResult, warnings: list[str]) -> str:
 
 def validate(directory: Path | None = None, *, as_json: bool = False) -> int:
     """Check the definition files offline: the schema and every Marketo rule."""
-    settings = load_settings()
+    # Checked as every command checks them, without building the models (start-up counts).
+    settings = definition_settings()
     folder = directory or settings.definitions_dir
     try:
-        result = check_definitions(folder, settings)
+        result = check_definitions(folder, settings, models=False)
     except FolderError as exc:
         if not as_json:
             raise

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from ruamel.yaml.comments import CommentedMap
 
-from framework.definitions.model import kind_of
 from framework.errors import Problem
+from framework.kinds import kind_of
 
 UNIQUE_KEYS = ("apiName", "triggerName", "filterName")
 SMART_LIST_KEYS = ("triggerName", "filterName")

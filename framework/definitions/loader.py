@@ -13,30 +13,44 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
-from pydantic import ValidationError
+from pydantic_core import ValidationError
 
 from framework.definitions.catalog import CatalogEntry, catalog_entry, catalog_rules
 from framework.definitions.document import FILE_FIELD, Document, read_document
 from framework.definitions.messages import ACTIVITY_TYPE_WORDING, describe, translate
-from framework.definitions.model import ActivityType, DefinitionFile
 from framework.definitions.positions import locate
 from framework.definitions.rules import file_name_rule, file_rules
 from framework.errors import DefinitionError, FolderError, Problem
 from framework.kinds import ACTIVITY_TYPE, CUSTOM_OBJECT, KINDS, Kind
-from framework.kinds.custom_object.model import OBJECT_NAME_PATTERN, CustomObject
 from framework.kinds.custom_object.rules import (
     ObjectEntry,
     object_catalog_rules,
     object_entry,
     object_file_rules,
 )
+from framework.kinds.custom_object.vocabulary import OBJECT_NAME_PATTERN
 from framework.kinds.custom_object.wording import CUSTOM_OBJECT_WORDING
-from framework.settings import Settings
+from framework.validators import validate
+
+if TYPE_CHECKING:
+    from framework.definitions.model import ActivityType, DefinitionFile
+    from framework.kinds.custom_object.model import CustomObject
 
 SUFFIXES = (".yaml", ".yml")
 _OBJECT_NAME = re.compile(OBJECT_NAME_PATTERN)
 FOLDER_FIELD = "(folder)"
+
+
+class Limits(Protocol):
+    """What the rules across files need of the settings (framework.settings.Settings)."""
+
+    @property
+    def max_types(self) -> int: ...
+
+    @property
+    def max_custom_objects(self) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -141,8 +155,12 @@ def display_path(path: Path) -> str:
     return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def check_definitions(directory: Path, settings: Settings) -> CheckResult:
-    """Check every file and every rule; never raises for a broken definition."""
+def check_definitions(directory: Path, settings: Limits, models: bool = True) -> CheckResult:
+    """Check every file and every rule; never raises for a broken definition.
+
+    With `models`, the result holds each valid definition as its model; without, the files are
+    checked alike (the same validator, the same problems) but no model class is built, which
+    is what `activities validate` needs to start fast (framework.validators)."""
     listing = definition_paths(directory)
     problems: list[Problem] = list(listing.problems)
     files: list[DefinitionFile] = []
@@ -164,8 +182,13 @@ def check_definitions(directory: Path, settings: Settings) -> CheckResult:
         else:
             problems.extend(file_rules(document))
         entries.append(catalog_entry(document.path, document.data))
+        if not models:
+            _check(document, kind, problems)
+            continue
         definition = _validate(document, kind, problems)
         if definition is not None:
+            from framework.definitions.model import DefinitionFile
+
             # Validated already: checking it again would build the validators of every kind.
             files.append(DefinitionFile.model_construct(path=document.path, definition=definition))
     problems.extend(catalog_rules(entries, settings.max_types))
@@ -197,18 +220,32 @@ def _kind(document: Document, problems: list[Problem]) -> Kind | None:
 def _validate(
     document: Document, kind: Kind, problems: list[Problem]
 ) -> ActivityType | CustomObject | None:
+    from framework.definitions.model import ActivityType
+    from framework.kinds.custom_object.model import CustomObject
+
     model: type[ActivityType | CustomObject] = (
         CustomObject if kind == CUSTOM_OBJECT else ActivityType
     )
-    words = CUSTOM_OBJECT_WORDING if kind == CUSTOM_OBJECT else ACTIVITY_TYPE_WORDING
     try:
         return model.model_validate(document.data)
     except ValidationError as exc:
-        problems.extend(translate(exc, document.path, document.data, words))
+        problems.extend(translate(exc, document.path, document.data, _WORDING[kind]))
         return None
 
 
-def load_definitions(directory: Path, settings: Settings) -> list[DefinitionFile]:
+def _check(document: Document, kind: Kind, problems: list[Problem]) -> None:
+    """What _validate finds, without building the model (framework.validators)."""
+    words = _WORDING[kind]
+    try:
+        validate(words.model, document.data)
+    except ValidationError as exc:
+        problems.extend(translate(exc, document.path, document.data, words))
+
+
+_WORDING = {ACTIVITY_TYPE: ACTIVITY_TYPE_WORDING, CUSTOM_OBJECT: CUSTOM_OBJECT_WORDING}
+
+
+def load_definitions(directory: Path, settings: Limits) -> list[DefinitionFile]:
     """Every definition of `directory`, valid; DefinitionError listing every problem otherwise."""
     result = check_definitions(directory, settings)
     if result.problems:

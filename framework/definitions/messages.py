@@ -8,17 +8,10 @@ from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, ValidationError
 
-from framework.definitions.model import (
-    Acknowledgement,
-    ActivityType,
-    Attribute,
-    DataType,
-    PrimaryAttribute,
-)
 from framework.definitions.positions import field_path, locate
+from framework.definitions.vocabulary import DataType
 from framework.definitions.wording import Wording
 from framework.errors import Problem
 from framework.spelling import closest
@@ -65,15 +58,16 @@ DATA_TYPE_ALIASES = {
 }
 
 
-def _activity_model_at(parent: tuple[int | str, ...]) -> type[BaseModel]:
+def _activity_model_at(parent: tuple[int | str, ...]) -> str:
     if not parent:
-        return ActivityType
+        return "ActivityType"
     if parent[0] == "primaryAttribute":
-        return PrimaryAttribute
-    return Acknowledgement if parent[0] == "acknowledge" else Attribute
+        return "PrimaryAttribute"
+    return "Acknowledgement" if parent[0] == "acknowledge" else "Attribute"
 
 
 ACTIVITY_TYPE_WORDING = Wording(
+    model="ActivityType",
     model_at=_activity_model_at,
     top_examples=TYPE_EXAMPLES,
     item_examples=ATTRIBUTE_EXAMPLES,

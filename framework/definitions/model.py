@@ -8,7 +8,7 @@ or files (limits, uniqueness, file names) live in `framework.definitions.rules`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag
 
@@ -23,6 +23,7 @@ from framework.definitions.vocabulary import (
     TYPE_NAME_PATTERN,
     DataType,
 )
+from framework.kinds import kind_of
 from framework.kinds.custom_object.model import CustomObject
 
 # The shared vocabulary is re-exported: activity type code imports it from here.
@@ -167,12 +168,6 @@ class ActivityType(BaseModel):
         default_factory=list,
         description="Breaking or destructive changes accepted for one version (activities lint).",
     )
-
-
-def kind_of(value: Any) -> str:
-    """The kind of a definition, as a mapping or a model: `kind`, or activityType without it."""
-    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
-    return kind if isinstance(kind, str) else "activityType"
 
 
 # Either kind of definition, told apart by `kind` (absent: an activity type).

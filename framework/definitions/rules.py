@@ -13,8 +13,8 @@ from pathlib import PurePath
 from typing import Any
 
 from framework.definitions.document import Document
-from framework.definitions.model import API_NAME_PATTERN, MAX_API_NAME_LENGTH, MAX_ATTRIBUTES
 from framework.definitions.positions import key_line, locate
+from framework.definitions.vocabulary import API_NAME_PATTERN, MAX_API_NAME_LENGTH, MAX_ATTRIBUTES
 from framework.errors import Problem
 
 _API_NAME = re.compile(API_NAME_PATTERN)

@@ -9,15 +9,18 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from pydantic import BaseModel
+from framework.validators import field_names
 
 
 @dataclass(frozen=True)
 class Wording:
     """The words of one kind."""
 
-    # The model of the mapping at a location (() is the top of the file).
-    model_at: Callable[[tuple[int | str, ...]], type[BaseModel]]
+    # The kind's model (a name in framework.validators.MODELS), and the name of the model of
+    # the mapping at a location (() is the top of the file): names, so that messages are worded
+    # without building the models.
+    model: str
+    model_at: Callable[[tuple[int | str, ...]], str]
     top_examples: Mapping[str, str]
     item_examples: Mapping[str, str]
     block_fixes: Mapping[str, str]
@@ -32,4 +35,4 @@ class Wording:
     list_fix: str
 
     def allowed_keys(self, parent: tuple[int | str, ...]) -> list[str]:
-        return list(self.model_at(parent).model_fields)
+        return field_names(self.model, self.model_at(parent))

@@ -9,7 +9,7 @@ dispatch on `Kind`.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 Kind = Literal["activityType", "customObject"]
 ACTIVITY_TYPE: Kind = "activityType"
@@ -20,3 +20,9 @@ KIND_WORDS: dict[Kind, str] = {
     ACTIVITY_TYPE: "custom activity type",
     CUSTOM_OBJECT: "custom object type",
 }
+
+
+def kind_of(value: Any) -> str:
+    """The kind of a definition, as a mapping or a model: `kind`, or activityType without it."""
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return kind if isinstance(kind, str) else "activityType"

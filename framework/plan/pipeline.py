@@ -15,9 +15,10 @@ from framework.environment import LOCAL, Target
 from framework.kinds.custom_object.change import ObjectChange
 from framework.kinds.custom_object.differ import compare_objects
 from framework.kinds.custom_object.live import LiveObject
-from framework.kinds.custom_object.model import DEFAULT_MAX_OBJECT_TYPES, CustomObject
+from framework.kinds.custom_object.model import CustomObject
 from framework.kinds.custom_object.policy import object_order, object_refusals
 from framework.kinds.custom_object.read import ObjectReader, read_objects, with_dependent_assets
+from framework.kinds.custom_object.vocabulary import DEFAULT_MAX_OBJECT_TYPES
 from framework.live import LiveState
 from framework.lock.binding import EMBEDDED_HOST as LOCAL_HOST
 from framework.lock.binding import local_lineage

@@ -11,6 +11,7 @@ from pathlib import Path
 from framework import __version__
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError
+from framework.pyproject import environment_name_problems
 from framework.scaffold.files import GITIGNORE_BLOCKS, owned_files
 from framework.scaffold.pins import (
     GITLAB_REQUIREMENTS,
@@ -20,7 +21,6 @@ from framework.scaffold.pins import (
 )
 from framework.scaffold.precommit import with_hooks
 from framework.scaffold.pyproject import has_settings, with_settings
-from framework.settings import environment_name_problems
 
 PYPROJECT = "pyproject.toml"
 GITIGNORE = ".gitignore"

@@ -33,7 +33,7 @@ def test_a_user_error_exits_1_with_error(project: Path, cli: Callable[..., Resul
 def test_a_bug_exits_3_with_a_crash_log_without_secrets(
     project: Path, cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def crash(*args: object) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError(f"boom at https://id:{SECRET}@example.com with {SECRET}")
 
     monkeypatch.setattr(framework.commands.validate, "check_definitions", crash)

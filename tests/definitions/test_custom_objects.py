@@ -53,8 +53,11 @@ PERSON = ("  - {name: personId, displayName: Person, dataType: link, "
 
 
 def problems(write_files: Writer, files: dict[str, str | bytes], **settings: Any) -> str:
+    """The problems of FILES, the same whether the models are built or not (validate)."""
     folder = write_files(files)
     result = check_definitions(folder, Settings(**settings))
+    checked = check_definitions(folder, Settings(**settings), models=False)
+    assert checked.problems == result.problems
     return "".join(f"{problem}\n" for problem in result.problems)
 
 

@@ -23,12 +23,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from framework.kinds.custom_object.model import (
-    STANDARD_LINK_TARGETS,
-    SYSTEM_FIELDS,
-    CustomObject,
-    ObjectField,
-)
+from framework.kinds.custom_object.model import CustomObject, ObjectField
+from framework.kinds.custom_object.vocabulary import STANDARD_LINK_TARGETS, SYSTEM_FIELDS
 
 ObjectStatus = Literal["draft", "approved", "approvedWithDraft"]
 OBJECT_STATUSES: tuple[ObjectStatus, ...] = ("draft", "approved", "approvedWithDraft")

@@ -20,7 +20,7 @@ from collections.abc import Mapping, Sequence
 from framework.errors import RefusedError
 from framework.kinds.custom_object.change import ObjectChange
 from framework.kinds.custom_object.live import LiveObject, ObjectVersion
-from framework.kinds.custom_object.model import (
+from framework.kinds.custom_object.vocabulary import (
     MAX_FIELDS_ADDED_AFTER_APPROVAL,
     STANDARD_LINK_TARGETS,
 )

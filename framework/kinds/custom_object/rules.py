@@ -18,7 +18,7 @@ from ruamel.yaml.comments import CommentedMap
 from framework.definitions.document import Document
 from framework.definitions.positions import key_line, locate
 from framework.errors import Problem
-from framework.kinds.custom_object.model import (
+from framework.kinds.custom_object.vocabulary import (
     MAX_DEDUPE_FIELDS,
     MAX_FIELDS,
     MIN_DEDUPE_FIELDS,

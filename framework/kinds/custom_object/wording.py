@@ -2,16 +2,8 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
-
 from framework.definitions.wording import Wording
-from framework.kinds.custom_object.model import (
-    CUSTOM_OBJECTS_GUIDE,
-    CustomObject,
-    ObjectAcknowledgement,
-    ObjectField,
-    RelatedTo,
-)
+from framework.kinds.custom_object.vocabulary import CUSTOM_OBJECTS_GUIDE
 
 TOP_EXAMPLES = {
     "kind": "kind: customObject",
@@ -42,15 +34,16 @@ BLOCK_FIXES = {
 }
 
 
-def _model_at(parent: tuple[int | str, ...]) -> type[BaseModel]:
+def _model_at(parent: tuple[int | str, ...]) -> str:
     if not parent:
-        return CustomObject
+        return "CustomObject"
     if parent[0] == "acknowledge":
-        return ObjectAcknowledgement
-    return RelatedTo if "relatedTo" in parent else ObjectField
+        return "ObjectAcknowledgement"
+    return "RelatedTo" if "relatedTo" in parent else "ObjectField"
 
 
 CUSTOM_OBJECT_WORDING = Wording(
+    model="CustomObject",
     model_at=_model_at,
     top_examples=TOP_EXAMPLES,
     item_examples=FIELD_EXAMPLES,
