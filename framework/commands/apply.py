@@ -1,4 +1,9 @@
-"""`activities apply`: apply a saved plan, or plan, confirm and apply."""
+"""`activities apply`: apply a saved plan, or plan, confirm and apply.
+
+`apply` picks the way in; `_apply_saved_plan` and `_plan_confirm_apply` each run one, inside
+`_watched` (the progress display, and what a Ctrl+C or SIGTERM left half done); `_report` says
+how it ended and records the lock. Nothing here decides what is allowed: framework/apply does.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,9 @@ import json
 import os
 import sys
 import time
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -27,7 +34,7 @@ from framework.commands.common import (
     targeting_options,
 )
 from framework.definitions.loader import display_path, load_definitions
-from framework.environment import resolve_target
+from framework.environment import Target, resolve_target
 from framework.errors import ConfigError, RefusedError
 from framework.invocation import again, remember, remember_plan
 from framework.lock.record import record_apply
@@ -35,7 +42,7 @@ from framework.plan.model import Plan
 from framework.plan.planfile import KEY_VARIABLE, load_plan
 from framework.plan.render import render, use_color
 from framework.plan.targeting import Targeting
-from framework.settings import load_settings
+from framework.settings import Settings, load_settings
 
 
 def apply(
@@ -54,84 +61,142 @@ def apply(
     it and apply it once confirmed."""
     started = time.monotonic()
     settings = load_settings()
-    key = os.environ.get(KEY_VARIABLE) or None  # the plan key: a secret, never printed
-    progress = _progress(as_json)
-    stopped = Stopped()  # what a Ctrl+C or SIGTERM leaves half done, and how to go on
-    try:
-        if plan_file is not None:
-            if allow_destructive or directory is not None or targets or excludes:
-                remember(env, endpoint, directory)
-                replan = again("plan", "--allow-destructive", "--target", "TYPE", "--out", "FILE")
-                raise ConfigError(
-                    "--allow-destructive, --dir, --target and --exclude only apply when making "
-                    f"a new plan\n  fix: a saved plan carries them: make it with `{replan}` "
-                    "(as needed)"
-                )
-            plan = load_plan(plan_file, key=key)
-            made_for = plan.provenance.environment
-            if env is None and endpoint is None and made_for != "endpoint":
-                env = made_for  # apply where the plan was reviewed for; the guard checks the host
-            remember_plan(plan, env, endpoint)
-            target = resolve_target(settings, env, endpoint)
-            rerun = again("apply", str(plan_file), directory=False)
-            stopped.start(plan, rerun)
-            result = asyncio.run(
-                apply_saved(settings, target, plan, plan_file, listeners=[progress, stopped])
+    with _watched(as_json) as watch:
+        if plan_file is None:
+            ended = _plan_confirm_apply(
+                settings, directory, env, endpoint, Targeting.of(targets, excludes),
+                allow_destructive=allow_destructive, yes=yes, watch=watch,
             )
         else:
-            remember(env, endpoint, directory)
-            directory = directory or settings.definitions_dir
-            definitions = load_definitions(directory, settings)
-            targeting = Targeting.of(targets, excludes)
-            targeting.check(definitions, display_path(directory))
-            target = resolve_target(settings, env, endpoint)
-            if not yes and not sys.stdin.isatty():
-                raise RefusedError(
-                    "refusing to apply without confirmation: there is no terminal to ask on; "
-                    "nothing was changed\n  fix: pass --yes, or save a plan with "
-                    f"`{again('plan', '--out', 'plans/NAME.json')}`, review it, and run "
-                    f"`{again('apply', 'plans/NAME.json', directory=False)}`"
-                )
-            confirmed = asyncio.run(
-                plan_and_apply(
-                    settings,
-                    target,
-                    directory,
-                    definitions,
-                    allow_destructive=allow_destructive,
-                    show=lambda plan: _show(plan, as_json),
-                    confirm=lambda plan: yes or _ask(),
-                    listeners=[progress, stopped],
-                    key=key,
-                    targeting=targeting,
-                    saved=lambda plan, path: stopped.start(
-                        plan, again("apply", str(_shown(path)), directory=False)
-                    ),
-                )
-            )
-            if confirmed.result is None:
-                changes = confirmed.plan.has_changes
-                click.echo(
-                    "Not applied; nothing was changed." if changes else "No changes.", err=True
-                )
-                if as_json and not changes:
-                    # A machine reading the events gets its summary whatever the outcome.
-                    nothing = ApplyResult("nothing-to-do", (), confirmed.plan.readCalls, 0,
-                                          time.monotonic() - started)
-                    _report(nothing, "", as_json)
-                return EXIT_ERROR if changes else EXIT_OK
-            plan, result = confirmed.plan, confirmed.result
-            rerun = again("apply", str(_shown(confirmed.plan_path)), directory=False)
+            if allow_destructive or directory is not None or targets or excludes:
+                raise _options_of_a_new_plan(env, endpoint, directory)
+            ended = _apply_saved_plan(settings, plan_file, env, endpoint, watch)
+    if isinstance(ended, Applied):
+        return _report(settings, ended, as_json)
+    return _not_applied(ended, as_json, started)
+
+
+@dataclass(frozen=True)
+class Applied:
+    """An apply that ran: the plan, where, how it ended, and the command that runs it again."""
+
+    plan: Plan
+    target: Target
+    result: ApplyResult
+    rerun: str
+
+
+@dataclass(frozen=True)
+class Watch:
+    """What an apply reports to: its progress display, and `stopped`, which says what a Ctrl+C
+    or SIGTERM left half done and the command that goes on."""
+
+    progress: Listener
+    stopped: Stopped
+    as_json: bool
+
+    @property
+    def listeners(self) -> list[Listener]:
+        return [self.progress, self.stopped]
+
+
+@contextmanager
+def _watched(as_json: bool) -> Iterator[Watch]:
+    """A Watch for the block; a Ctrl+C or SIGTERM in it says what the apply left half done.
+    The live display is cleared on the way out, before anything else is printed."""
+    watch = Watch(_progress(as_json), Stopped(), as_json)
+    try:
+        yield watch
     except KeyboardInterrupt as cause:
-        raise Interrupted(cause, stopped.words()) from None
+        raise Interrupted(cause, watch.stopped.words()) from None
     finally:
-        if isinstance(progress, TerminalProgress):
-            progress.close()
-    if result.journal is not None:
-        result = replace(result, journal=_shown(result.journal))
-    _report(result, rerun, as_json)
-    click.echo(record_apply(settings, target, plan, result), err=True)
-    return EXIT_OK if result.ok else EXIT_ERROR
+        if isinstance(watch.progress, TerminalProgress):
+            watch.progress.close()
+
+
+def _options_of_a_new_plan(
+    env: str | None, endpoint: str | None, directory: Path | None
+) -> ConfigError:
+    remember(env, endpoint, directory)
+    replan = again("plan", "--allow-destructive", "--target", "TYPE", "--out", "FILE")
+    return ConfigError(
+        "--allow-destructive, --dir, --target and --exclude only apply when making "
+        f"a new plan\n  fix: a saved plan carries them: make it with `{replan}` "
+        "(as needed)"
+    )
+
+
+def _apply_saved_plan(
+    settings: Settings, plan_file: Path, env: str | None, endpoint: str | None, watch: Watch
+) -> Applied:
+    """Apply a saved plan where it was made for, unless -e or --endpoint say where."""
+    plan = load_plan(plan_file, key=_plan_key())
+    made_for = plan.provenance.environment
+    if env is None and endpoint is None and made_for != "endpoint":
+        env = made_for  # apply where the plan was reviewed for; the guard checks the host
+    remember_plan(plan, env, endpoint)
+    target = resolve_target(settings, env, endpoint)
+    rerun = again("apply", str(plan_file), directory=False)
+    watch.stopped.start(plan, rerun)
+    result = asyncio.run(
+        apply_saved(settings, target, plan, plan_file, listeners=watch.listeners)
+    )
+    return Applied(plan, target, result, rerun)
+
+
+def _plan_confirm_apply(
+    settings: Settings,
+    directory: Path | None,
+    env: str | None,
+    endpoint: str | None,
+    targeting: Targeting,
+    *,
+    allow_destructive: bool,
+    yes: bool,
+    watch: Watch,
+) -> Applied | Plan:
+    """Make a plan, show it and apply it once confirmed (or with --yes); the plan alone when
+    it was not applied (no changes, or declined)."""
+    remember(env, endpoint, directory)
+    directory = directory or settings.definitions_dir
+    definitions = load_definitions(directory, settings)
+    targeting.check(definitions, display_path(directory))
+    target = resolve_target(settings, env, endpoint)
+    if not yes and not sys.stdin.isatty():
+        raise RefusedError(
+            "refusing to apply without confirmation: there is no terminal to ask on; "
+            "nothing was changed\n  fix: pass --yes, or save a plan with "
+            f"`{again('plan', '--out', 'plans/NAME.json')}`, review it, and run "
+            f"`{again('apply', 'plans/NAME.json', directory=False)}`"
+        )
+    confirmed = asyncio.run(
+        plan_and_apply(
+            settings,
+            target,
+            directory,
+            definitions,
+            allow_destructive=allow_destructive,
+            show=lambda plan: _show(plan, watch.as_json),
+            confirm=lambda plan: yes or _ask(),
+            listeners=watch.listeners,
+            key=_plan_key(),
+            targeting=targeting,
+            saved=lambda plan, path: watch.stopped.start(plan, _rerun(path)),
+        )
+    )
+    if confirmed.result is None:
+        return confirmed.plan
+    return Applied(confirmed.plan, target, confirmed.result, _rerun(confirmed.plan_path))
+
+
+def _plan_key() -> str | None:
+    """The plan key: a secret, never printed."""
+    return os.environ.get(KEY_VARIABLE) or None
+
+
+def _rerun(plan_path: Path | None) -> str:
+    """The command that applies (or resumes) the plan an interactive apply saved."""
+    return again("apply", str(_shown(plan_path)), directory=False)
 
 
 def _ask() -> bool:
@@ -168,7 +233,28 @@ def _show(plan: Plan, as_json: bool) -> None:
     click.echo(render(plan, "text", color=color), nl=False, err=as_json)
 
 
-def _report(result: ApplyResult, rerun: str, as_json: bool) -> None:
+def _report(settings: Settings, applied: Applied, as_json: bool) -> int:
+    """The summary of an apply that ran, and the lock file it recorded."""
+    result = applied.result
+    if result.journal is not None:
+        result = replace(result, journal=_shown(result.journal))
+    _summary(result, applied.rerun, as_json)
+    click.echo(record_apply(settings, applied.target, applied.plan, result), err=True)
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
+def _not_applied(plan: Plan, as_json: bool, started: float) -> int:
+    """Nothing applied: no changes (0), or the person said no (1)."""
+    changes = plan.has_changes
+    click.echo("Not applied; nothing was changed." if changes else "No changes.", err=True)
+    if as_json and not changes:
+        # A machine reading the events gets its summary whatever the outcome.
+        nothing = ApplyResult("nothing-to-do", (), plan.readCalls, 0, time.monotonic() - started)
+        _summary(nothing, "", as_json)
+    return EXIT_ERROR if changes else EXIT_OK
+
+
+def _summary(result: ApplyResult, rerun: str, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), separators=(",", ":")))
     else:
