@@ -53,6 +53,8 @@ def test_a_bug_exits_3_with_a_crash_log_without_secrets(
     )
     text = log.read_text()
     assert SECRET not in text
+    # The command line that ran (main's argv), not the process's (here, pytest's).
+    assert "\ncommand: activities validate\n" in text
     # The running code's version and the distribution it is installed as (pyproject's name).
     assert f"activities: {__version__} (marketo-activities {__version__})\n" in text, (
         "is this venv older than the rename to marketo-activities? `make .venv/.installed`")
