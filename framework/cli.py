@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Sequence
-from typing import Any
+from typing import IO, Any
 
 import click
 
@@ -178,10 +178,26 @@ class _UsageError(click.UsageError):
     exit_code = EXIT_ERROR
 
 
+class _GroupHelp(_UsageError):
+    """The group's help alone, not "Error: Usage: ..." around it."""
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(self.format_message(), file=file, err=True)
+
+
+# A group run without its command (bare `activities`, `activities lock`): click >= 8.2 shows
+# the group's help as a usage error of its own (older click shows it and exits 0).
+_NO_COMMAND: type[click.UsageError] | tuple[()] = getattr(
+    click.exceptions, "NoArgsIsHelpError", ()
+)
+
+
 def _exit_1(exc: click.UsageError) -> click.UsageError:
     command = exc.ctx.command.name if exc.ctx is not None else None
     if command in USAGE_EXIT_2:
         return exc
+    if isinstance(exc, _NO_COMMAND):
+        return _GroupHelp(exc.format_message(), exc.ctx)
     # format_message keeps what the subclass adds (the option name, "did you mean").
     return _UsageError(exc.format_message(), exc.ctx)
 

@@ -28,6 +28,18 @@ def test_usage_errors_exit_1(cli: Any, args: list[str], message: str) -> None:
     assert result.stdout == ""
 
 
+@pytest.mark.parametrize("args", [[], ["lock"]])
+def test_a_group_without_its_command_shows_its_help_and_exits_1(
+    cli: Any, args: list[str]
+) -> None:
+    result = cli(*args)
+    assert result.exit_code == 1
+    usage = " ".join(["Usage: activities", *args, "[OPTIONS] COMMAND [ARGS]...\n"])
+    assert result.stderr.startswith(usage)
+    assert "\nCommands:\n" in result.stderr
+    assert "Error" not in result.stderr
+
+
 def test_the_emulator_keeps_2_for_a_bad_option_as_documented(cli: Any) -> None:
     result = cli("emulator", "--fault-rate", "2")
     assert result.exit_code == 2
