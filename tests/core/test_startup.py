@@ -45,11 +45,22 @@ def test_validate_imports_no_client_emulator_renderer_or_model_class() -> None:
     loaded = modules.split()
     assert code == "0", result.stderr
     assert [m for m in loaded if m.split(".")[0] in NEEDLESS or m in NEEDLESS] == []
+    if not _stored_schemas_apply():
+        # A pydantic newer than the one `make docs` ran with (a fresh install may get one):
+        # validate builds the models, as documented, until the store is regenerated.
+        assert "ActivityType" in built.split()
+        return
     assert [m for m in loaded if m.startswith(NEEDLESS_OWN)] == []
     assert [m for m in loaded if m in MODEL_MACHINERY] == []
     # Only the validators the folder needs are built: the settings' and the activity type's
     # (the examples are activity types), each from its stored core schema.
     assert built.split() == ["ActivityType", "Settings"]
+
+
+def _stored_schemas_apply() -> bool:
+    from framework import core_schemas, validators
+
+    return validators.versions() == core_schemas.GENERATED_WITH
 
 
 PLUGIN_PROBE = """

@@ -33,7 +33,19 @@ def other_pydantic(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     validators.core_schema.cache_clear()
 
 
+def _generating_versions() -> None:
+    """Skip where pydantic is not the version the store was generated with: a fresh install
+    (CI) may get a newer pydantic than the one `make docs` ran with, and then the models' own
+    schemas are used (test_other_versions_check_with_the_models_own_schemas), not the store."""
+    from framework import core_schemas
+
+    if validators.versions() != core_schemas.GENERATED_WITH:
+        pytest.skip(f"the store was generated with pydantic {core_schemas.GENERATED_WITH}; "
+                    f"this is {validators.versions()}")
+
+
 def test_the_stored_core_schemas_are_current() -> None:
+    _generating_versions()
     assert STORE.read_text(encoding="utf-8") == validators.source(), (
         "framework/core_schemas.py is stale: run make docs"
     )
@@ -52,7 +64,7 @@ def test_a_schema_the_store_cannot_hold_is_refused() -> None:
 def test_the_stored_schemas_are_used_with_the_versions_that_made_them() -> None:
     from framework import core_schemas
 
-    assert validators.versions() == core_schemas.GENERATED_WITH
+    _generating_versions()
     assert validators.core_schema("ActivityType") is core_schemas.SCHEMAS["ActivityType"]
 
 
