@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_option
-from framework.definitions.formatting import format_directory
+from framework.definitions.formatting import FormatResult, format_directory
 from framework.definitions.loader import display_path
 from framework.settings import load_settings
 
@@ -51,6 +51,14 @@ def fmt(directory: Path | None = None, *, check: bool = False, show_diff: bool =
         say(f"{'would reformat' if dry else 'reformatted'} {path}")
     for problem in result.refused:
         say(str(problem))
+    say(_summary(result, dry))
+    if result.refused or (check and result.changed):
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _summary(result: FormatResult, dry: bool) -> str:
+    """How many files were (or would be) reformatted, already were, or could not be."""
     done = "would be reformatted" if dry else "reformatted"
     summary = [f"{_files(len(result.changed))} {done}",
                f"{_files(len(result.unchanged))} already formatted"]
@@ -58,10 +66,7 @@ def fmt(directory: Path | None = None, *, check: bool = False, show_diff: bool =
         skipped = len({problem.path for problem in result.refused})
         summary.append(f"{_files(skipped)} not formatted: fix the problems above, "
                        "then run fmt again")
-    say(", ".join(summary))
-    if result.refused or (check and result.changed):
-        return EXIT_ERROR
-    return EXIT_OK
+    return ", ".join(summary)
 
 
 command = command_line(

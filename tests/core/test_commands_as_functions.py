@@ -3,12 +3,14 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 from pathlib import Path
 
+import click
 import pytest
 
-from framework.cli import main
+from framework.cli import COMMANDS, load_command, main
 from framework.commands import lock
 from framework.commands.apply import apply
 from framework.commands.fmt import fmt
@@ -131,3 +133,23 @@ def test_main_returns_the_exit_code_instead_of_exiting(
 ) -> None:
     assert main(argv) == code
     assert stderr in capsys.readouterr().err
+
+
+def _leaves(command: click.Command) -> list[click.Command]:
+    if isinstance(command, click.Group):
+        return [leaf for sub in command.commands.values() for leaf in _leaves(sub)]
+    return [command]
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_click_only_parses_into_a_plain_function(name: str) -> None:
+    for command in _leaves(load_command(name)):
+        function = command.callback
+        assert function is not None
+        # Not wrapped (click.pass_context, a decorator): called with what click parsed, alone.
+        assert not hasattr(function, "__wrapped__"), command.name
+        parameters = inspect.signature(function).parameters
+        assert sorted(parameters) == sorted(p.name for p in command.params if p.name), (
+            command.name
+        )
+        assert inspect.signature(function).return_annotation in (int, "int"), command.name
