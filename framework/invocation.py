@@ -55,6 +55,9 @@ class Invocation:
         return _masked(" ".join(shlex.quote(word) for word in words))
 
 
+# No options typed: hints in their bare form (a CI step, a test, the library calls).
+NO_OPTIONS = Invocation()
+
 _CURRENT: ContextVar[Invocation | None] = ContextVar("invocation", default=None)
 
 
@@ -85,8 +88,15 @@ def _masked(text: str) -> str:
 
 def remember_plan(plan: Plan, env: str | None = None, endpoint: str | None = None) -> None:
     """For showing or applying a saved plan: hints target where it was made, unless told."""
+    _CURRENT.set(of_saved_plan(plan, env, endpoint))
+
+
+def of_saved_plan(plan: Plan, env: str | None = None, endpoint: str | None = None) -> Invocation:
+    """The options a command about a saved plan (show, apply PLAN) repeats in its hints: the
+    `-e`/`--endpoint` given, else the environment the plan was made for (an ad-hoc endpoint's
+    URL is not recorded, only its host), and the folder it was made from."""
     made = plan.provenance
     if env is None and endpoint is None and made.environment not in ("local", "endpoint"):
         env = made.environment
     folder = made.definitionsDir if made.definitionsDir != "activities" else None
-    remember(env, endpoint, folder)
+    return Invocation.of(env, endpoint, folder)

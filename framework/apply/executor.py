@@ -25,7 +25,7 @@ from framework.apply.runner import MUTATING_CLIENT_OPS, StepFailed, StepRunner
 from framework.apply.verify import mismatches
 from framework.client.marketo import MarketoClient
 from framework.errors import MarketoError, RefusedError, StalePlanError
-from framework.invocation import again
+from framework.invocation import NO_OPTIONS, Invocation
 from framework.kinds.custom_object.apply import (
     MUTATING_OBJECT_OPS,
     ObjectCheck,
@@ -100,11 +100,13 @@ async def apply_plan(
     listeners: Sequence[Listener] = (),
     plan_name: str = "the plan",
     clock: Callable[[], float] = time.perf_counter,
+    invocation: Invocation = NO_OPTIONS,
 ) -> ApplyResult:
     """Apply `plan` with `client`; the journal must be open (it holds the plan's lock).
 
     The types run in the plan's own order (`plan.order`, computed when it was made). Raises
-    RefusedError (destructive changes not allowed) or StalePlanError before any mutating call.
+    RefusedError (destructive changes not allowed) or StalePlanError before any mutating call;
+    their fixes repeat the options of `invocation`.
     """
     started, calls, mutating = clock(), client.stats.calls, _mutating_calls(client)
     sinks: list[Listener] = [*([journal] if journal else []), *listeners]
@@ -133,8 +135,8 @@ async def apply_plan(
             journal.end(done)
         return done
 
-    check_destructive(plan)
-    check_order(plan, plan_name)
+    check_destructive(plan, invocation)
+    check_order(plan, plan_name, invocation)
     changes = changes_to_apply(plan)
     objects = [c for c in plan.objectChanges if c.action != "no-op"]
     if not changes and not objects:
@@ -154,10 +156,11 @@ async def apply_plan(
         all(at_target(c, live.types.get(c.apiName)) for c in changes)
         and all(object_at_target(c, live_objects.get(c.apiName)) for c in objects)
     ):
-        raise RefusedError(_replayed(plan_name, state.completed_at, journal))
+        raise RefusedError(_replayed(plan_name, state.completed_at, journal, invocation))
     checks: list[TypeCheck | ObjectCheck] = [
-        *check_plan(plan, live, state, plan_name, held if changes else None),
-        *check_objects(plan, live_objects, state, plan_name),
+        *check_plan(plan, live, state, plan_name, held if changes else None,
+                    invocation=invocation),
+        *check_objects(plan, live_objects, state, plan_name, invocation),
     ]
     tallies = {c.change.apiName: _Tally(c, skipped=len(c.already_live)) for c in checks}
     emit(_preflight_notice(list(tallies.values())))
@@ -208,10 +211,11 @@ async def _nothing(value: _T) -> _T:
 
 
 def check_objects(
-    plan: Plan, live: dict[str, LiveObject], journal: JournalState, plan_name: str
+    plan: Plan, live: dict[str, LiveObject], journal: JournalState, plan_name: str,
+    invocation: Invocation,
 ) -> list[ObjectCheck]:
     """Every custom object change checked against the live types; StalePlanError naming the
-    types that moved since the plan was made."""
+    types that moved since the plan was made (its fix repeats the options of `invocation`)."""
     checks = [check_object(c, live, plan.fingerprints.get(c.apiName), journal)
               for c in plan.objectChanges if c.action != "no-op"]
     stale = [c for c in checks if c.standing == "stale"]
@@ -225,7 +229,8 @@ def check_objects(
             f"{plan_name} is stale: the live instance changed since the plan was made, and is "
             "neither as planned nor as the plan would leave it; nothing was changed\n"
             + "\n".join(lines)
-            + f"\n  fix: make a new plan (`{again('plan')}`), review it, and apply that one"
+            + f"\n  fix: make a new plan (`{invocation.command('plan')}`), review it, and apply "
+            "that one"
         )
     return checks
 
@@ -360,15 +365,17 @@ def _block_rest(waves: Sequence[Wave], tallies: dict[str, _Tally], emit: Listene
                 _not_run(tally, list(tally.check.todo), 0, wave.number, why, emit)
 
 
-def _replayed(plan_name: str, completed_at: str, journal: Journal) -> str:
+def _replayed(
+    plan_name: str, completed_at: str, journal: Journal, invocation: Invocation
+) -> str:
     """Why a plan applied once is not run again: the rule for a rollback within its expiry."""
     return (
         f"refusing to apply {plan_name} again: it was applied and verified at {completed_at} "
         f"(its journal {journal.path} says so); a plan applies once: the instance has moved "
         "since (back to where the plan started, or elsewhere), so what was reviewed is not "
         "what it would do now; nothing was changed\n"
-        f"  fix: make a fresh plan with `{again('plan', '--out', 'FILE')}`, review it, and "
-        "apply that one"
+        f"  fix: make a fresh plan with `{invocation.command('plan', '--out', 'FILE')}`, review "
+        "it, and apply that one"
     )
 
 

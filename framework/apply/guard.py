@@ -10,7 +10,7 @@ from framework import __version__
 from framework.definitions.loader import load_definitions
 from framework.environment import LOCAL, Target, is_loopback
 from framework.errors import ActivitiesError, RefusedError
-from framework.invocation import again
+from framework.invocation import Invocation
 from framework.kinds.custom_object.vocabulary import DEFAULT_MAX_OBJECT_TYPES
 from framework.lock.binding import Instance
 from framework.plan.model import Plan
@@ -23,15 +23,18 @@ from framework.settings import Settings
 AD_HOC = "endpoint"
 
 
-def check_destructive(plan: Plan) -> None:
+def check_destructive(plan: Plan, invocation: Invocation) -> None:
     """Refuse a plan whose destructive changes were not allowed, or that touch protected types
-    (the policy's refusals, framework.policy.refusals)."""
+    (the policy's refusals, framework.policy.refusals).
+
+    Here and below, a fix's command repeats the options of `invocation` (how apply was typed,
+    or for a saved plan where it was made: framework.invocation.of_saved_plan)."""
     allowed = plan.provenance.allowDestructive
-    refusals = destructive_refusals(plan.all_changes(), allowed=allowed)
+    refusals = destructive_refusals(plan.all_changes(), allowed=allowed, invocation=invocation)
     if not refusals:
         return
     protected = [r.fix for r in refusals if r.code == "protected"]
-    fixes = protected[:1] + ([] if allowed else [not_allowed_fix()])
+    fixes = protected[:1] + ([] if allowed else [not_allowed_fix(invocation)])
     raise RefusedError(
         "refusing to apply: the plan has destructive changes (deletes and replaces lose "
         "activity history; attribute drops take attributes out of Smart List filters) that are "
@@ -41,7 +44,7 @@ def check_destructive(plan: Plan) -> None:
     )
 
 
-def check_derivation(plan: Plan, plan_name: str) -> None:
+def check_derivation(plan: Plan, plan_name: str, invocation: Invocation) -> None:
     """Refuse a plan that is not what the planner derives from its own recorded definitions
     and live state: a step, an order or an allowance edited by hand and re-sealed."""
     try:
@@ -69,8 +72,8 @@ def check_derivation(plan: Plan, plan_name: str) -> None:
         f"refusing to apply {plan_name}: it is not the plan its own recorded definitions and "
         f"live state make: {cause}; nothing was changed\n"
         + "".join(f"  - {line}\n" for line in differences)
-        + f"  fix: make a new plan with `{again('plan', '--out', 'FILE')}`, review it, and "
-        f"apply that one; set {KEY_VARIABLE} (a CI secret) to have plans signed"
+        + f"  fix: make a new plan with `{invocation.command('plan', '--out', 'FILE')}`, review "
+        f"it, and apply that one; set {KEY_VARIABLE} (a CI secret) to have plans signed"
     )
 
 
@@ -96,7 +99,7 @@ def _differences(derived: Plan, plan: Plan) -> list[str]:
     return lines
 
 
-def check_order(plan: Plan, plan_name: str) -> None:
+def check_order(plan: Plan, plan_name: str, invocation: Invocation) -> None:
     """Refuse a plan whose order does not run each of its changes exactly once: apply runs the
     plan's own order and never makes one up."""
     ordered = [name for wave in plan.order for name in wave.types]
@@ -109,13 +112,14 @@ def check_order(plan: Plan, plan_name: str) -> None:
     raise RefusedError(
         f"refusing to apply {plan_name}: its order of calls does not run each of its changes "
         "exactly once; nothing was changed\n"
-        f"  fix: make a new plan with `{again('plan', '--out', 'FILE')}`, review it, and apply "
-        "that one"
+        f"  fix: make a new plan with `{invocation.command('plan', '--out', 'FILE')}`, review "
+        "it, and apply that one"
     )
 
 
 def check_target(
-    plan: Plan, target: Target, plan_name: str, *, lineage: str | None = None
+    plan: Plan, target: Target, plan_name: str, invocation: Invocation, *,
+    lineage: str | None = None,
 ) -> None:
     """Refuse to apply a plan to another instance than the one it was made for; `lineage`:
     that of the local instance's state, when the target is `local` (another project's local
@@ -123,7 +127,7 @@ def check_target(
     made = plan.provenance
     if made.environment == LOCAL and target.name == LOCAL:
         if made.instanceLineage != lineage:
-            _refuse_local(plan_name, made.instanceLineage, lineage)
+            _refuse_local(plan_name, made.instanceLineage, lineage, invocation)
         return
     if made.environment == LOCAL or target.name == LOCAL:
         same = made.environment == target.name
@@ -147,7 +151,7 @@ def check_target(
         f"refusing to apply {plan_name}: it was made for {where}, but this apply targets {here}; "
         "nothing was changed\n"
         f"  fix: apply it to the instance it was reviewed for ({how}), or make a plan for this "
-        f"one with `{again('plan')}`"
+        f"one with `{invocation.command('plan')}`"
     )
 
 
@@ -157,7 +161,9 @@ def _scheme(host: str) -> str:
     return "http" if is_loopback(hostname) else "https"
 
 
-def _refuse_local(plan_name: str, made: str | None, here: str | None) -> None:
+def _refuse_local(
+    plan_name: str, made: str | None, here: str | None, invocation: Invocation
+) -> None:
     def words(lineage: str | None) -> str:
         return Instance(LOCAL, EMBEDDED_HOST, lineage).words()
 
@@ -169,12 +175,15 @@ def _refuse_local(plan_name: str, made: str | None, here: str | None) -> None:
     raise RefusedError(
         f"refusing to apply {plan_name}: it was made for {words(made)}, but this apply targets "
         f"{words(here)}: {why}; nothing was changed\n"
-        f"  fix: make a plan here with `{again('plan', '--out', plan_name, directory=False)}`, "
-        "review it, and apply that one"
+        "  fix: make a plan here with "
+        f"`{invocation.command('plan', '--out', plan_name, directory=False)}`, review it, and "
+        "apply that one"
     )
 
 
-def check_definitions(plan: Plan, settings: Settings, plan_name: str) -> None:
+def check_definitions(
+    plan: Plan, settings: Settings, plan_name: str, invocation: Invocation
+) -> None:
     """Refuse a plan whose recorded definitions of the types it changes are not the files of
     this checkout: made in another repository, or on another commit than the one checked out.
     (Apply records the definitions' versions in the lock: they must be the files here.)"""
@@ -209,11 +218,14 @@ def check_definitions(plan: Plan, settings: Settings, plan_name: str) -> None:
         "checked out here; nothing was changed\n"
         + "".join(f"  - {line}\n" for line in lines)
         + "  fix: check out the commit the plan was made from, or make a new plan here with "
-        f"`{again('plan', '--out', plan_name, directory=False)}`, review it, and apply that one"
+        f"`{invocation.command('plan', '--out', plan_name, directory=False)}`, review it, and "
+        "apply that one"
     )
 
 
-def check_expiry(plan: Plan, now: datetime, settings: Settings, plan_name: str) -> None:
+def check_expiry(
+    plan: Plan, now: datetime, settings: Settings, plan_name: str, invocation: Invocation
+) -> None:
     """Refuse a plan past its expiry: what was reviewed described the instance and the
     definitions of that time, not of now (a plan without `expiresAt` expires `plan_expiry_days`
     after `createdAt`)."""
@@ -242,7 +254,7 @@ def check_expiry(plan: Plan, now: datetime, settings: Settings, plan_name: str) 
         f"refusing to apply {plan_name}: it expired at {when} ({window}; `plan_expiry_days` "
         "in [tool.activities] sets the window of new plans); the instance and the "
         "definitions may have moved since it was reviewed; nothing was changed\n"
-        f"  fix: make a fresh plan with `{again('plan', '--out', plan_name)}`, "
+        f"  fix: make a fresh plan with `{invocation.command('plan', '--out', plan_name)}`, "
         "review it, and apply that one"
     )
 

@@ -18,7 +18,7 @@ from framework.apply.assumed import assumption_moves
 from framework.apply.journal import JournalState
 from framework.apply.reconcile import at_target, residual
 from framework.errors import StalePlanError
-from framework.invocation import again
+from framework.invocation import Invocation
 from framework.live import LiveState, LiveType, TypeVersion
 from framework.plan.model import Plan, TypeChange
 from framework.plan.ops import Step
@@ -73,10 +73,13 @@ def check_plan(
     journal: JournalState,
     plan_name: str,
     held: Mapping[str, frozenset[str]] | None = None,
+    *,
+    invocation: Invocation,
 ) -> list[TypeCheck]:
     """Every type to change, checked, and the plan's assumptions about the rest of the
     instance (`held`: the names each live type holds); raises StalePlanError naming what
-    moved. A plan whose types are all at their target is not stale."""
+    moved (its fix repeats the options of `invocation`). A plan whose types are all at their
+    target is not stale."""
     checks = [
         check_type(c, live, plan.fingerprints.get(c.apiName), journal)
         for c in changes_to_apply(plan)
@@ -93,7 +96,8 @@ def check_plan(
             f"{plan_name} is stale: the live instance changed since the plan was made, and is "
             "neither as planned nor as the plan would leave it; nothing was changed\n"
             + "\n".join(lines)
-            + f"\n  fix: make a new plan (`{again('plan')}`), review it, and apply that one"
+            + f"\n  fix: make a new plan (`{invocation.command('plan')}`), review it, and apply "
+            "that one"
         )
     return checks
 

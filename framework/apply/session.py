@@ -24,6 +24,7 @@ from framework.apply.journal import Journal, journal_path, utc_now
 from framework.apply.model import ApplyResult, Listener
 from framework.definitions.model import DefinitionFile
 from framework.environment import LOCAL, Target, connect
+from framework.invocation import Invocation
 from framework.lock.binding import local_lineage
 from framework.plan.model import Plan
 from framework.plan.pipeline import ALL_TYPES, make_plan
@@ -49,21 +50,24 @@ async def apply_saved(
     plan: Plan,
     plan_path: Path,
     *,
+    invocation: Invocation,
     listeners: Sequence[Listener] = (),
     now: Callable[[], datetime] = utc_now,
 ) -> ApplyResult:
-    """Apply a reviewed, saved plan to `target`; its journal goes next to it."""
+    """Apply a reviewed, saved plan to `target`; its journal goes next to it. A refusal's fix
+    repeats the options of `invocation` (framework.invocation.of_saved_plan)."""
     name = str(plan_path)
-    check_derivation(plan, name)
+    check_derivation(plan, name, invocation)
     lineage = local_lineage(settings) if target.name == LOCAL else None
-    check_target(plan, target, name, lineage=lineage)
-    check_expiry(plan, now(), settings, name)
-    check_definitions(plan, settings, name)
-    check_destructive(plan)
+    check_target(plan, target, name, invocation, lineage=lineage)
+    check_expiry(plan, now(), settings, name, invocation)
+    check_definitions(plan, settings, name, invocation)
+    check_destructive(plan, invocation)
     journal = Journal(journal_path(plan_path), plan.checksum)
     async with journal, connect(target, settings) as (_, client):
         return await apply_plan(
-            plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path)
+            plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path),
+            invocation=invocation,
         )
 
 
@@ -86,6 +90,7 @@ async def plan_and_apply(
     directory: Path,
     definitions: Sequence[DefinitionFile],
     *,
+    invocation: Invocation,
     allow_destructive: bool,
     show: Callable[[Plan], None],
     confirm: Callable[[Plan], bool],
@@ -96,7 +101,8 @@ async def plan_and_apply(
     saved: Callable[[Plan, Path], None] = lambda plan, path: None,
 ) -> Confirmed:
     """Plan, `show` it, refuse what is not allowed, ask `confirm`, save under plans/ (signed
-    with the plan `key` when there is one), tell `saved` where, apply."""
+    with the plan `key` when there is one), tell `saved` where, apply. Fixes repeat the
+    options of `invocation` (how apply was typed)."""
     async with connect(target, settings) as (started, client):
         plan = await make_plan(
             settings,
@@ -106,11 +112,12 @@ async def plan_and_apply(
             allow_destructive=allow_destructive,
             definitions=definitions,
             targeting=targeting,
+            invocation=invocation,
         )
         show(plan)
         if not plan.has_changes:
             return Confirmed(plan, None, None)
-        check_destructive(plan)
+        check_destructive(plan, invocation)
         if not confirm(plan):
             return Confirmed(plan, None, None)
         plan_path = interactive_plan_path(settings.root, now())
@@ -119,6 +126,7 @@ async def plan_and_apply(
         saved(plan, plan_path)
         async with Journal(journal_path(plan_path), plan.checksum) as journal:
             result = await apply_plan(
-                plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path)
+                plan, client, journal=journal, listeners=listeners, plan_name=str(plan_path),
+                invocation=invocation,
             )
         return Confirmed(plan, plan_path, result)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from framework.apply.model import ApplyResult, TypeOutcome
-from framework.invocation import again
+from framework.invocation import Invocation
 
 _LABELS = {
     "applied": "done",
@@ -13,8 +13,9 @@ _LABELS = {
 }
 
 
-def summary_text(result: ApplyResult, rerun: str) -> str:
-    """Plain words for a person; `rerun` is the command that resumes this apply."""
+def summary_text(result: ApplyResult, rerun: str, invocation: Invocation) -> str:
+    """Plain words for a person; `rerun` is the command that resumes this apply, and the
+    command that plans anew repeats the options of `invocation`."""
     cost = f"{result.calls} call(s), {result.mutatingCalls} of them changing something"
     journal = f"Journal: {result.journal}" if result.journal else ""
     if result.outcome == "nothing-to-do":
@@ -43,7 +44,7 @@ def summary_text(result: ApplyResult, rerun: str) -> str:
             f"fix the cause above, then run `{rerun}` again: it resumes from the journal and "
             "skips the finished steps"
             if result.outcome == "failed"
-            else f"run `{again('plan')}` to see what differs, and apply a new plan"
+            else f"run `{invocation.command('plan')}` to see what differs, and apply a new plan"
         )
         lines.append(f"  fix: {fix}")
     lines.append(f"Calls: {cost}.")

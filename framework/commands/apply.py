@@ -36,7 +36,7 @@ from framework.commands.common import (
 from framework.definitions.loader import display_path, load_definitions
 from framework.environment import Target, resolve_target
 from framework.errors import ConfigError, RefusedError
-from framework.invocation import again, remember, remember_plan
+from framework.invocation import Invocation, of_saved_plan
 from framework.lock.record import record_apply
 from framework.plan.model import Plan
 from framework.plan.planfile import KEY_VARIABLE, load_plan
@@ -60,20 +60,22 @@ def apply(
     """Apply PLAN (a saved, reviewed plan) without asking; or, without PLAN, make a plan, show
     it and apply it once confirmed."""
     started = time.monotonic()
+    invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
     settings = load_settings()
     with _watched(as_json) as watch:
         if plan_file is None:
             ended = _plan_confirm_apply(
                 settings, directory, env, endpoint, Targeting.of(targets, excludes),
                 allow_destructive=allow_destructive, yes=yes, watch=watch,
+                invocation=invocation,
             )
         else:
             if allow_destructive or directory is not None or targets or excludes:
-                raise _options_of_a_new_plan(env, endpoint, directory)
+                raise _options_of_a_new_plan(invocation)
             ended = _apply_saved_plan(settings, plan_file, env, endpoint, watch)
     if isinstance(ended, Applied):
         return _report(settings, ended, as_json)
-    return _not_applied(ended, as_json, started)
+    return _not_applied(ended, as_json, started, invocation)
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Applied:
     target: Target
     result: ApplyResult
     rerun: str
+    invocation: Invocation  # the options its hints repeat (a saved plan's: where it was made)
 
 
 @dataclass(frozen=True)
@@ -114,11 +117,10 @@ def _watched(as_json: bool) -> Iterator[Watch]:
             watch.progress.close()
 
 
-def _options_of_a_new_plan(
-    env: str | None, endpoint: str | None, directory: Path | None
-) -> ConfigError:
-    remember(env, endpoint, directory)
-    replan = again("plan", "--allow-destructive", "--target", "TYPE", "--out", "FILE")
+def _options_of_a_new_plan(invocation: Invocation) -> ConfigError:
+    replan = invocation.command(
+        "plan", "--allow-destructive", "--target", "TYPE", "--out", "FILE"
+    )
     return ConfigError(
         "--allow-destructive, --dir, --target and --exclude only apply when making "
         f"a new plan\n  fix: a saved plan carries them: make it with `{replan}` "
@@ -134,14 +136,14 @@ def _apply_saved_plan(
     made_for = plan.provenance.environment
     if env is None and endpoint is None and made_for != "endpoint":
         env = made_for  # apply where the plan was reviewed for; the guard checks the host
-    remember_plan(plan, env, endpoint)
+    invocation = of_saved_plan(plan, env, endpoint)  # hints target where it was made
     target = resolve_target(settings, env, endpoint)
-    rerun = again("apply", str(plan_file), directory=False)
+    rerun = invocation.command("apply", str(plan_file), directory=False)
     watch.stopped.start(plan, rerun)
-    result = asyncio.run(
-        apply_saved(settings, target, plan, plan_file, listeners=watch.listeners)
-    )
-    return Applied(plan, target, result, rerun)
+    result = asyncio.run(apply_saved(
+        settings, target, plan, plan_file, invocation=invocation, listeners=watch.listeners
+    ))
+    return Applied(plan, target, result, rerun, invocation)
 
 
 def _plan_confirm_apply(
@@ -154,10 +156,10 @@ def _plan_confirm_apply(
     allow_destructive: bool,
     yes: bool,
     watch: Watch,
+    invocation: Invocation,
 ) -> Applied | Plan:
     """Make a plan, show it and apply it once confirmed (or with --yes); the plan alone when
-    it was not applied (no changes, or declined)."""
-    remember(env, endpoint, directory)
+    it was not applied (no changes, or declined). Hints repeat the options of `invocation`."""
     directory = directory or settings.definitions_dir
     definitions = load_definitions(directory, settings)
     targeting.check(definitions, display_path(directory))
@@ -166,8 +168,8 @@ def _plan_confirm_apply(
         raise RefusedError(
             "refusing to apply without confirmation: there is no terminal to ask on; "
             "nothing was changed\n  fix: pass --yes, or save a plan with "
-            f"`{again('plan', '--out', 'plans/NAME.json')}`, review it, and run "
-            f"`{again('apply', 'plans/NAME.json', directory=False)}`"
+            f"`{invocation.command('plan', '--out', 'plans/NAME.json')}`, review it, and run "
+            f"`{invocation.command('apply', 'plans/NAME.json', directory=False)}`"
         )
     confirmed = asyncio.run(
         plan_and_apply(
@@ -175,18 +177,20 @@ def _plan_confirm_apply(
             target,
             directory,
             definitions,
+            invocation=invocation,
             allow_destructive=allow_destructive,
-            show=lambda plan: _show(plan, watch.as_json),
+            show=lambda plan: _show(plan, watch.as_json, invocation),
             confirm=lambda plan: yes or _ask(),
             listeners=watch.listeners,
             key=_plan_key(),
             targeting=targeting,
-            saved=lambda plan, path: watch.stopped.start(plan, _rerun(path)),
+            saved=lambda plan, path: watch.stopped.start(plan, _rerun(path, invocation)),
         )
     )
     if confirmed.result is None:
         return confirmed.plan
-    return Applied(confirmed.plan, target, confirmed.result, _rerun(confirmed.plan_path))
+    rerun = _rerun(confirmed.plan_path, invocation)
+    return Applied(confirmed.plan, target, confirmed.result, rerun, invocation)
 
 
 def _plan_key() -> str | None:
@@ -194,9 +198,9 @@ def _plan_key() -> str | None:
     return os.environ.get(KEY_VARIABLE) or None
 
 
-def _rerun(plan_path: Path | None) -> str:
+def _rerun(plan_path: Path | None, invocation: Invocation) -> str:
     """The command that applies (or resumes) the plan an interactive apply saved."""
-    return again("apply", str(_shown(plan_path)), directory=False)
+    return invocation.command("apply", str(_shown(plan_path)), directory=False)
 
 
 def _ask() -> bool:
@@ -228,9 +232,9 @@ def _shown(path: Path | None) -> Path:
         return path
 
 
-def _show(plan: Plan, as_json: bool) -> None:
+def _show(plan: Plan, as_json: bool, invocation: Invocation) -> None:
     color = not as_json and use_color(sys.stdout.isatty(), os.environ)
-    click.echo(render(plan, "text", color=color), nl=False, err=as_json)
+    click.echo(render(plan, "text", color=color, invocation=invocation), nl=False, err=as_json)
 
 
 def _report(settings: Settings, applied: Applied, as_json: bool) -> int:
@@ -238,27 +242,28 @@ def _report(settings: Settings, applied: Applied, as_json: bool) -> int:
     result = applied.result
     if result.journal is not None:
         result = replace(result, journal=_shown(result.journal))
-    _summary(result, applied.rerun, as_json)
-    click.echo(record_apply(settings, applied.target, applied.plan, result), err=True)
+    _summary(result, applied.rerun, as_json, applied.invocation)
+    click.echo(record_apply(settings, applied.target, applied.plan, result, applied.invocation),
+               err=True)
     return EXIT_OK if result.ok else EXIT_ERROR
 
 
-def _not_applied(plan: Plan, as_json: bool, started: float) -> int:
+def _not_applied(plan: Plan, as_json: bool, started: float, invocation: Invocation) -> int:
     """Nothing applied: no changes (0), or the person said no (1)."""
     changes = plan.has_changes
     click.echo("Not applied; nothing was changed." if changes else "No changes.", err=True)
     if as_json and not changes:
         # A machine reading the events gets its summary whatever the outcome.
         nothing = ApplyResult("nothing-to-do", (), plan.readCalls, 0, time.monotonic() - started)
-        _summary(nothing, "", as_json)
+        _summary(nothing, "", as_json, invocation)
     return EXIT_ERROR if changes else EXIT_OK
 
 
-def _summary(result: ApplyResult, rerun: str, as_json: bool) -> None:
+def _summary(result: ApplyResult, rerun: str, as_json: bool, invocation: Invocation) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), separators=(",", ":")))
     else:
-        click.echo(summary_text(result, rerun))
+        click.echo(summary_text(result, rerun, invocation))
 
 
 command = command_line(

@@ -33,13 +33,12 @@ def drift(
     from framework.drift.check import check_drift
     from framework.drift.render import render
     from framework.environment import resolve_target
-    from framework.invocation import Invocation, remember
+    from framework.invocation import Invocation
     from framework.settings import load_settings
 
     if as_json and fmt not in (None, "json"):
         raise ConfigError(f"--json and --format {fmt} are exclusive\n  fix: pass one of them")
     settings = load_settings()
-    remember(env, endpoint, directory)
     target = resolve_target(settings, env, endpoint)
     invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
     report = asyncio.run(

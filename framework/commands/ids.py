@@ -13,7 +13,7 @@ from framework.commands.common import EXIT_OK, command_line, dir_option, target_
 from framework.definitions.loader import display_path
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.ids import TypeIds, ids_from_list, ids_from_lock
-from framework.invocation import remember
+from framework.invocation import Invocation
 from framework.settings import Settings, load_settings
 
 
@@ -23,9 +23,9 @@ def ids(
 ) -> int:
     """Print the Marketo id of each type (apiName -> id), for integration code."""
     settings = load_settings()
-    remember(env, endpoint, directory)
+    invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
     directory = directory or settings.definitions_dir
-    found = None if live or endpoint else _from_lock(settings, env or LOCAL)
+    found = None if live or endpoint else _from_lock(settings, env or LOCAL, invocation)
     if found is None or found.note:
         note = found.note if found else ""
         target = resolve_target(settings, env, endpoint)
@@ -49,7 +49,7 @@ def _source_line(ids: TypeIds) -> str:
     return f"Ids of {ids.environment} read from the instance ({ids.where}, {count}){why}."
 
 
-def _from_lock(settings: Settings, env: str) -> TypeIds | None:
+def _from_lock(settings: Settings, env: str, invocation: Invocation) -> TypeIds | None:
     """The ids in ENV's lock file; one with a note (why not) when it has none to give (none,
     or one written for another instance: framework/lock/binding.py)."""
     from framework.lock.binding import environment_instance, read_bound_lock
@@ -57,7 +57,7 @@ def _from_lock(settings: Settings, env: str) -> TypeIds | None:
     here = environment_instance(settings, env)
     if here is None:
         return None  # resolve_target says what is wrong with the name
-    read = read_bound_lock(settings, here, env)
+    read = read_bound_lock(settings, here, env, invocation=invocation)
     if read.lock is None:
         return TypeIds(env, "instance", {}, "", note=read.note)
     return ids_from_lock(read.lock, display_path(read.path))

@@ -26,7 +26,7 @@ from framework.importer.importer import (
     read_folder,
     refuse_existing,
 )
-from framework.invocation import again, remember
+from framework.invocation import Invocation
 from framework.settings import Settings, load_settings
 
 
@@ -40,42 +40,44 @@ def import_(
 ) -> int:
     """Write definition files for live types: the named ones, or every unmanaged one."""
     settings = load_settings()
-    remember(env, endpoint, directory)
+    invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
     folder = read_folder(directory or settings.definitions_dir, settings)  # before connecting
-    refuse_existing(folder, api_names, force=force)  # named files: refused before connecting
+    # Named files: refused before connecting.
+    refuse_existing(folder, api_names, force=force, invocation=invocation)
     target = resolve_target(settings, env, endpoint)
-    result = asyncio.run(_import(settings, target, folder, api_names, force))
+    result = asyncio.run(_import(settings, target, folder, api_names, force, invocation))
     where = display_path(folder.directory)
     if not result.imported:
         click.echo(f"Nothing to import: every live type has a definition file in {where}/ "
                    f"(read with {_calls(result.calls)}).")
         return EXIT_OK
     for item in result.imported:
-        click.echo(_line(item))
+        click.echo(_line(item, invocation))
     if result.schema:
         click.echo(f"wrote {result.schema}: the JSON Schema each file's first line names, "
                    "for editors")
     count = len(result.imported)
     click.echo(f"Imported {count} type{'' if count == 1 else 's'} into {where}/ with "
-               f"{_calls(result.calls)}; review them with `{again('plan')}`.")
+               f"{_calls(result.calls)}; review them with `{invocation.command('plan')}`.")
     if result.problems:
         click.echo(f"Error: the files were written, but the folder no longer validates: "
                    f"{DefinitionError(result.problems)}\n"
                    "  then: fix the problems above (too many types: raise max_types under "
                    "[tool.activities] in pyproject.toml) and run "
-                   f"`{again('validate', target=False)}`",
+                   f"`{invocation.command('validate', target=False)}`",
                    err=True)
         return EXIT_ERROR
     return EXIT_OK
 
 
 async def _import(
-    settings: Settings, target: Target, folder: Folder, names: Sequence[str], force: bool
+    settings: Settings, target: Target, folder: Folder, names: Sequence[str], force: bool,
+    invocation: Invocation,
 ) -> ImportResult:
     async with connect(target, settings) as (started, client):
         return await import_types(
             client, folder, settings, names, force=force,
-            instance=f"{started.name} ({started.host})",
+            instance=f"{started.name} ({started.host})", invocation=invocation,
         )
 
 
@@ -83,13 +85,13 @@ def _calls(count: int) -> str:
     return f"{count} call{'' if count == 1 else 's'}"
 
 
-def _line(item: ImportedType) -> str:
+def _line(item: ImportedType, invocation: Invocation) -> str:
     verb = "replaced" if item.replaced else "wrote"
     if item.source == "draft":
-        what = f"its draft (never approved; `{again('plan')}` will approve it)"
+        what = f"its draft (never approved; `{invocation.command('plan')}` will approve it)"
     elif item.pending_draft:
         what = ("its approved version (its pending draft was not imported; "
-                f"`{again('plan')}` shows it)")
+                f"`{invocation.command('plan')}` shows it)")
     else:
         what = "its approved version"
     return f"{verb} {item.path}: {item.api_name}, {what}"

@@ -19,6 +19,7 @@ def lint(
     import asyncio
 
     from framework.errors import ActivitiesError
+    from framework.invocation import Invocation
     from framework.lint.approvals import read_approvals
     from framework.lint.history import changed_definitions
     from framework.lint.render import render, workflow_error
@@ -32,7 +33,8 @@ def lint(
             click.echo(f"Note: {history.note}", err=True)
         approvals = None
         if env is not None:
-            approvals = asyncio.run(read_approvals(settings, env))
+            invocation = Invocation.of(env, None, directory)  # what every hint repeats
+            approvals = asyncio.run(read_approvals(settings, env, invocation))
         report = lint_history(history, fix=fix, approvals=approvals)
     except ActivitiesError as exc:
         if fmt == "github":  # shown on the run's summary, not only in its log

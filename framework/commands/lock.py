@@ -22,7 +22,7 @@ from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, check_endpoint, connect, resolve_target
 from framework.errors import ConfigError, RefusedError
-from framework.invocation import again, remember
+from framework.invocation import Invocation
 from framework.live import LiveState
 from framework.lock.binding import (
     Instance,
@@ -43,14 +43,14 @@ from framework.settings import Settings, load_settings
 def show(env: str | None = None, endpoint: str | None = None, *, as_json: bool = False) -> int:
     """Print what ENV's lock file holds, for which instance, written by which commit."""
     settings = load_settings()
-    remember(env, endpoint)
+    invocation = Invocation.of(env, endpoint)  # what every hint repeats
     name, here = _offline_instance(settings, env, endpoint)
     read = load_lock(lock_path(settings, name))
-    checked = check_read(read, here)
+    checked = check_read(read, here, invocation=invocation)
     if as_json:
         click.echo(json.dumps(_summary(read, checked), indent=2))
     else:
-        click.echo(_text(read, checked, here))
+        click.echo(_text(read, checked, here, invocation))
     if checked.lock is None:
         return EXIT_ERROR
     return EXIT_OK
@@ -62,7 +62,7 @@ def repair(
 ) -> int:
     """Rebuild ENV's lock file from the instance and the definitions, after showing it."""
     settings = load_settings()
-    remember(env, endpoint, directory)
+    invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
     directory = directory or settings.definitions_dir
     definitions = activity_type_files(load_definitions(directory, settings))
     target = resolve_target(settings, env, endpoint)
@@ -76,7 +76,8 @@ def repair(
         commit if isinstance(commit, str) else None,
     )
     result = rebuilt_lock(previous.lock, definitions, live, instance=here, stamp=stamp)
-    click.echo(_plan_of(result, check_read(previous, here, live), here), err=True)
+    checked = check_read(previous, here, live, invocation=invocation)
+    click.echo(_plan_of(result, checked, here, invocation), err=True)
     if previous.lock is result.lock:
         click.echo("Nothing to repair: the lock file already says this.", err=True)
         return EXIT_OK
@@ -84,7 +85,7 @@ def repair(
         raise RefusedError(
             "refusing to rewrite the lock file without confirmation: there is no terminal to "
             "ask on; nothing was written (above is what it would write)\n"
-            f"  fix: run `{again('lock', 'repair', '--yes')}` to write it"
+            f"  fix: run `{invocation.command('lock', 'repair', '--yes')}` to write it"
         )
     if not yes and not _ask():
         click.echo("Not written; the lock file is as it was.", err=True)
@@ -117,12 +118,13 @@ def _offline_instance(
     return name, here
 
 
-def _text(read: LockRead, checked: LockRead, here: Instance) -> str:
+def _text(read: LockRead, checked: LockRead, here: Instance, invocation: Invocation) -> str:
     shown = display_path(read.path)
     lock = read.lock
     if lock is None:
         note = read.note.replace(str(read.path), shown)
-        return f"No lock to show: {note}.\n  fix: `{again('lock', 'repair')}` rebuilds it"
+        repair = invocation.command("lock", "repair")
+        return f"No lock to show: {note}.\n  fix: `{repair}` rebuilds it"
     written_for = lock_instance(lock)
     lines = [
         f"Lock file {shown}",
@@ -172,7 +174,7 @@ def _summary(read: LockRead, checked: LockRead) -> dict[str, Any]:
     return data
 
 
-def _plan_of(result: Rebuilt, checked: LockRead, here: Instance) -> str:
+def _plan_of(result: Rebuilt, checked: LockRead, here: Instance, invocation: Invocation) -> str:
     """What repair will write, type by type, against the lock there now (`checked`: read, and
     checked against the instance)."""
     shown = display_path(checked.path)
@@ -197,7 +199,8 @@ def _plan_of(result: Rebuilt, checked: LockRead, here: Instance) -> str:
         else:
             lines.append(f"    {name}: {what} (unchanged)")
     for name, why in result.left_out.items():
-        lines.append(f"  ! {name}: not recorded: {why}; `{again('plan')}` shows what differs")
+        lines.append(f"  ! {name}: not recorded: {why}; `{invocation.command('plan')}` shows "
+                     "what differs")
     if lock.unmanaged:
         lines.append(f"  unmanaged on the instance: {', '.join(lock.unmanaged)}")
     return "\n".join(lines)

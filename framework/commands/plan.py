@@ -21,7 +21,7 @@ from framework.commands.common import (
 from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import DefinitionFile
 from framework.environment import Target, connect, resolve_target
-from framework.invocation import again, remember
+from framework.invocation import Invocation
 from framework.live import LiveState
 from framework.lock.binding import ID_MISMATCH, instance_of, read_bound_lock
 from framework.lock.store import lock_name
@@ -47,37 +47,38 @@ def plan(
 ) -> int:
     """Show what apply would change on the live instance, and why."""
     settings = load_settings()
-    remember(env, endpoint, directory)
+    invocation = Invocation.of(env, endpoint, directory)  # what every hint repeats
     directory = directory or settings.definitions_dir
     definitions = load_definitions(directory, settings)  # definition errors stop us offline
     targeting = Targeting.of(targets, excludes)
     targeting.check(definitions, display_path(directory))  # so do unknown --target names
     target = resolve_target(settings, env, endpoint)
     made, warning = asyncio.run(
-        _plan(settings, target, directory, definitions, allow_destructive, targeting)
+        _plan(settings, target, directory, definitions, allow_destructive, targeting, invocation)
     )
     if warning:
         click.echo(warning, err=True)
     made = sign(made, os.environ.get(KEY_VARIABLE) or None)
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
-    click.echo(render(made, fmt, color=color), nl=False)
+    click.echo(render(made, fmt, color=color, invocation=invocation), nl=False)
     if out is not None:
         save_plan(made, out)
-        click.echo(_saved(made, out, endpoint), err=True)
+        click.echo(_saved(made, out, invocation), err=True)
     return EXIT_CHANGES if detailed_exitcode and made.has_changes else EXIT_OK
 
 
-def _saved(plan: Plan, out: Path, endpoint: str | None) -> str:
+def _saved(plan: Plan, out: Path, invocation: Invocation) -> str:
     """Where the plan went, and the apply command that works for it as it is."""
     if plan.summary.destructive and not plan.provenance.allowDestructive:
         # Inviting an apply that is certain to refuse would only waste a review round.
         return (
             f"Saved the plan to {out}; apply refuses it as it is (destructive changes not "
             "allowed): after review, make it with "
-            f"`{again('plan', '--allow-destructive', '--out', str(out))}`."
+            f"`{invocation.command('plan', '--allow-destructive', '--out', str(out))}`."
         )
     # An ad-hoc endpoint is not recorded in the plan (only its host), so apply needs it again.
-    return f"Saved the plan to {out}; apply it with `{again('apply', str(out), directory=False)}`."
+    apply = invocation.command("apply", str(out), directory=False)
+    return f"Saved the plan to {out}; apply it with `{apply}`."
 
 
 async def _plan(
@@ -87,20 +88,24 @@ async def _plan(
     definitions: Sequence[DefinitionFile],
     allow: bool,
     targeting: Targeting,
+    invocation: Invocation,
 ) -> tuple[Plan, str]:
     """The plan, and a warning about the environment's lock file when it is not to be trusted."""
     async with connect(target, settings) as (started, client):
         plan = await make_plan(
             settings, started, client, directory, allow_destructive=allow,
-            definitions=definitions, targeting=targeting,
+            definitions=definitions, targeting=targeting, invocation=invocation,
         )
-    return plan, lock_warning(settings, target, plan.inputs.live)
+    return plan, lock_warning(settings, target, plan.inputs.live, invocation)
 
 
-def lock_warning(settings: Settings, target: Target, live: LiveState) -> str:
+def lock_warning(
+    settings: Settings, target: Target, live: LiveState, invocation: Invocation
+) -> str:
     """A line about the lock file when it is there but describes another instance, or its ids
     are not the instance's; "" otherwise (no lock is not worth a warning in a plan)."""
-    found = read_bound_lock(settings, instance_of(settings, target), lock_name(target), live=live)
+    found = read_bound_lock(settings, instance_of(settings, target), lock_name(target), live=live,
+                            invocation=invocation)
     if not found.refused:
         return ""
     if found.note.startswith(ID_MISMATCH):

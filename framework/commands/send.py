@@ -18,7 +18,6 @@ from framework.commands.common import (
     target_options,
 )
 from framework.definitions.loader import display_path
-from framework.invocation import remember
 from framework.records.readback import GRACE_SECONDS, READ_BACK_BUDGET
 
 
@@ -32,7 +31,6 @@ def send(api_name: str, file: Path, directory: Path | None = None, env: str | No
     from framework.records.api import send_records
     from framework.records.sender import ReadBackOptions
 
-    remember(env, endpoint, directory)  # the fix hints repeat -e / --endpoint / --dir
     progress = _Progress(as_json, sys.stderr.isatty())
     report = send_records(api_name, file, env=env, endpoint=endpoint, directory=directory,
                           journal=journal, rejects=rejects, listener=progress,

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from framework.commands.common import EXIT_OK, command_line
-from framework.invocation import remember_plan
+from framework.invocation import of_saved_plan
 from framework.plan.planfile import load_plan
 from framework.plan.render import FORMATS, Format, render, use_color
 
@@ -17,9 +17,9 @@ from framework.plan.render import FORMATS, Format, render, use_color
 def show(plan_file: Path, *, fmt: Format = "text") -> int:
     """Render a saved plan (refusing one edited after it was made)."""
     plan = load_plan(plan_file)
-    remember_plan(plan)  # hints in it (import an unmanaged type) target where it was made
+    invocation = of_saved_plan(plan)  # hints (import an unmanaged type) target where it was made
     color = fmt == "text" and use_color(sys.stdout.isatty(), os.environ)
-    click.echo(render(plan, fmt, color=color), nl=False)
+    click.echo(render(plan, fmt, color=color, invocation=invocation), nl=False)
     return EXIT_OK
 
 

@@ -65,7 +65,9 @@ async def check_drift(
     # and a lock whose ids are other types' is the lock's fault, not drift.
     here = instance_of(settings, target)
     host = here.host
-    found: LockRead = read_bound_lock(settings, here, lock_name(target), live=live)
+    found: LockRead = read_bound_lock(
+        settings, here, lock_name(target), live=live, invocation=invocation
+    )
     lock, note = found.lock, found.note
     common = {"environment": target.name, "endpointHost": host, "calls": calls}
     if lock is None:

@@ -19,7 +19,7 @@ from framework.definitions.schema import project_schema, write_project_schema
 from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, MarketoError, Problem
 from framework.importer.content import DEFAULT_MODELINE, definition_text, updated_text
-from framework.invocation import again
+from framework.invocation import Invocation
 from framework.kinds.custom_object.importer import NO_CUSTOM_OBJECTS, object_definition_text
 from framework.kinds.custom_object.live import LiveObject
 from framework.kinds.custom_object.model import CustomObject
@@ -82,8 +82,11 @@ def file_for(folder: Folder, api_name: str) -> Path:
     return folder.managed.get(api_name) or folder.directory / f"{api_name}.yaml"
 
 
-def refuse_existing(folder: Folder, api_names: Collection[str], *, force: bool) -> None:
-    """Refuse (before anything is written) to overwrite a file unless `force`."""
+def refuse_existing(
+    folder: Folder, api_names: Collection[str], *, force: bool, invocation: Invocation
+) -> None:
+    """Refuse (before anything is written) to overwrite a file unless `force`; the fix repeats
+    the options of `invocation`."""
     if force:
         return
     taken = [file_for(folder, name) for name in sorted(api_names)]
@@ -92,8 +95,8 @@ def refuse_existing(folder: Folder, api_names: Collection[str], *, force: bool) 
         names = ", ".join(display_path(path) for path in taken)
         raise ActivitiesError(
             f"{names} already exist{'s' if len(taken) == 1 else ''}; nothing was imported\n"
-            f"  fix: run `{again('plan')}` to see how the live type differs from the file, or "
-            "pass --force to overwrite the file with the live type"
+            f"  fix: run `{invocation.command('plan')}` to see how the live type differs from the "
+            "file, or pass --force to overwrite the file with the live type"
         )
 
 
@@ -126,17 +129,18 @@ async def import_types(
     *,
     force: bool,
     instance: str,
+    invocation: Invocation,
 ) -> ImportResult:
     """Import the named live types, or every unmanaged one when `api_names` is empty.
 
     Reads 1 list + the describes each imported type's status needs. Raises ActivitiesError for
     a name that is not a live type, or a file that exists without `force`; nothing is written
-    then. `instance` names the instance in messages.
+    then. `instance` names the instance in messages; fixes repeat the options of `invocation`.
     """
     names = sorted(set(api_names))
     calls_before = client.stats.calls
     if names:
-        refuse_existing(folder, names, force=force)
+        refuse_existing(folder, names, force=force, invocation=invocation)
         reader = _ListingReader(client, ())
         live = await read_live(reader, names)
         # A name that is no activity type may be a custom object type: look those up only.
@@ -150,17 +154,17 @@ async def import_types(
     if names:
         _check_known([n for n in names if n not in objects], chosen, reader.listed, instance)
     else:
-        refuse_existing(folder, [*chosen, *objects], force=force)
+        refuse_existing(folder, [*chosen, *objects], force=force, invocation=invocation)
     imported = _write_all(folder, settings, chosen)
     imported += _write_objects(folder, objects)
     imported.sort(key=lambda i: i.api_name)
     # The modeline of every file names the schema beside it: make sure it is there.
-    schema = _write_schema(folder.directory) if imported else ""
+    schema = _write_schema(folder.directory, invocation) if imported else ""
     problems = check_definitions(folder.directory, settings).problems if imported else []
     return ImportResult(imported, client.stats.calls - calls_before, problems, schema)
 
 
-def _write_schema(directory: Path) -> str:
+def _write_schema(directory: Path, invocation: Invocation) -> str:
     path = project_schema(directory)
     try:
         written = write_project_schema(directory)
@@ -168,7 +172,7 @@ def _write_schema(directory: Path) -> str:
         raise ActivitiesError(
             f"{display_path(path)} cannot be written: {exc.strerror}; the definitions were "
             f"written\n  fix: check the folder's permissions, then run "
-            f"`{again('schema', '--write', target=False)}`"
+            f"`{invocation.command('schema', '--write', target=False)}`"
         ) from exc
     return display_path(path) if written else ""
 

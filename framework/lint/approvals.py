@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from framework.definitions.loader import display_path
 from framework.environment import connect, resolve_target
+from framework.invocation import Invocation
 from framework.lint.review import Approvals
 from framework.lock.binding import environment_instance, instance_of, read_bound_lock
 from framework.plan.read import read_live
 from framework.settings import Settings
 
 
-async def read_approvals(settings: Settings, env: str) -> Approvals:
+async def read_approvals(settings: Settings, env: str, invocation: Invocation) -> Approvals:
     """The approved types of environment `env`: its lock file's (no credentials needed), or
-    read from the instance with a read-only client."""
+    read from the instance with a read-only client (the note on a lock not used repeats the
+    options of `invocation` in its fix)."""
     here = environment_instance(settings, env)
     if here is None:  # an unknown name, or a bad endpoint: resolving the target says which
         here = instance_of(settings, resolve_target(settings, env))
-    found = read_bound_lock(settings, here, env)
+    found = read_bound_lock(settings, here, env, invocation=invocation)
     if found.lock is not None:
         ids = {n: e.id for n, e in found.lock.types.items() if e.state.ever_approved}
         where = display_path(found.path)

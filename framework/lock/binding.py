@@ -22,7 +22,7 @@ from framework.client.endpoint import check_endpoint
 from framework.definitions.loader import display_path
 from framework.environment import LOCAL, LOCAL_STATE_FILE, Target
 from framework.errors import ConfigError
-from framework.invocation import again
+from framework.invocation import Invocation
 from framework.live import LiveState
 from framework.lock.model import Lock
 from framework.lock.store import LockRead, load_lock, lock_path
@@ -162,23 +162,29 @@ def read_bound_lock(
     *,
     live: LiveState | None = None,
     entries: bool = True,
+    invocation: Invocation,
 ) -> LockRead:
     """The lock `name`, when it is a lock of `here`; else no lock, with a note saying why and
-    how to rebuild it. With `live` (the instance as just read), its ids are checked too.
-    `entries=False` leaves the entries' consistency to the caller (send confirms the one id
-    it uses against the instance, and refuses a mismatch naming both ids)."""
-    return check_read(load_lock(lock_path(settings, name)), here, live, entries=entries)
+    how to rebuild it (the command repeats the options of `invocation`). With `live` (the
+    instance as just read), its ids are checked too. `entries=False` leaves the entries'
+    consistency to the caller (send confirms the one id it uses against the instance, and
+    refuses a mismatch naming both ids)."""
+    read = load_lock(lock_path(settings, name))
+    return check_read(read, here, live, entries=entries, invocation=invocation)
 
 
 def check_read(
-    read: LockRead, here: Instance, live: LiveState | None = None, *, entries: bool = True
+    read: LockRead, here: Instance, live: LiveState | None = None, *, entries: bool = True,
+    invocation: Invocation,
 ) -> LockRead:
-    """`read` as `read_bound_lock` returns it: refused, with a note, when it is not for `here`."""
+    """`read` as `read_bound_lock` returns it: refused, with a note, when it is not for `here`
+    (the note's fix repeats the options of `invocation`)."""
     lock = read.lock
     if lock is None:
         return read
     shown = display_path(read.path)
-    fix = f"`{again('lock', 'repair')}` rebuilds it from the instance and the definitions"
+    repair = invocation.command("lock", "repair")
+    fix = f"`{repair}` rebuilds it from the instance and the definitions"
     why = binding_mismatch(lock, here)
     if why is not None:
         return LockRead(

@@ -24,6 +24,7 @@ from framework.definitions.loader import display_path
 from framework.definitions.model import activity_type_files
 from framework.environment import Target
 from framework.errors import ActivitiesError
+from framework.invocation import Invocation
 from framework.kinds.custom_object.apply import at_target as object_at_target
 from framework.kinds.custom_object.live import ObjectVersion
 from framework.kinds.custom_object.model import CustomObject
@@ -164,8 +165,11 @@ def same_entry(a: LockedType | LockedObject, b: LockedType | LockedObject) -> bo
     return a.model_dump(exclude=exclude) == b.model_dump(exclude=exclude)
 
 
-def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyResult) -> str:
-    """Merge what apply verified into the environment's lock, and say what it recorded.
+def record_apply(
+    settings: Settings, target: Target, plan: Plan, result: ApplyResult, invocation: Invocation
+) -> str:
+    """Merge what apply verified into the environment's lock, and say what it recorded (a fix
+    repeats the options of `invocation`, how apply was typed).
 
     Never raises for the user: the types are applied whatever happens to the lock, so a
     failure to record it is a line of output, not an error."""
@@ -181,7 +185,7 @@ def record_apply(settings: Settings, target: Target, plan: Plan, result: ApplyRe
             else "the types could not be re-read after this apply"
         )
         return f"Lock file: {shown} unchanged ({why}); {held}."
-    checked = check_read(read, here, result.verified)
+    checked = check_read(read, here, result.verified, invocation=invocation)
     previous = checked.lock
     try:
         lock, recorded = updated_lock(

@@ -87,13 +87,15 @@ def _validated(path: Path, data: object) -> LockRead:
 def read_lock(env: str, settings: Settings | None = None) -> Lock | None:
     """The lock of environment `env` (`local`, a named one, or `endpoint-HOST`), or None: also
     when it was written for another instance than `env` is now (framework.lock.binding)."""
+    from framework.invocation import NO_OPTIONS
     from framework.lock.binding import environment_instance, read_bound_lock
 
     settings = settings or load_settings()
     here = environment_instance(settings, env)
     if here is None:  # an ad-hoc endpoint's lock: its name is its host
         return load_lock(lock_path(settings, env)).lock
-    return read_bound_lock(settings, here, env).lock
+    # Only the lock is returned, not the note that says how to rebuild it: no command to word.
+    return read_bound_lock(settings, here, env, invocation=NO_OPTIONS).lock
 
 
 def lock_text(lock: Lock) -> str:

@@ -12,6 +12,7 @@ from framework import __version__
 from framework.definitions.loader import load_definitions
 from framework.definitions.model import ActivityTypeFile, DefinitionFile, activity_type_files
 from framework.environment import LOCAL, Target
+from framework.invocation import NO_OPTIONS, Invocation
 from framework.kinds.custom_object.change import ObjectChange
 from framework.kinds.custom_object.differ import compare_objects
 from framework.kinds.custom_object.live import LiveObject
@@ -50,11 +51,13 @@ async def make_plan(
     definitions: Sequence[DefinitionFile] | None = None,
     clock: Callable[[], datetime] = utc_now,
     targeting: Targeting = ALL_TYPES,
+    invocation: Invocation = NO_OPTIONS,
 ) -> Plan:
     """The sealed plan that brings the target in line with the definitions in `directory`.
 
     `definitions` skips loading when the caller already loaded them (the CLI does, so that
-    definition errors stop it before any connection).
+    definition errors stop it before any connection). A refusal's fix that names a command
+    repeats the options of `invocation` (how the command was typed).
     """
     if definitions is None:
         definitions = load_definitions(directory, settings)
@@ -84,7 +87,7 @@ async def make_plan(
         excludes=targeting.excludes,
     )
     return derive_plan(provenance, definitions, live, max_types=settings.max_types,
-                       max_objects=settings.max_custom_objects)
+                       max_objects=settings.max_custom_objects, invocation=invocation)
 
 
 class PlanReader(TypeReader, ObjectReader, Protocol):
@@ -125,14 +128,16 @@ def derive_plan(
     *,
     max_types: int,
     max_objects: int = DEFAULT_MAX_OBJECT_TYPES,
+    invocation: Invocation = NO_OPTIONS,
 ) -> Plan:
     """The sealed plan of `desired` against `live`: a pure function of its inputs, which the
     plan records, so that apply can derive it again and refuse one that was edited. Raises
-    RefusedError for a plan that breaks a rule or has no order (a name swap)."""
+    RefusedError for a plan that breaks a rule or has no order (a name swap); its fixes
+    repeat the options of `invocation`."""
     targeted, untargeted = Targeting(provenance.targets, provenance.excludes).split(desired)
     changes, unmanaged = judged_changes(
         activity_type_files(targeted), live, max_types=max_types,
-        allow_destructive=provenance.allowDestructive,
+        allow_destructive=provenance.allowDestructive, invocation=invocation,
     )
     # An untargeted type has a file: it is managed, only left alone by this plan.
     unmanaged = [name for name in unmanaged if name not in untargeted]
@@ -171,13 +176,16 @@ def judged_changes(
     *,
     max_types: int,
     allow_destructive: bool = False,
+    invocation: Invocation = NO_OPTIONS,
 ) -> tuple[list[TypeChange], list[str]]:
     """compare, then the policy: each destructive change says whether apply will run it, and a
     plan the policy refuses (protect, Marketo's limits, a name held twice) raises
     RefusedError listing every refusal."""
     changes, unmanaged = compare(desired, live)
     changes = [note_destructive(change, allow_destructive) for change in changes]
-    raise_if_refused(plan_refusals(desired, changes, live, max_types=max_types))
+    raise_if_refused(
+        plan_refusals(desired, changes, live, max_types=max_types, invocation=invocation)
+    )
     return changes, unmanaged
 
 

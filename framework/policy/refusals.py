@@ -13,7 +13,7 @@ from typing import TypeVar
 
 from framework.definitions.model import ActivityTypeFile
 from framework.errors import RefusedError
-from framework.invocation import again
+from framework.invocation import NO_OPTIONS, Invocation
 from framework.kinds.custom_object.change import ObjectChange
 from framework.live import LiveState
 from framework.plan.model import Reason, TypeChange
@@ -24,12 +24,13 @@ from framework.policy.model import Refusal
 AnyChange = TypeVar("AnyChange", TypeChange, ObjectChange)
 
 
-def not_allowed_fix() -> str:
-    """How to let apply run destructive changes: after review, plan them with the allowance."""
+def not_allowed_fix(invocation: Invocation) -> str:
+    """How to let apply run destructive changes: after review, plan them with the allowance
+    (the commands repeat the options of `invocation`)."""
     return (
         "review the destructive changes, then make the plan again with "
-        f"`{again('plan', '--allow-destructive')}` (or "
-        f"`{again('apply', '--allow-destructive')}`)"
+        f"`{invocation.command('plan', '--allow-destructive')}` (or "
+        f"`{invocation.command('apply', '--allow-destructive')}`)"
     )
 
 
@@ -44,13 +45,15 @@ def plan_refusals(
     live: LiveState,
     *,
     max_types: int,
+    invocation: Invocation = NO_OPTIONS,
 ) -> list[Refusal]:
-    """Every protect violation and broken limit of a plan's changes."""
+    """Every protect violation and broken limit of a plan's changes; a fix that names a command
+    repeats the options of `invocation`."""
     return [
         *_protect_violations(changes),
         *_attribute_limits(changes),
         *_type_limit(changes, live, max_types),
-        *_name_clashes(desired, changes, live),
+        *_name_clashes(desired, changes, live, invocation),
     ]
 
 
@@ -81,10 +84,12 @@ def note_destructive(change: AnyChange, allowed: bool) -> AnyChange:
 
 
 def destructive_refusals(
-    changes: Sequence[TypeChange | ObjectChange], *, allowed: bool
+    changes: Sequence[TypeChange | ObjectChange], *, allowed: bool,
+    invocation: Invocation = NO_OPTIONS,
 ) -> list[Refusal]:
     """The destructive changes apply may not run: on a protected type always, on any other
-    type unless the plan was made with --allow-destructive."""
+    type unless the plan was made with --allow-destructive (the fix repeats the options of
+    `invocation`)."""
     refusals: list[Refusal] = []
     for change in changes:
         if not change.destructive or (allowed and not change.protected):
@@ -102,7 +107,7 @@ def destructive_refusals(
             refusals.append(Refusal(
                 "destructive-not-allowed", change.file or "",
                 f"{change.apiName}{where}: {change.action}: {why}",
-                not_allowed_fix(),
+                not_allowed_fix(invocation),
             ))
     return refusals
 
@@ -167,7 +172,8 @@ def _type_limit(changes: Sequence[TypeChange], live: LiveState, max_types: int) 
 
 
 def _name_clashes(
-    desired: Sequence[ActivityTypeFile], changes: Sequence[TypeChange], live: LiveState
+    desired: Sequence[ActivityTypeFile], changes: Sequence[TypeChange], live: LiveState,
+    invocation: Invocation,
 ) -> list[Refusal]:
     """Trigger and filter names held after apply by more than one type (Marketo: 709).
 
@@ -188,7 +194,7 @@ def _name_clashes(
         fix = "give each type its own trigger and filter names"
         if unmanaged:
             fix += (f", or change {', '.join(unmanaged)} in Marketo (or import it with "
-                    f"`{again('import', *unmanaged)}` and change its file)")
+                    f"`{invocation.command('import', *unmanaged)}` and change its file)")
         refusals.append(Refusal(
             "name-clash", where,
             f"{where}: the Smart List name {held[0].value!r} would be held by {who}; Marketo "

@@ -27,7 +27,7 @@ from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError, MarketoError
-from framework.invocation import again
+from framework.invocation import NO_OPTIONS, Invocation
 from framework.lock import lock_name
 from framework.lock.binding import instance_of, read_bound_lock
 from framework.records.check import CheckReport, check_file
@@ -52,7 +52,8 @@ def send_records(
 ) -> SendReport:
     """Validate and send the records of `path` (JSON Lines, or CSV for `*.csv`) as type
     `api_name`; returns the report. Raises ActivitiesError subclasses for bad input or
-    settings before anything is sent. `options`: the read-back's grace and budget."""
+    settings before anything is sent. `options`: the read-back's grace and budget. A fix
+    that names a command repeats `env`, `endpoint` and `directory` as given."""
     settings = load_settings()
     schema = record_schema(api_name, settings, Path(directory) if directory else None)
     source = Path(path)
@@ -61,7 +62,8 @@ def send_records(
     target = resolve_target(settings, env, endpoint)
     return asyncio.run(_send(
         settings, target, schema, source, type_id, Path(journal) if journal else None,
-        Path(rejects) if rejects else rejects_path(source), listener, options))
+        Path(rejects) if rejects else rejects_path(source), listener, options,
+        Invocation.of(env, endpoint, directory)))
 
 
 def check_records(api_name: str, path: str | Path, *, directory: str | Path | None = None,
@@ -90,9 +92,11 @@ def record_schema(api_name: str, settings: Settings, directory: Path | None) -> 
 
 async def _send(settings: Settings, target: Target, schema: RecordSchema, source: Path,
                 type_id: int | None, journal: Path | None, rejects: Path,
-                listener: Listener | None, options: ReadBackOptions | None) -> SendReport:
+                listener: Listener | None, options: ReadBackOptions | None,
+                invocation: Invocation) -> SendReport:
     async with connect(target, settings) as (started, client):
-        confirmed = await confirm_type_id(client, settings, started, schema.api_name, type_id)
+        confirmed = await confirm_type_id(client, settings, started, schema.api_name, type_id,
+                                          invocation=invocation)
         instance = instance_name(started)
         if journal is None:
             journal = default_journal(source, instance, confirmed.type_id, lock_name(target))
@@ -114,16 +118,19 @@ class ConfirmedType:
 
 
 async def confirm_type_id(client: MarketoClient, settings: Settings, target: Target,
-                          api_name: str, given: int | None = None) -> ConfirmedType:
+                          api_name: str, given: int | None = None, *,
+                          invocation: Invocation = NO_OPTIONS) -> ConfirmedType:
     """The type id of `api_name`, confirmed by one read of the instance before any record is
     written: records are write-once, and a lock with swapped ids (a bad merge) or another
     instance's ids would store them in the wrong type for good. The id comes from `given`,
-    else the environment's lock file, else the instance (the same one call)."""
+    else the environment's lock file, else the instance (the same one call). A fix that names
+    a command repeats the options of `invocation`."""
     wanted, origin = given, "given by the caller"
     if wanted is None:
         # A lock written for another environment, host or local state is refused, with why.
         read = read_bound_lock(
-            settings, instance_of(settings, target), lock_name(target), entries=False
+            settings, instance_of(settings, target), lock_name(target), entries=False,
+            invocation=invocation,
         )
         shown = display_path(read.path)
         if read.lock is not None and read.lock.type_id(api_name) is not None:
@@ -139,12 +146,12 @@ async def confirm_type_id(client: MarketoClient, settings: Settings, target: Tar
         if exc.code != "702":
             raise
         raise ConfigError(f"type {api_name} does not exist on {_instance(target)}\n"
-                          f"  fix: `{again('plan')}`, then apply it") from exc
+                          f"  fix: `{invocation.command('plan')}`, then apply it") from exc
     if described.get("status") not in ("approved", "approved with draft"):
         raise ConfigError(
             f"type {api_name} is not approved on {_instance(target)}: "
             "Marketo takes records only of approved types\n"
-            f"  fix: `{again('plan')}`, then apply it")
+            f"  fix: `{invocation.command('plan')}`, then apply it")
     live = int(described["id"])
     if wanted is None:
         return ConfirmedType(live, f"the instance, looked up by apiName (1 call; {origin})",
@@ -155,8 +162,9 @@ async def confirm_type_id(client: MarketoClient, settings: Settings, target: Tar
             f"{api_name} has id {live}: records sent with {wanted} would be stored as another "
             "type's, for good. Nothing was sent\n"
             f"  fix: check that the lock file is this instance's and that its ids were not "
-            f"swapped (a merge conflict resolved by hand); `{again('lock', 'repair')}` rebuilds "
-            "it from the instance and the definitions")
+            "swapped (a merge conflict resolved by hand); "
+            f"`{invocation.command('lock', 'repair')}` rebuilds it from the instance and the "
+            "definitions")
     return ConfirmedType(live, f"{origin}, confirmed by the instance", described)
 
 

@@ -16,6 +16,7 @@ from framework.apply.journal import Journal, journal_path, lock_path, read_journ
 from framework.apply.session import interactive_plan_path
 from framework.environment import Target
 from framework.errors import RefusedError
+from framework.invocation import Invocation
 from framework.plan.model import Plan, Provenance
 
 
@@ -71,19 +72,20 @@ def plan_for(environment: str, host: str) -> Plan:
     ],
 )
 def test_target_matches(environment: str, host: str, target: Target) -> None:
-    check_target(plan_for(environment, host), target, "plans/x.json")
+    check_target(plan_for(environment, host), target, "plans/x.json", Invocation())
 
 
 def test_plan_for_another_environment_is_refused() -> None:
     target = Target("staging", "https://b.mktorest.com", "i", "s")
     with pytest.raises(RefusedError) as refused:
-        check_target(plan_for("prod", "a.mktorest.com"), target, "plans/x.json")
+        check_target(plan_for("prod", "a.mktorest.com"), target, "plans/x.json",
+                     Invocation.of("staging"))
     assert str(refused.value) == (
         "refusing to apply plans/x.json: it was made for environment 'prod' (host "
         "a.mktorest.com), but this apply targets environment 'staging' (host b.mktorest.com); "
         "nothing was changed\n"
         "  fix: apply it to the instance it was reviewed for (-e prod), or make a plan for this "
-        "one with `activities plan`"
+        "one with `activities plan -e staging`"
     )
 
 
@@ -101,7 +103,7 @@ def test_refusing_an_endpoint_plan_names_the_endpoint_that_reaches_it(
 ) -> None:
     target = Target("staging", "https://b.mktorest.com", "i", "s")
     with pytest.raises(RefusedError) as refused:
-        check_target(plan_for("endpoint", host), target, "plans/x.json")
+        check_target(plan_for("endpoint", host), target, "plans/x.json", Invocation())
     assert str(refused.value).endswith(
         f"  fix: apply it to the instance it was reviewed for (--endpoint {endpoint}), or make "
         "a plan for this one with `activities plan`"
@@ -111,7 +113,7 @@ def test_refusing_an_endpoint_plan_names_the_endpoint_that_reaches_it(
 def test_local_plan_is_refused_elsewhere() -> None:
     target = Target("prod", "https://a.mktorest.com", "i", "s")
     with pytest.raises(RefusedError) as refused:
-        check_target(plan_for("local", "127.0.0.1:40000"), target, "plans/x.json")
+        check_target(plan_for("local", "127.0.0.1:40000"), target, "plans/x.json", Invocation())
     assert str(refused.value).startswith(
         "refusing to apply plans/x.json: it was made for environment 'local', but this apply "
         "targets environment 'prod' (host a.mktorest.com)"

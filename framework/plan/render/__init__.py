@@ -12,7 +12,7 @@ from typing import Literal
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from framework.invocation import again
+from framework.invocation import NO_OPTIONS, Invocation
 from framework.kinds.custom_object.change import ObjectChange
 from framework.kinds.custom_object.ops import ObjectStep
 from framework.live import TypeVersion
@@ -38,7 +38,6 @@ _ENV = Environment(
 )
 _ENV.filters["md"] = markdown_text
 _ENV.globals["symbols"] = ACTION_SYMBOLS
-_ENV.globals["again"] = again  # hints repeat the -e/--endpoint/--dir this run was given
 
 
 def use_color(isatty: bool, environ: Mapping[str, str]) -> bool:
@@ -46,18 +45,23 @@ def use_color(isatty: bool, environ: Mapping[str, str]) -> bool:
     return isatty and not environ.get("NO_COLOR")
 
 
-def render(plan: Plan, fmt: Format, *, color: bool = False) -> str:
-    """The plan in one format; `color` adds ANSI colours to the text format only."""
+def render(
+    plan: Plan, fmt: Format, *, color: bool = False, invocation: Invocation = NO_OPTIONS
+) -> str:
+    """The plan in one format; `color` adds ANSI colours to the text format only. The commands
+    its hints name repeat the options of `invocation` (how the command was typed)."""
     if fmt == "json":
         return dumps(plan)
     if fmt == "text":
-        return _ENV.get_template("text.j2").render(**_context(plan), paint=painter(color))
+        return _ENV.get_template("text.j2").render(
+            **_context(plan, invocation), paint=painter(color)
+        )
     if fmt == "markdown":
-        return render_markdown(plan)
+        return render_markdown(plan, invocation=invocation)
     raise ValueError(f"unknown format {fmt!r}; expected one of {', '.join(FORMATS)}")
 
 
-def _context(plan: Plan) -> dict[str, object]:
+def _context(plan: Plan, invocation: Invocation) -> dict[str, object]:
     shown = [c for c in plan.all_changes() if c.action != "no-op"]
     risky = [c for c in shown if c.risk != "safe"]
     return {
@@ -65,7 +69,8 @@ def _context(plan: Plan) -> dict[str, object]:
         "shown": shown,
         "risky": risky,
         "refused_destructive": plan.summary.destructive and not plan.provenance.allowDestructive,
-        "allow_command": again("plan", "--allow-destructive"),
+        "allow_command": invocation.command("plan", "--allow-destructive"),
+        "command": invocation.command,  # hints repeat the -e/--endpoint/--dir as typed
         "counts": counts(plan),
         "order": order_lines(plan),
     }
@@ -143,6 +148,7 @@ class _Kept:
 def render_markdown(
     plan: Plan, limit: int = MARKDOWN_LIMIT, *, allow_hint: str = ALLOW_HINT,
     words: Mapping[str, str] | None = None, whole_plan: str = WHOLE_PLAN,
+    invocation: Invocation = NO_OPTIONS,
 ) -> str:
     """The pull-request comment, at most LIMIT characters whatever the plan's size.
 
@@ -151,13 +157,14 @@ def render_markdown(
     then the order of calls, the names of unmanaged types, the table's rows (safe first) and
     last the risk notes; a notice counts what was left out and says where the whole plan is.
     WORDS replaces the text of the reasons with those codes (the CI steps name the pull
-    request's label where a person is told a command-line flag)."""
+    request's label where a person is told a command-line flag). The commands it names repeat
+    the options of `invocation`."""
     said = dict(words or {})
 
     def say(reason: Reason) -> str:
         return said.get(reason.code, reason.text)
 
-    base = _context(plan)
+    base = _context(plan, invocation)
     allow_hint = allow_hint.replace("{command}", str(base["allow_command"]))
     shown = by_risk(base["shown"])  # type: ignore[arg-type]
     risky = by_risk(base["risky"])  # type: ignore[arg-type]
