@@ -23,7 +23,7 @@ def lint(
     from framework.lint.approvals import read_approvals
     from framework.lint.history import changed_definitions
     from framework.lint.render import render, workflow_error
-    from framework.lint.review import lint_history
+    from framework.lint.review import grades_objects, lint_history
     from framework.settings import load_settings
 
     try:
@@ -34,7 +34,9 @@ def lint(
         approvals = None
         if env is not None:
             invocation = Invocation.of(env, None, directory)  # what every hint repeats
-            approvals = asyncio.run(read_approvals(settings, env, invocation))
+            approvals = asyncio.run(read_approvals(
+                settings, env, invocation, objects=grades_objects(history)
+            ))
         report = lint_history(history, fix=fix, approvals=approvals)
     except ActivitiesError as exc:
         if fmt == "github":  # shown on the run's summary, not only in its log

@@ -15,9 +15,12 @@ from framework.definitions.model import Acknowledgement, ActivityType, Definitio
 from framework.definitions.positions import locate
 from framework.kinds.custom_object.lint import classify_object
 from framework.kinds.custom_object.model import CustomObject, ObjectAcknowledgement
+from framework.kinds.custom_object.rulebook import OBJECT_RULE_BOOK
 from framework.lint.fix import write_version
 from framework.lint.history import ChangedFile, History
 from framework.lint.rules import RULES, Change, Severity, classify, removed_file, severity
+from framework.plan.rules import RULE_BOOK
+from framework.policy.model import Standing
 
 LINT_FORMAT_VERSION = 1
 
@@ -55,8 +58,19 @@ class Approvals:
     """Which types are approved on the instance lint grades against (`-e ENV`)."""
 
     environment: str
-    ids: Mapping[str, int | None]  # apiName -> id of every approved type
+    ids: Mapping[str, int | None]  # apiName -> id of every approved activity type
     note: str = ""
+    # The custom object types approved there (at least once): they have their own
+    # draft/approve lifecycle, and no numeric id.
+    objects: frozenset[str] = frozenset()
+
+    def standing(self, definition: Definition) -> Standing:
+        """Where the type `definition` defines stands there: approved, or not (yet)."""
+        if isinstance(definition, CustomObject):
+            approved = definition.apiName in self.objects
+        else:
+            approved = definition.apiName in self.ids
+        return "approved" if approved else "draft"
 
 
 @dataclass
@@ -97,6 +111,13 @@ def lint_history(history: History, *, fix: bool, approvals: Approvals | None) ->
             history.root, changed, fix=fix, approvals=approvals, present=present
         )
     return report
+
+
+def grades_objects(history: History) -> bool:
+    """Whether a changed file defines a custom object type, now or at the merge base: only
+    then does `lint -e ENV` need the custom object types approved there."""
+    texts = [t for c in history.changed for t in (c.old, c.new) if t is not None]
+    return any(isinstance(_model(t), CustomObject) for t in texts)
 
 
 def by_api_name(changed: tuple[ChangedFile, ...]) -> list[ChangedFile]:
@@ -164,7 +185,8 @@ def _lint_file(
             if a.version == version and (a.rule, a.version) not in given}
     for change in changes:
         line = locate(document.data, change.path, key=True)[0] if change.path else 1
-        graded, message = _graded(change, approvals)
+        assert old is not None  # only a change of an old definition is classified
+        graded, message = _graded(change, old, approvals)
         acknowledgeable = graded in ("destructive", "breaking")
         fix_text = change.fix
         if acknowledgeable:
@@ -180,18 +202,22 @@ def _lint_file(
     return sorted(findings, key=lambda f: (f.line, f.rule))
 
 
-def _graded(change: Change, approvals: Approvals | None) -> tuple[Severity, str]:
+def _graded(
+    change: Change, old: Definition, approvals: Approvals | None
+) -> tuple[Severity, str]:
     """The policy's grade where the type stands: approved, without `-e ENV`; with it, as the
-    environment has it (a change safe there is a warning). Lint's own rules keep theirs."""
+    environment has it (a change safe there is a warning), under the rule book of the old
+    definition's kind (the type that stands there). Lint's own rules keep theirs."""
     if approvals is None or not RULES[change.rule].needs_approval:
         return RULES[change.rule].severity, change.message
     env = approvals.environment
-    if change.type in approvals.ids:
-        return severity(change.rule, "approved"), (
-            f"{change.message} ({change.type} is approved on {env}, id "
-            f"{approvals.ids[change.type]})"
+    book = OBJECT_RULE_BOOK if isinstance(old, CustomObject) else RULE_BOOK
+    if approvals.standing(old) == "approved":
+        which = "" if isinstance(old, CustomObject) else f", id {approvals.ids[old.apiName]}"
+        return severity(change.rule, "approved", book), (
+            f"{change.message} ({change.type} is approved on {env}{which})"
         )
-    graded = severity(change.rule, "draft")
+    graded = severity(change.rule, "draft", book)
     if graded == "warning":
         return graded, f"{change.message} (not approved on {env}: nothing is lost there yet)"
     return graded, f"{change.message} (not approved on {env})"

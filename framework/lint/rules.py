@@ -29,7 +29,7 @@ from framework.plan.rules import (
     RULE_BOOK,
 )
 from framework.policy.grade import grade
-from framework.policy.model import Difference, Standing
+from framework.policy.model import Difference, RuleBook, Standing
 
 Severity = Literal["error", "destructive", "breaking", "warning"]
 
@@ -87,12 +87,13 @@ class Change:
     path: tuple[str | int, ...] = ()  # where in the new file (for the line number)
 
 
-def severity(rule: str, standing: Standing) -> Severity:
-    """A finding's severity where the type stands: the policy's grade for the rules it shares
-    with plan (a change safe there is a warning), lint's own otherwise."""
-    if rule not in RULE_BOOK.rules:
+def severity(rule: str, standing: Standing, book: RuleBook = RULE_BOOK) -> Severity:
+    """A finding's severity where the type stands: the policy's grade under the type's kind's
+    rule `book` for the rules it shares with plan (a change safe there is a warning), lint's
+    own otherwise."""
+    if rule not in book.rules:
         return RULES[rule].severity
-    risk = grade(Difference(rule, ""), standing, RULE_BOOK)
+    risk = grade(Difference(rule, ""), standing, book)
     return "warning" if risk == "safe" else risk
 
 

@@ -1,8 +1,9 @@
 """`activities lint` for custom object files: the plan's own differ classifies the change.
 
-Lint grades a change as if the old file were approved on the instance (the case where records
-are at stake): the kind's one differ says what differs, and the policy grades it with the
-kind's rule book (framework.kinds.custom_object.rulebook), the answer plan gives too; the rule
+Lint names every change the policy grades as more than safe once approved (the case where
+records are at stake): the kind's one differ says what differs, and the policy grades it with
+the kind's rule book (framework.kinds.custom_object.rulebook), the answer plan gives too;
+`lint -e ENV` grades each where the type stands there (framework.lint.review). The rule
 ids are the same as activity types' where they apply (`type-deleted`, `data-type-changed`,
 `protect-removed`) and their own where they do not.
 """
