@@ -29,6 +29,7 @@ from framework.plan.model import Plan, PlanInputs, Provenance, Summary, TypeChan
 from framework.plan.order import plan_order
 from framework.plan.read import TypeReader, read_live
 from framework.plan.targeting import Targeting
+from framework.policy.model import Refusal
 from framework.policy.refusals import note_destructive, plan_refusals, raise_if_refused
 from framework.settings import Settings
 
@@ -135,16 +136,17 @@ def derive_plan(
     RefusedError for a plan that breaks a rule or has no order (a name swap); its fixes
     repeat the options of `invocation`."""
     targeted, untargeted = Targeting(provenance.targets, provenance.excludes).split(desired)
-    changes, unmanaged = judged_changes(
+    changes, unmanaged, refusals = judge(
         activity_type_files(targeted), live, max_types=max_types,
         allow_destructive=provenance.allowDestructive, invocation=invocation,
     )
+    objects, object_unmanaged = compare_objects(_object_files(targeted), live.objects)
+    objects = [note_destructive(c, provenance.allowDestructive) for c in objects]
+    # Every refusal of both kinds at once: one run shows all there is to fix.
+    raise_if_refused([*refusals, *object_refusals(objects, live.objects, max_objects)])
     # An untargeted type has a file: it is managed, only left alone by this plan.
     unmanaged = [name for name in unmanaged if name not in untargeted]
     order = plan_order(changes, live)
-    objects, object_unmanaged = compare_objects(_object_files(targeted), live.objects)
-    objects = [note_destructive(c, provenance.allowDestructive) for c in objects]
-    raise_if_refused(object_refusals(objects, live.objects, max_objects))
     object_unmanaged = [name for name in object_unmanaged if name not in untargeted]
     active_objects = [c for c in objects if c.action != "no-op"]
     return Plan(
@@ -181,12 +183,28 @@ def judged_changes(
     """compare, then the policy: each destructive change says whether apply will run it, and a
     plan the policy refuses (protect, Marketo's limits, a name held twice) raises
     RefusedError listing every refusal."""
+    changes, unmanaged, refusals = judge(
+        desired, live, max_types=max_types, allow_destructive=allow_destructive,
+        invocation=invocation,
+    )
+    raise_if_refused(refusals)
+    return changes, unmanaged
+
+
+def judge(
+    desired: Sequence[ActivityTypeFile],
+    live: LiveState,
+    *,
+    max_types: int,
+    allow_destructive: bool,
+    invocation: Invocation = NO_OPTIONS,
+) -> tuple[list[TypeChange], list[str], list[Refusal]]:
+    """`judged_changes` with the refusals as data, for a caller that adds another kind's."""
     changes, unmanaged = compare(desired, live)
     changes = [note_destructive(change, allow_destructive) for change in changes]
-    raise_if_refused(
-        plan_refusals(desired, changes, live, max_types=max_types, invocation=invocation)
+    return changes, unmanaged, plan_refusals(
+        desired, changes, live, max_types=max_types, invocation=invocation
     )
-    return changes, unmanaged
 
 
 def summarize(

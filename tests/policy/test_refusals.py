@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from framework.definitions.model import ActivityType, ActivityTypeFile
+import pytest
+
+from framework.definitions.model import ActivityType, ActivityTypeFile, DefinitionFile
+from framework.errors import RefusedError
+from framework.kinds.custom_object.live import LiveObject, ObjectVersion
+from framework.kinds.custom_object.model import CustomObject
 from framework.live import LiveState, LiveType, TypeVersion
 from framework.plan.compare import compare
+from framework.plan.pipeline import derive_plan
 from framework.policy.model import Refusal
 from framework.policy.refusals import destructive_refusals, plan_refusals
+from tests.plan.plan_literals import PROVENANCE
 
 PATH = "activities/attendClass.yaml"
 
@@ -70,3 +77,38 @@ def test_a_destructive_change_is_refused_unless_allowed() -> None:
         "destructive-not-allowed"
     ]
     assert destructive_refusals(changes, allowed=True) == []
+
+
+CAR = "activities/car.yaml"
+
+
+def test_a_plan_reports_every_refusal_of_both_kinds_at_once() -> None:
+    # A plan refused for an activity type and for a custom object type said only the activity
+    # type's refusal; the custom object's came after the first was fixed.
+    fields = [{"name": "vin", "displayName": "VIN", "dataType": "string", "isDedupeField": True},
+              {"name": "trim", "displayName": "Trim", "dataType": "string"}]
+    car = {"kind": "customObject", "version": 1, "apiName": "car", "displayName": "Car",
+           "fields": fields, "protect": True}
+    live_car = ObjectVersion.from_definition(CustomObject.model_validate(car))
+    live = approved(definition()).model_copy(update={"objects": {"car": LiveObject(
+        apiName="car", status="approved", approved=live_car)}})
+    desired = [
+        definition(attributes=[]),
+        DefinitionFile(path=CAR, definition=CustomObject.model_validate(
+            car | {"version": 2, "fields": fields[:1]})),
+    ]
+
+    with pytest.raises(RefusedError) as refused:
+        derive_plan(PROVENANCE, desired, live, max_types=10)
+
+    assert str(refused.value) == (
+        "plan refused: 2 problems\n"
+        f"{PATH}: type attendClass is protected (protect: true) and the plan would drop "
+        "attribute seats\n"
+        "  fix: revert this change, or first merge a reviewed change that sets `protect: false` "
+        f"in {PATH}\n"
+        f"{CAR}: custom object type car is protected (protect: true) and the plan would drop "
+        "field trim\n"
+        "  fix: revert this change, or first merge a reviewed change that sets `protect: false` "
+        f"in {CAR}"
+    )
