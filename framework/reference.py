@@ -82,9 +82,9 @@ def _root() -> tuple[click.Group, click.Context]:
 
 
 def commands_page() -> str:
-    """Every command: its usage line, its help and a table of its arguments and options."""
-    from framework.cli import COMMANDS, load_command
-
+    """Every command: its usage line, its help and a table of its arguments and options; a
+    command group (any click Group, as `lock`) lists its subcommands, each then with a section
+    of its own."""
     group, root = _root()
     lines = [
         "# Commands and options",
@@ -95,13 +95,45 @@ def commands_page() -> str:
         *_parameter_table(group, root),
         "",
     ]
-    lines += [f"- [`{CLI} {name}`](#{CLI}-{name})" for name in sorted(COMMANDS)]
-    for name in sorted(COMMANDS):
-        command = load_command(name)
-        context = click.Context(command, info_name=name, parent=root)
-        lines += ["", f"## {CLI} {name}", "", "```text", _usage(command, context), "```", ""]
-        lines += [_help(command), "", *_parameter_table(command, context)]
+    lines += [f"- [`{path}`](#{_anchor(path)})" for path, _, _ in _subcommands(group, root)]
+    for _, command, context in _subcommands(group, root):
+        lines += _section(command, context, level=2)
     return "\n".join(lines) + "\n"
+
+
+def _subcommands(
+    group: click.Group, context: click.Context
+) -> list[tuple[str, click.Command, click.Context]]:
+    """A group's commands by name: each with its path (`activities lock show`) and context."""
+    found = []
+    for name in sorted(group.list_commands(context)):
+        command = group.get_command(context, name)
+        if command is None:
+            continue
+        sub = click.Context(command, info_name=name, parent=context)
+        found.append((sub.command_path, command, sub))
+    return found
+
+
+def _section(command: click.Command, context: click.Context, *, level: int) -> list[str]:
+    """One command's section, then (for a group) each of its subcommands' one level down."""
+    path = context.command_path
+    lines = ["", f"{'#' * level} {path}", "", "```text", _usage(command, context), "```", ""]
+    lines += [_help(command), "", *_parameter_table(command, context)]
+    if isinstance(command, click.Group):
+        subcommands = _subcommands(command, context)
+        lines += ["", *_table(("command", "meaning"), [
+            (f"[`{sub_path}`](#{_anchor(sub_path)})", sub.get_short_help_str(limit=300))
+            for sub_path, sub, _ in subcommands
+        ])]
+        for _, sub, sub_context in subcommands:
+            lines += _section(sub, sub_context, level=level + 1)
+    return lines
+
+
+def _anchor(path: str) -> str:
+    """The heading anchor of a command path, as GitHub makes it."""
+    return path.replace(" ", "-")
 
 
 def _usage(command: click.Command, context: click.Context) -> str:

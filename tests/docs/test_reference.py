@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -62,6 +64,44 @@ def test_the_reference_lists_every_command_and_option() -> None:
         for parameter in load_command(name).params:
             if isinstance(parameter, click.Option):
                 assert all(option in page for option in parameter.opts), (name, parameter.opts)
+
+
+def _sections(page: str) -> dict[str, str]:
+    """Each command's section of the page, by its heading's command path."""
+    parts = re.split(r"^#{2,} (activities .+)$", page, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def _every_command(
+    command: click.Command, context: click.Context
+) -> Iterator[tuple[str, click.Command, click.Context]]:
+    yield context.command_path, command, context
+    if isinstance(command, click.Group):
+        for name in command.list_commands(context):
+            sub = command.get_command(context, name)
+            assert sub is not None
+            yield from _every_command(sub, click.Context(sub, info_name=name, parent=context))
+
+
+def test_a_command_group_s_subcommands_each_have_their_section() -> None:
+    # `activities lock` was listed without `lock show` and `lock repair`, their options and
+    # arguments: the generator did not walk into groups.
+    sections = _sections(reference.pages()["commands.md"])
+    root, context = reference._root()
+    walked = list(_every_command(root, context))
+
+    assert {"activities lock show", "activities lock repair"} <= {path for path, _, _ in walked}
+    for path, command, context in walked[1:]:
+        assert path in sections, path
+        for parameter in command.get_params(context):
+            if isinstance(parameter, click.Argument):
+                assert f"`{parameter.make_metavar(context)}`" in sections[path], (path, parameter)
+            elif isinstance(parameter, click.Option) and not parameter.hidden:
+                assert all(option in sections[path] for option in parameter.opts), (
+                    path, parameter.opts)
+        if isinstance(command, click.Group):
+            for name in command.list_commands(context):
+                assert f"(#{path.replace(' ', '-')}-{name})" in sections[path], (path, name)
 
 
 def test_a_pipe_or_an_angle_bracket_cannot_break_a_table() -> None:
