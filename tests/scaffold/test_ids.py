@@ -86,7 +86,9 @@ def test_ids_come_from_the_lock_file_without_a_connection(
     assert result.exit_code == 0, result.output
     assert result.stdout == "attendWebinar  100001\nbuyCar         100002\n"
     assert result.stderr == (
-        "Ids of sandbox from its lock file activities/.lock/sandbox.json (2 types).\n"
+        "Ids of sandbox from its lock file activities/.lock/sandbox.json as the last apply "
+        "wrote it (2 types), not checked against the instance: `activities ids --check -e "
+        "sandbox` confirms them.\n"
     )
     assert emulator.stats()["total_calls"] == calls
     as_json = json.loads(cli("ids", "-e", "sandbox", "--json").stdout)
@@ -111,3 +113,85 @@ def test_without_a_lock_file_ids_says_so_and_reads_the_instance(
     )
     live = cli("ids", "-e", "sandbox", "--live", env=credentials)
     assert live.stderr == f"Ids of sandbox read from the instance ({host}, 1 type).\n"
+
+
+def _swap_consistently(path: Path) -> None:
+    """The two types' entries swapped whole (id and state): a lock that contradicts nothing
+    in itself, as a bad merge-conflict resolution can leave it."""
+    data = json.loads(path.read_text())
+    types = data["types"]
+    for key in ("id",):
+        types["attendWebinar"][key], types["buyCar"][key] = (
+            types["buyCar"][key], types["attendWebinar"][key])
+    types["attendWebinar"]["state"]["id"], types["buyCar"]["state"]["id"] = (
+        types["buyCar"]["state"]["id"], types["attendWebinar"]["state"]["id"])
+    path.write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+
+
+def _list_calls(emulator: Any) -> int:
+    """Calls to List Custom Activity Types."""
+    return int(emulator.stats()["calls_by_endpoint"].get(
+        "GET /rest/v1/activities/external/types.json", 0))
+
+
+def test_ids_from_a_lock_file_say_they_are_unchecked_and_check_confirms_them(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    credentials = sandbox_project(project, emulator)
+    for name in ("attendWebinar", "buyCar"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", project / "activities")
+    assert cli("apply", "--yes", "-e", "sandbox", cwd=project, env=credentials).exit_code == 0
+    listed = _list_calls(emulator)
+
+    checked = cli("ids", "-e", "sandbox", "--check", env=credentials)
+
+    assert checked.exit_code == 0, checked.output
+    assert checked.stdout == "attendWebinar  100001\nbuyCar         100002\n"
+    assert checked.stderr == (
+        "Ids of sandbox from its lock file activities/.lock/sandbox.json (2 types), confirmed "
+        "against the instance (its type list).\n"
+    )
+    assert _list_calls(emulator) == listed + 1
+
+
+def test_ids_check_refuses_a_lock_whose_ids_were_swapped_naming_both_ids(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    """`ids` printed a lock whose ids were swapped consistently (id and state) with exit 0:
+    only send, drift and plan, which read the instance, caught it."""
+    credentials = sandbox_project(project, emulator)
+    for name in ("attendWebinar", "buyCar"):
+        shutil.copy(EXAMPLES / f"{name}.yaml", project / "activities")
+    assert cli("apply", "--yes", "-e", "sandbox", cwd=project, env=credentials).exit_code == 0
+    _swap_consistently(project / "activities" / ".lock" / "sandbox.json")
+
+    offline = cli("ids", "-e", "sandbox")
+    checked = cli("ids", "-e", "sandbox", "--check", env=credentials)
+
+    assert offline.exit_code == 0, offline.output  # offline, nothing says otherwise
+    assert offline.stderr == (
+        "Ids of sandbox from its lock file activities/.lock/sandbox.json as the last apply "
+        "wrote it (2 types), not checked against the instance: `activities ids --check -e "
+        "sandbox` confirms them.\n"
+    )
+    assert checked.exit_code == 1, checked.output
+    assert checked.stdout == ""
+    assert checked.stderr == (
+        "Error: the lock file's ids do not match the instance (lock file "
+        "activities/.lock/sandbox.json): attendWebinar: 100002 in the lock file, 100001 on the "
+        "instance (100002 is buyCar's id there); buyCar: 100001 in the lock file, 100002 on "
+        "the instance (100001 is attendWebinar's id there)\n"
+        "  fix: `activities lock repair -e sandbox` rebuilds it from the instance and the "
+        "definitions\n"
+    )
+
+
+def test_ids_check_needs_a_lock_file_to_check(cli: Cli, project: Path, emulator: Any) -> None:
+    result = cli("ids", "--check", "--live", env=emulator.env, cwd=project)
+
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: --check confirms the ids of a lock file against the instance, and --live reads "
+        "them from the instance already\n"
+        "  fix: leave out --live (or --check)\n"
+    )
