@@ -191,8 +191,10 @@ def _value(key: str, node: dict[str, Any], enums: dict[str, str], depth: int) ->
 
 def main(argv: list[str]) -> int:
     """Write the store to the file given (framework/core_schemas.py)."""
+    from framework.files import write_atomically
+
     [target] = argv
-    Path(target).write_text(source(), encoding="utf-8")
+    write_atomically(Path(target), source())
     return 0
 
 

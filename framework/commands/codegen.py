@@ -10,6 +10,7 @@ from framework.commands.common import EXIT_ERROR, EXIT_OK, command_line, dir_opt
 from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import ActivityType, activity_type_files
 from framework.errors import ConfigError
+from framework.files import write_atomically
 from framework.settings import load_settings
 
 
@@ -65,10 +66,7 @@ def _checked(stale: list[Path], count: int, folder: Path) -> int:
 
 def _write(path: Path, text: str) -> None:
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(path)
+        write_atomically(path, text)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot write the generated file: {exc.strerror}\n"
                           "  fix: check that the folder exists and is writable") from exc

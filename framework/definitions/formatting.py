@@ -22,8 +22,8 @@ from framework.definitions.document import FILE_FIELD, Document, new_yaml, read_
 from framework.definitions.layout import Layout
 from framework.definitions.loader import definition_paths, display_path
 from framework.definitions.model import kind_of
-from framework.definitions.writer import write_atomically
 from framework.errors import Problem
+from framework.files import write_atomically
 from framework.kinds.custom_object.layout import CUSTOM_OBJECT_LAYOUT
 
 TYPE_KEYS = (

@@ -60,7 +60,7 @@ def write_schema(path: Path = SCHEMA_PATH) -> bool:
     text = schema_text()
     if path.is_file() and path.read_text(encoding="utf-8") == text:
         return False
-    path.write_text(text, encoding="utf-8")
+    _write(path, text)
     return True
 
 
@@ -77,14 +77,19 @@ def project_schema(directory: Path) -> Path:
 
 def write_project_schema(directory: Path) -> bool:
     """Write this version's schema into the definitions folder; True when the file changed."""
-    from framework.definitions.writer import write_atomically
-
     path = project_schema(directory)
     text = shipped_schema()
     if _read(path) == text:
         return False
-    write_atomically(path, text)
+    _write(path, text)
     return True
+
+
+def _write(path: Path, text: str) -> None:
+    # Imported here: validate (a pre-commit hook) reads this module and never writes.
+    from framework.files import write_atomically
+
+    write_atomically(path, text)
 
 
 def outdated_schema(directory: Path) -> bool:

@@ -1,13 +1,12 @@
 """The instance's state on disk: written atomically, so a crash mid-write never corrupts it,
 and locked, so two processes never serve the same state file at once (each would overwrite the
-other's changes with its own copy)."""
+other's changes with its own copy). The writer is framework.files, a file utility shared with
+the tool, not one of its rules."""
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,25 +14,16 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from framework.errors import ConfigError
+from framework.files import write_atomically
 
 FORMAT = 1
 
 
 def save_state(path: Path, state: dict[str, Any]) -> None:
-    """Write to a temporary file beside `path`, fsync it, then rename it over `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the state atomically (framework.files): a crash leaves the old state or the new."""
     text = json.dumps({"format": FORMAT, **state}, indent=1, sort_keys=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with_suppressed_unlink(temporary)
-        raise
-    _sync_folder(path.parent)
+    # Readable by its owner only, as the state file has always been.
+    write_atomically(path, text, mode=0o600)
 
 
 def load_state(path: Path) -> dict[str, Any] | None:
@@ -98,22 +88,3 @@ def locked_state(
         yield
     finally:
         lock.release()
-
-
-def with_suppressed_unlink(path: str) -> None:
-    with contextlib.suppress(FileNotFoundError):
-        os.unlink(path)
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable (POSIX); a no-op where folders cannot be opened."""
-    try:
-        descriptor = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(descriptor)
-    except OSError:
-        pass
-    finally:
-        os.close(descriptor)

@@ -16,8 +16,8 @@ from typing import Any, Literal
 from framework.definitions.loader import check_definitions, display_path, load_definitions
 from framework.definitions.model import API_NAME_PATTERN, ActivityType, activity_type_files
 from framework.definitions.schema import project_schema, write_project_schema
-from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError, MarketoError, Problem
+from framework.files import write_atomically
 from framework.importer.content import DEFAULT_MODELINE, definition_text, updated_text
 from framework.invocation import Invocation
 from framework.kinds.custom_object.importer import NO_CUSTOM_OBJECTS, object_definition_text

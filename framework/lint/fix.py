@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from framework.definitions.document import read_document
-from framework.definitions.writer import write_atomically
 from framework.errors import ConfigError
+from framework.files import write_atomically
 
 _NUMBER = re.compile(r"[0-9]+")
 

@@ -19,9 +19,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from framework.definitions.writer import write_atomically
 from framework.environment import LOCAL, Target
 from framework.errors import ConfigError
+from framework.files import write_atomically
 from framework.lock.model import LOCK_FORMAT_VERSION, Lock
 from framework.settings import Settings, load_settings
 

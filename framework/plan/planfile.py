@@ -20,8 +20,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from framework.definitions.writer import write_atomically
 from framework.errors import PlanError
+from framework.files import write_atomically
 from framework.plan.model import FORMAT_VERSION, Plan
 
 REPLAN = "  fix: make the plan again with `activities plan --out {path}`"

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +26,7 @@ from framework.definitions.loader import display_path, load_definitions
 from framework.definitions.model import activity_type_files
 from framework.environment import LOCAL, Target, connect, resolve_target
 from framework.errors import ConfigError, MarketoError
+from framework.files import move
 from framework.invocation import NO_OPTIONS, Invocation
 from framework.lock import lock_name
 from framework.lock.binding import instance_of, read_bound_lock
@@ -186,7 +186,7 @@ def default_journal(source: Path, instance: str, type_id: int, env_name: str) ->
     earlier = source.with_name(f"{source.name}.{env_name}.journal.jsonl")
     if not path.exists() and earlier.is_file() and not earlier.is_symlink() \
             and _journal_type_id(earlier) == type_id:
-        os.replace(earlier, path)
+        move(earlier, path)
     return path
 
 

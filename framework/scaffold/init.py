@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framework import __version__
-from framework.definitions.writer import write_atomically
 from framework.errors import ActivitiesError
+from framework.files import write_atomically
 from framework.pyproject import environment_name_problems
 from framework.scaffold.files import GITIGNORE_BLOCKS, owned_files
 from framework.scaffold.pins import (
