@@ -3,14 +3,15 @@
 A hint such as "make a new plan (`activities plan`)" is only right when it targets what the user
 ran against: printed bare after `apply -e production`, it would plan the built-in `local`
 instance and `activities/`. A command makes an `Invocation` of its `-e`, `--endpoint` and
-`--dir` and passes it to the code that words its hints (drift does); the older way, still used
-by most commands, records it once with `remember`, and hints are built with `again`.
+`--dir` once (`Invocation.of`; for a saved plan `of_saved_plan`) and passes it down to every
+function that words a hint, which builds the command with `Invocation.command`. This module
+keeps no state: two commands run in one process (tests, the library, a CI step calling
+commands as functions) each word their hints with their own options.
 """
 
 from __future__ import annotations
 
 import sys
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,37 +59,12 @@ class Invocation:
 # No options typed: hints in their bare form (a CI step, a test, the library calls).
 NO_OPTIONS = Invocation()
 
-_CURRENT: ContextVar[Invocation | None] = ContextVar("invocation", default=None)
-
-
-def remember(
-    env: str | None = None, endpoint: str | None = None, directory: Path | str | None = None
-) -> None:
-    """Record this run's options for the hints built with `again`."""
-    _CURRENT.set(Invocation.of(env, endpoint, directory))
-
-
-def forget() -> None:
-    """Start a command with no options recorded (several commands may run in one process)."""
-    _CURRENT.set(None)
-
-
-def again(command: str, *arguments: str, directory: bool = True, target: bool = True) -> str:
-    """`Invocation.command` of the options this run recorded with `remember`."""
-    current = _CURRENT.get() or Invocation()
-    return current.command(command, *arguments, directory=directory, target=target)
-
 
 def _masked(text: str) -> str:
     """A hint repeats what the user typed, which may hold a secret they pasted in the wrong
     place: every secret the run registered is masked (none is without the client loaded)."""
     registry = sys.modules.get("framework.client.redact")
     return registry.redact_known(text) if registry is not None else text
-
-
-def remember_plan(plan: Plan, env: str | None = None, endpoint: str | None = None) -> None:
-    """For showing or applying a saved plan: hints target where it was made, unless told."""
-    _CURRENT.set(of_saved_plan(plan, env, endpoint))
 
 
 def of_saved_plan(plan: Plan, env: str | None = None, endpoint: str | None = None) -> Invocation:

@@ -11,7 +11,6 @@ from typing import Any, NoReturn
 import click
 
 from framework.errors import ActivitiesError
-from framework.invocation import forget
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -85,7 +84,6 @@ def outcome(command: Callable[[], int], argv: Sequence[str] = ()) -> int:
     traceback (no secret). click's own ends (a usage error, `--help`) pass through to click."""
     previous = _catch_sigterm()
     _sigterm.clear()
-    forget()  # hints name only the options of this command
     try:
         return command()
     except ActivitiesError as exc:
@@ -106,7 +104,6 @@ def outcome(command: Callable[[], int], argv: Sequence[str] = ()) -> int:
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         return _report_bug(exc, argv)
     finally:
-        forget()
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
 

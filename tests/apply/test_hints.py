@@ -8,19 +8,20 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from framework.invocation import again, forget, remember
+from framework.invocation import Invocation
 from tests.apply.apply_support import write_type
 
 
-def test_again_repeats_the_options_quoted() -> None:
-    remember("prod", None, Path("my defs"))
-    assert again("plan", "--out", "FILE") == "activities plan --out FILE -e prod --dir 'my defs'"
-    assert again("apply", "plans/x.json", directory=False) == (
+def test_a_hint_repeats_the_options_quoted() -> None:
+    typed = Invocation.of("prod", None, Path("my defs"))
+    assert typed.command("plan", "--out", "FILE") == (
+        "activities plan --out FILE -e prod --dir 'my defs'"
+    )
+    assert typed.command("apply", "plans/x.json", directory=False) == (
         "activities apply plans/x.json -e prod"
     )
-    remember("local", None, None)
-    assert again("import", "buyCar") == "activities import buyCar"
-    forget()
+    assert typed.command("validate", target=False) == "activities validate --dir 'my defs'"
+    assert Invocation.of("local").command("import", "buyCar") == "activities import buyCar"
 
 
 def _defs(project: Path) -> Path:

@@ -88,11 +88,8 @@ def test_the_plan_key_variable_is_among_the_masked_ones() -> None:
 
 def test_a_hint_that_repeats_the_endpoint_masks_the_secret_in_it() -> None:
     from framework.client.redact import remember_secret
-    from framework.invocation import again, forget, remember
+    from framework.invocation import Invocation
 
     remember_secret(SECRET)
-    remember(endpoint=f"https://x.mktorest.com/{SECRET}")
-    try:
-        assert again("plan") == "activities plan --endpoint https://x.mktorest.com/<redacted>"
-    finally:
-        forget()
+    typed = Invocation.of(endpoint=f"https://x.mktorest.com/{SECRET}")
+    assert typed.command("plan") == "activities plan --endpoint https://x.mktorest.com/<redacted>"
