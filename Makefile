@@ -18,8 +18,12 @@ demo: $(STAMP)
 	$(BIN)/activities apply .activities/demo-plan.json
 	$(BIN)/activities plan --detailed-exitcode
 
+# One test process per core (pytest-xdist), at most 4; each file's tests stay in one process,
+# so a module's emulator or hooks environment is set up once. docs/development.md has figures.
+PYTEST_PARALLEL ?= -n auto --maxprocesses 4 --dist loadfile
+
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_PARALLEL)
 	$(BIN)/ruff check framework tests bench .github/scripts
 	$(BIN)/mypy
 

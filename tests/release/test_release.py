@@ -6,8 +6,10 @@ here first. Only the upload to the package index and the GitHub release cannot r
 actionlint checks those steps (tests/scaffold/test_templates.py).
 
 The build and the install take about a minute of wall time (the dependencies come from the
-package index or pip's cache), so they run once per session, marked `release`:
-`pytest -m "not release"` skips them.
+package index or pip's cache), so they run once per test run, marked `release`:
+`pytest -m "not release"` skips them. They build from a copy of the working tree
+(tests/support/checkout.py): a build writes into the tree it builds, and other tests run
+beside this one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from tests.support.checkout import copy_checkout
+from tests.support.once import built_once
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / ".github" / "scripts" / "release.py"
@@ -38,23 +43,29 @@ def load_script() -> ModuleType:
 release = load_script()
 
 
-def step(*args: str) -> subprocess.CompletedProcess[str]:
-    """One step as release.yml runs it: `python .github/scripts/release.py STEP ...`."""
-    return subprocess.run([sys.executable, str(SCRIPT), *args], capture_output=True, text=True,
-                          check=False, cwd=ROOT)
+def step(*args: str, root: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """One step as release.yml runs it: `python .github/scripts/release.py STEP ...` in ROOT."""
+    return subprocess.run([sys.executable, str(root / SCRIPT.relative_to(ROOT)), *args],
+                          capture_output=True, text=True, check=False, cwd=root)
 
 
 @pytest.fixture(scope="module")
-def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("dist")
-    built = step("build", str(folder))
-    assert built.returncode == 0, built.stderr
-    return folder
+def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return built_once(tmp_path_factory, "checkout", copy_checkout)
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory, checkout: Path) -> Path:
+    def build(folder: Path) -> None:
+        built = step("build", str(folder), root=checkout)
+        assert built.returncode == 0, built.stderr
+
+    return built_once(tmp_path_factory, "dist", build)
 
 
 @pytest.mark.release
-def test_the_built_sdist_and_wheel_pass_the_checks(dist: Path) -> None:
-    checked = step("check", str(dist))
+def test_the_built_sdist_and_wheel_pass_the_checks(dist: Path, checkout: Path) -> None:
+    checked = step("check", str(dist), root=checkout)
 
     assert (checked.returncode, checked.stderr) == (0, "")
     version = release.source_version()
@@ -76,14 +87,17 @@ def test_the_built_sdist_and_wheel_pass_the_checks(dist: Path) -> None:
 
 
 @pytest.mark.release
-def test_the_installed_wheel_inits_validates_plans_and_applies_on_local(dist: Path) -> None:
-    smoked = step("smoke", str(dist))
+def test_the_installed_wheel_inits_validates_plans_and_applies_on_local(
+    dist: Path, checkout: Path
+) -> None:
+    smoked = step("smoke", str(dist), root=checkout)
 
     assert (smoked.returncode, smoked.stderr) == (0, "")
     lines = smoked.stdout.splitlines()
     assert lines[0].startswith("installed marketo_activities-")
     # The package came from the fresh virtualenv, never from this checkout.
-    assert "/venv/lib/" in lines[0] and str(ROOT) not in lines[0]
+    assert "/venv/lib/" in lines[0]
+    assert str(ROOT) not in lines[0] and str(checkout) not in lines[0]
     assert lines[1] == (
         f"activities {release.source_version()}: --version, init (pin marketo-activities=="
         f"{release.source_version()}), validate, fmt --check, schema, plan (changes), show, "
@@ -92,7 +106,9 @@ def test_the_installed_wheel_inits_validates_plans_and_applies_on_local(dist: Pa
 
 
 @pytest.mark.release
-def test_check_names_a_data_file_the_wheel_lacks(dist: Path, tmp_path: Path) -> None:
+def test_check_names_a_data_file_the_wheel_lacks(
+    dist: Path, checkout: Path, tmp_path: Path
+) -> None:
     # The check above can fail: a wheel without one template (a package-data glob gone).
     broken = tmp_path / "dist"
     shutil.copytree(dist, broken)
@@ -105,7 +121,7 @@ def test_check_names_a_data_file_the_wheel_lacks(dist: Path, tmp_path: Path) -> 
                 target.writestr(item, source.read(item))
     rebuilt.replace(wheel)
 
-    checked = step("check", str(broken))
+    checked = step("check", str(broken), root=checkout)
 
     assert (checked.returncode, checked.stdout) == (1, "")
     assert checked.stderr == f"Error: wheel: {missing} is missing\n"

@@ -1,22 +1,26 @@
-"""`.pre-commit-hooks.yaml`: pre-commit try-repo runs each hook on a scratch repository.
+"""`.pre-commit-hooks.yaml`: pre-commit runs each hook on a scratch repository.
 
 pre-commit installs the hooks' environment from this repository with pip (the only network
 it needs: the package registry); the hooks themselves never connect. One install serves every
-test here: they share PRE_COMMIT_HOME and one snapshot of this repository's working tree.
+test of the run: they share one pre-commit store and one snapshot of this repository's working
+tree (tests/support/once.py), as a user's repositories share ~/.cache/pre-commit.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from ruamel.yaml import YAML
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.support.checkout import ROOT, copy_checkout
+from tests.support.once import built_once, run_folder
+
 EXAMPLES = ROOT / "activities"
 
 
@@ -35,26 +39,17 @@ def git(cwd: Path, *args: str) -> None:
 
 @pytest.fixture(scope="module")
 def hooks_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """This repository's working tree (uncommitted edits included) as one commit.
-
-    try-repo would make such a shadow repository itself, anew at each call, and so install
-    the hooks' environment again each time; one snapshot lets the tests share one install."""
-    snapshot = tmp_path_factory.mktemp("hooks-repo")
-    listed = run(ROOT, "git", "ls-files", "-co", "--exclude-standard", "-z").stdout
-    for name in filter(None, listed.split("\0")):
-        source = ROOT / name
-        if source.is_file():
-            (snapshot / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, snapshot / name)
-    git(snapshot, "init", "--quiet")
-    git(snapshot, "add", "-A")
-    git(snapshot, "commit", "--quiet", "-m", "snapshot")
-    return snapshot
+    """This repository's working tree (uncommitted edits included) as one commit, made once
+    per test run: the same repository and revision each time, so pre-commit installs the
+    hooks' environment only once."""
+    return built_once(tmp_path_factory, "checkout", copy_checkout)
 
 
 @pytest.fixture(scope="module")
 def pre_commit_home(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return str(tmp_path_factory.mktemp("pre-commit-home"))
+    """The run's one pre-commit store (PRE_COMMIT_HOME). pre-commit locks it while it
+    installs, so test processes running side by side share it safely."""
+    return str(run_folder(tmp_path_factory) / "pre-commit-home")
 
 
 def scratch(tmp_path: Path, *files: tuple[str, str]) -> Path:
@@ -69,9 +64,18 @@ def scratch(tmp_path: Path, *files: tuple[str, str]) -> Path:
     return repo
 
 
-def try_repo(repo: Path, hooks_repo: Path, home: str, *args: str) -> Done:
+def run_hooks(repo: Path, hooks_repo: Path, home: str, *args: str) -> Done:
+    """`pre-commit run --all-files ARGS` in REPO with every hook of .pre-commit-hooks.yaml, as
+    a user's .pre-commit-config.yaml lists them. (`pre-commit try-repo` does the same, but
+    into a new temporary store each time: a pip install of this project at every call.)"""
+    manifest = YAML(typ="safe").load((hooks_repo / ".pre-commit-hooks.yaml").read_text())
+    head = run(hooks_repo, "git", "rev-parse", "HEAD").stdout.strip()
+    config = repo.parent / f"{repo.name}.pre-commit-config.yaml"
+    config.write_text(json.dumps({"repos": [{
+        "repo": str(hooks_repo), "rev": head, "hooks": [{"id": hook["id"]} for hook in manifest],
+    }]}))
     pre_commit = str(Path(sys.executable).with_name("pre-commit"))
-    return run(repo, pre_commit, "try-repo", str(hooks_repo), *args, "--all-files",
+    return run(repo, pre_commit, "run", "--config", str(config), *args, "--all-files",
                env={"PRE_COMMIT_HOME": home, "PRE_COMMIT_COLOR": "never"})
 
 
@@ -87,7 +91,7 @@ def test_validate_and_fmt_pass_on_valid_definitions(
     text = (EXAMPLES / "buyCar.yaml").read_text()
     repo = scratch(tmp_path, ("activities/buyCar.yaml", text))
 
-    done = try_repo(repo, hooks_repo, pre_commit_home)
+    done = run_hooks(repo, hooks_repo, pre_commit_home)
 
     assert done.returncode == 0, done.stdout + done.stderr
     # lint is a pre-push hook: it does not run at commit time.
@@ -103,7 +107,7 @@ def test_validate_and_fmt_fail_on_a_broken_or_unformatted_file(
     repo = scratch(tmp_path, ("activities/buyCar.yaml", unformatted),
                    ("activities/sellCar.yaml", "apiName: sellCar\n"))
 
-    done = try_repo(repo, hooks_repo, pre_commit_home)
+    done = run_hooks(repo, hooks_repo, pre_commit_home)
 
     assert done.returncode == 1
     assert status(done.stdout) == {"activities fmt": "Failed", "activities validate": "Failed"}
@@ -123,7 +127,7 @@ def test_lint_runs_at_pre_push_against_origin_head(
     definition.write_text(text.replace("0 when paid in cash", "0 for a cash purchase"))
     git(repo, "commit", "--quiet", "-am", "Describe financingRate differently, version unchanged")
 
-    unbumped = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
+    unbumped = run_hooks(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
 
     assert unbumped.returncode == 1
     assert status(unbumped.stdout) == {"activities lint": "Failed"}
@@ -132,7 +136,7 @@ def test_lint_runs_at_pre_push_against_origin_head(
     definition.write_text(definition.read_text().replace("version: 1", "version: 2"))
     git(repo, "commit", "--quiet", "-am", "Bump buyCar")
 
-    bumped = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
+    bumped = run_hooks(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
 
     assert bumped.returncode == 0, bumped.stdout
     assert status(bumped.stdout) == {"activities lint": "Passed"}
@@ -237,7 +241,7 @@ def test_the_pre_push_hook_lints_against_the_default_branch_of_an_added_remote(
     repo = _added_remote(tmp_path, _origin(tmp_path))
     _describe_differently(repo)
 
-    done = try_repo(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
+    done = run_hooks(repo, hooks_repo, pre_commit_home, "--hook-stage", "pre-push")
 
     assert done.returncode == 1
     assert status(done.stdout) == {"activities lint": "Failed"}
