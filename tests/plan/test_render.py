@@ -95,3 +95,39 @@ def test_markdown_never_exceeds_its_limit_even_when_the_summary_does_not_fit() -
     assert text.startswith("### activities plan for `local` (127.0.0.1:8080)\n")
     assert text.endswith(
         "\n\n_Cut to 300 characters; run `activities show PLAN` for the whole plan._\n")
+
+
+def code_spans_of_steps(markdown: str) -> list[tuple[str, str]]:
+    """Each create_type step's body as CommonMark reads its code span (opened by a run of
+    backticks, closed by the next run of the same length, one space stripped from each end
+    when both are spaces), and what follows the span on the line."""
+    bodies = []
+    for line in markdown.splitlines():
+        head = line.partition("`create_type` ")
+        if not head[1]:
+            continue
+        rest = head[2]
+        fence = len(rest) - len(rest.lstrip("`"))
+        inner = rest[fence:]
+        closes = [i for i in range(len(inner)) if inner.startswith("`" * fence, i)
+                  and (i == 0 or inner[i - 1] != "`")
+                  and not inner.startswith("`" * (fence + 1), i)]
+        content = inner[:closes[0]] if closes else ""
+        if content.startswith(" ") and content.endswith(" ") and content.strip():
+            content = content[1:-1]
+        bodies.append((content, inner[closes[0] + fence:]) if closes else ("", "unclosed"))
+    return bodies
+
+
+def test_a_backtick_in_a_definition_cannot_end_the_code_span_of_a_step() -> None:
+    # A contributor's description with backticks closed the step's one-backtick code span,
+    # and what followed (an image, a link, any Markdown) was rendered into the plan comment.
+    text = "` ![tracker](https://evil.example/p.png) **No changes** `` `"
+    primary = {"apiName": "webinarName", "name": "Webinar Name", "dataType": "string",
+               "description": text}
+    plan = derive_plan(PROVENANCE, [definition("newType", primaryAttribute=primary)], live(),
+                       max_types=10)
+    markdown = render_markdown(plan, limit=10**9)
+    [(content, after)] = code_spans_of_steps(markdown)
+    assert after == ""  # nothing after the code span is Markdown of the contributor's
+    assert json.loads(content.replace("&#124;", "|"))["primaryAttribute"]["description"] == text

@@ -20,7 +20,7 @@ from framework.plan.model import Plan, Reason, TypeChange, Wave
 from framework.plan.ops import Step
 from framework.plan.order import split_phases
 from framework.plan.planfile import dumps
-from framework.plan.render.painting import ACTION_SYMBOLS, markdown_text, painter
+from framework.plan.render.painting import ACTION_SYMBOLS, markdown_code, markdown_text, painter
 
 Format = Literal["text", "markdown", "json"]
 FORMATS: tuple[Format, ...] = ("text", "markdown", "json")
@@ -37,6 +37,7 @@ _ENV = Environment(
     autoescape=False,  # noqa: S701 - text and Markdown, not HTML; Markdown escapes with `md`
 )
 _ENV.filters["md"] = markdown_text
+_ENV.filters["code"] = markdown_code
 _ENV.globals["symbols"] = ACTION_SYMBOLS
 
 

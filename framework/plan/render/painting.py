@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -60,3 +61,15 @@ def markdown_text(value: object) -> str:
     for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "&#124;")):
         text = text.replace(raw, entity)
     return text.replace("\n", " ")
+
+
+def markdown_code(value: object) -> str:
+    """VALUE as one Markdown code span: the fence is a run of backticks longer than any in
+    the text (CommonMark ends a span at the next run of its own length), so a backtick in a
+    definition's text cannot end the span and turn the rest into Markdown of its own."""
+    text = markdown_text(value)
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    if not longest:
+        return f"`{text}`"
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}"  # CommonMark strips one space each side
