@@ -24,6 +24,7 @@ from framework.client.endpoint import is_loopback as is_loopback
 from framework.client.marketo import MarketoClient, Pacing
 from framework.client.redact import remember_secret
 from framework.errors import ConfigError
+from framework.manual import page
 from framework.settings import SHARED_CALLS_PER_20S, SHARED_MAX_CONCURRENT, Settings
 from framework.spelling import closest
 
@@ -106,8 +107,8 @@ class _Source:
                 f"{where} needs credentials: the CI secret{'s' if len(missing) > 1 else ''} "
                 f"{' and '.join(missing)} {verb} not set (or empty) for this job\n"
                 "  fix: add them as secrets of the repository (GitHub Actions secrets, GitLab "
-                "masked CI/CD variables; docs/getting-started.md and docs/ci.md say which go "
-                "where)"
+                f"masked CI/CD variables; {page('getting-started.md')} and {page('ci.md')} say "
+                "which go where)"
             )
         raise ConfigError(
             f"{where} needs credentials: {' and '.join(missing)} {verb} not set\n"

@@ -17,6 +17,7 @@ from typing import Any
 from pydantic_core import ValidationError
 
 from framework.errors import ConfigError
+from framework.manual import page
 
 # The workflows read an environment's credentials from the GitHub secrets
 # ACTIVITIES_<NAME>_READ_CLIENT_ID and the like, whose names allow only these characters.
@@ -103,8 +104,8 @@ def settings_error(section: Section, exc: ValidationError) -> ConfigError:
         for error in exc.errors()
     )
     return ConfigError(
-        f"{problems}\n  fix: see docs/environments.md and 'The type limit' in "
-        "docs/definitions.md, for the keys and their types"
+        f"{problems}\n  fix: see {page('environments.md')} and 'The type limit' in "
+        f"{page('definitions.md')}, for the keys and their types"
     )
 
 

@@ -13,6 +13,7 @@ from framework.emulator.foreground import serve_until_signalled
 from framework.emulator.server import EmulatorServer
 from framework.emulator.store import locked_state
 from framework.environment import is_loopback
+from framework.manual import page
 
 
 class RateLimit(click.ParamType[tuple[int, float]]):
@@ -171,7 +172,7 @@ command = click.Command(
         click.Option(["--object-reading", "object_readings"], multiple=True,
                      type=click.Choice(list(READINGS)),
                      help="Read an open custom-object rule the other way (repeatable; see "
-                          "docs/commands/emulator.md)."),
+                          f"{page('commands/emulator.md')})."),
         click.Option(["--no-custom-objects"], is_flag=True,
                      help="The subscription lacks custom objects: every schema call is 1026."),
     ],

@@ -23,10 +23,11 @@ from ruamel.yaml.scanner import Scanner
 from framework.definitions.composer import DefinitionComposer, RefusedYAML
 from framework.definitions.messages import describe
 from framework.errors import Problem
+from framework.manual import page
 
 FILE_FIELD = "(file)"
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-FORMAT_HINT = "see docs/definitions.md, or activities/attendWebinar.yaml"
+FORMAT_HINT = f"see {page('definitions.md')}, or `activities schema`"
 # Marketo answers 413 to a request body over 1 MB, so no definition comes near it; larger files
 # are refused unread (413 in
 # https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/error-codes).

@@ -14,6 +14,7 @@ from framework.definitions.positions import field_path, locate
 from framework.definitions.vocabulary import DataType
 from framework.definitions.wording import Wording
 from framework.errors import Problem
+from framework.manual import page
 from framework.spelling import closest
 
 DATA_TYPES = ", ".join(member.value for member in DataType)
@@ -261,7 +262,7 @@ def _literal(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     if key != "ensure":  # an acknowledgement's rule: one of the lint rule ids
         expected = detail.get("ctx", {}).get("expected", "")
         return (f"{describe(detail['input'])} is not a rule an acknowledgement can name",
-                f"write one of: {expected.replace(chr(39), '')} (docs/commands/lint.md)")
+                f"write one of: {expected.replace(chr(39), '')} ({page('commands/lint.md')})")
     return (f"expected present or absent, got {describe(detail['input'])}",
             "write `ensure: present` to keep the type, or `ensure: absent` to delete it")
 
@@ -294,7 +295,7 @@ def _list(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
 
 def _fallback(detail: ErrorDetails, key: str, words: Wording) -> tuple[str, str]:
     text = detail["msg"]
-    return text[0].lower() + text[1:], "see docs/definitions.md"
+    return text[0].lower() + text[1:], f"see {page('definitions.md')}"
 
 
 _TRANSLATIONS: dict[str, Callable[[ErrorDetails, str, Wording], tuple[str, str]]] = {

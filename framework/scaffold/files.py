@@ -7,6 +7,7 @@ from importlib import resources
 from pathlib import PurePosixPath
 
 from framework.definitions.schema import PROJECT_SCHEMA, shipped_schema
+from framework.manual import page
 from framework.scaffold.pins import GITLAB_REQUIREMENTS, REQUIREMENTS, requirement
 
 # Where the tool lives; the pre-commit hooks are installed from its tags.
@@ -25,7 +26,7 @@ GITIGNORE_BLOCKS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("# activities: the state of the embedded `local` instance (and its lock)",
      (".activities/",)),
     ("# activities: what apply and the workflows leave in plans/ (a plan saved for review,\n"
-     '# plans/NAME.json, is committed; docs/commands/init.md, "What goes in git")',
+     f"# plans/NAME.json, is committed):\n# {page('commands/init.md#what-goes-in-git')}",
      ("plans/*.journal.jsonl", "plans/apply-*.json", "plans/*.plan.json", "plans/*.comment.md")),
 )
 

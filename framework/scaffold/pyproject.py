@@ -9,10 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from framework.definitions.model import DEFAULT_MAX_TYPES
+from framework.manual import page
 
 SECTION_COMMENTS = (
     "A Marketo instance for `-e sandbox` and the workflows in .github/workflows: uncomment, fill",
-    "in, and add the read-only and write credentials as GitHub secrets (docs/getting-started.md).",
+    "in, and add the read-only and write credentials as GitHub secrets:",
+    page("getting-started.md"),
     "[tool.activities.environments.sandbox]",
     'endpoint = "https://123-ABC-456.mktorest.com"',
     'client_id_env = "MARKETO_SANDBOX_CLIENT_ID"',

@@ -13,6 +13,7 @@ from click.testing import Result
 from framework.ci.tool import credentials, secret_names
 from framework.environment import SECRETS_VARIABLE, resolve_target
 from framework.errors import ConfigError
+from framework.manual import MANUAL
 from framework.settings import EnvironmentSettings, Settings, load_settings
 from tests.conftest import RunningEmulator
 
@@ -81,7 +82,7 @@ def test_missing_secrets_in_a_workflow_name_the_secrets_to_add() -> None:
         "environment 'sandbox' needs credentials: the CI secrets ACTIVITIES_SANDBOX_CLIENT_ID "
         "and ACTIVITIES_SANDBOX_CLIENT_SECRET are not set (or empty) for this job\n"
         "  fix: add them as secrets of the repository (GitHub Actions secrets, GitLab masked "
-        "CI/CD variables; docs/getting-started.md and docs/ci.md say which go where)"
+        f"CI/CD variables; {MANUAL}/getting-started.md and {MANUAL}/ci.md say which go where)"
     )
 
 

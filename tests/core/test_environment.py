@@ -9,6 +9,7 @@ import pytest
 from framework.client.marketo import Pacing
 from framework.environment import LOCAL, check_endpoint, is_loopback, resolve_target
 from framework.errors import ConfigError
+from framework.manual import MANUAL
 from framework.settings import EnvironmentSettings, Settings, load_settings
 
 CREDS = {"MARKETO_CLIENT_ID": "id-1", "MARKETO_CLIENT_SECRET": "secret-1"}
@@ -139,7 +140,8 @@ def test_every_bad_setting_is_listed_with_where_to_read_about_them(tmp_path: Pat
         "valid integer, unable to parse string as an integer\n"
         f"{pyproject}: [tool.activities] environments.prod.client_id: Extra inputs are not "
         "permitted\n"
-        "  fix: see docs/environments.md and 'The type limit' in docs/definitions.md, for the "
+        f"  fix: see {MANUAL}/environments.md and 'The type limit' in {MANUAL}/definitions.md, "
+        "for the "
         "keys and their types"
     )
 

@@ -15,6 +15,7 @@ from framework.definitions.loader import check_definitions, load_definitions
 from framework.definitions.model import ActivityType, DefinitionFile
 from framework.definitions.schema import SCHEMA_PATH
 from framework.kinds.custom_object.model import CustomObject, ObjectField, RelatedTo
+from framework.manual import MANUAL
 from framework.settings import Settings
 from tests.definitions.texts import Writer, definition
 
@@ -334,7 +335,7 @@ CASES = [
         "activities/car.yaml:8:12: acknowledge[0].rule: the text 'trigger-name-changed' is not "
         "a rule an acknowledgement can name\n"
         "  fix: write one of: field-removed, field-renamed, likely-rename, data-type-changed, "
-        "type-deleted, type-replaced or protect-removed (docs/commands/lint.md)\n",
+        f"type-deleted, type-replaced or protect-removed ({MANUAL}/commands/lint.md)\n",
         id="acknowledgement-of-an-activity-rule",
     ),
     pytest.param(

@@ -8,6 +8,7 @@ import pytest
 
 from framework.definitions.loader import check_definitions, load_definitions
 from framework.errors import ConfigError, DefinitionError
+from framework.manual import MANUAL
 from framework.settings import Settings
 from tests.definitions.texts import MODELINE, Writer, definition
 
@@ -43,8 +44,8 @@ CASES = [
             "activities/buyCar.yaml:1:1: (file): is empty: a definition needs"
             " at least version, apiName, name, triggerName, filterName and"
             " primaryAttribute\n"
-            "  fix: write the definition or delete the file; see docs/definitions.md,"
-            " or activities/attendWebinar.yaml\n"
+            "  fix: write the definition or delete the file; see "
+            f"{MANUAL}/definitions.md, or `activities schema`\n"
         ),
         id="empty-file",
     ),
@@ -55,8 +56,8 @@ CASES = [
             "activities/buyCar.yaml:1:1: (file): is empty: a definition needs"
             " at least version, apiName, name, triggerName, filterName and"
             " primaryAttribute\n"
-            "  fix: write the definition or delete the file; see docs/definitions.md,"
-            " or activities/attendWebinar.yaml\n"
+            "  fix: write the definition or delete the file; see "
+            f"{MANUAL}/definitions.md, or `activities schema`\n"
         ),
         id="only-comments",
     ),
@@ -67,7 +68,7 @@ CASES = [
             "activities/buyCar.yaml:1:1: (file): holds a list at the top; a"
             " definition is a mapping of keys\n"
             "  fix: write one activity type per file as `key: value` lines;"
-            " see docs/definitions.md, or activities/attendWebinar.yaml\n"
+            f" see {MANUAL}/definitions.md, or `activities schema`\n"
         ),
         id="list-at-top",
     ),
@@ -78,7 +79,7 @@ CASES = [
             "activities/buyCar.yaml:1:1: (file): holds a single value, the"
             " text 'buyCar' at the top; a definition is a mapping of keys\n"
             "  fix: write one activity type per file as `key: value` lines;"
-            " see docs/definitions.md, or activities/attendWebinar.yaml\n"
+            f" see {MANUAL}/definitions.md, or `activities schema`\n"
         ),
         id="scalar-at-top",
     ),
@@ -615,7 +616,7 @@ CASES = [
             "activities/other.yaml:1:1: (file): holds a list at the top; a"
             " definition is a mapping of keys\n"
             "  fix: write one activity type per file as `key: value` lines;"
-            " see docs/definitions.md, or activities/attendWebinar.yaml\n"
+            f" see {MANUAL}/definitions.md, or `activities schema`\n"
             "activities/sellCar.yaml:4:14: triggerName: 'Buys buyCar' is"
             " already the triggerName of activities/buyCar.yaml (line 4)\n"
             "  fix: give every type its own triggerName; Marketo requires it"
@@ -854,8 +855,8 @@ def test_load_definitions_raises_with_every_problem(write_files: Writer) -> None
         "  fix: write a whole number of 1 or more, e.g. `version: 1`\n"
         "activities/x.yaml:1:1: (file): holds a list at the top; "
         "a definition is a mapping of keys\n"
-        "  fix: write one activity type per file as `key: value` lines; see docs/definitions.md, "
-        "or activities/attendWebinar.yaml"
+        "  fix: write one activity type per file as `key: value` lines; see "
+        f"{MANUAL}/definitions.md, or `activities schema`"
     )
     assert [problem.line for problem in caught.value.problems] == [1, 1]
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
+from framework.manual import MANUAL
 from tests.definitions.texts import Writer, definition
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -46,8 +47,8 @@ def test_every_problem_of_every_file_and_a_summary(
         "datetime, phone, text\n"
         "activities/empty.yml:1:1: (file): is empty: a definition needs at least version, "
         "apiName, name, triggerName, filterName and primaryAttribute\n"
-        "  fix: write the definition or delete the file; see docs/definitions.md, "
-        "or activities/attendWebinar.yaml\n"
+        "  fix: write the definition or delete the file; see "
+        f"{MANUAL}/definitions.md, or `activities schema`\n"
         "activities/sellCar.yaml:4:14: triggerName: 'Buys buyCar' is already the triggerName "
         "of activities/buyCar.yaml (line 4)\n"
         "  fix: give every type its own triggerName; Marketo requires it to be unique across "

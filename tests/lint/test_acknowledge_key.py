@@ -8,6 +8,7 @@ from typing import Any, get_args
 from framework.definitions.model import AcknowledgeableRule
 from framework.kinds.custom_object.model import ObjectAcknowledgeableRule
 from framework.lint.rules import RULES
+from framework.manual import MANUAL
 
 HEAD = (
     "version: 2\napiName: attendClass\nname: Attend Class\ntriggerName: Attends Class\n"
@@ -51,7 +52,7 @@ def test_an_acknowledgement_naming_no_rule_is_a_clear_problem(project: Path, cli
         "attribute-renamed, likely-rename, data-type-changed, primary-attribute-changed, "
         "primary-attribute-edited, type-deleted, display-name-changed, description-changed, "
         "trigger-name-changed, filter-name-changed, attribute-display-name-changed or "
-        "protect-removed (docs/commands/lint.md)\n"
+        f"protect-removed ({MANUAL}/commands/lint.md)\n"
     )
 
 

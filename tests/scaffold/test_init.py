@@ -14,6 +14,7 @@ from click.testing import Result
 
 from framework import __version__
 from framework.definitions.schema import SCHEMA_PATH
+from framework.manual import MANUAL
 from framework.scaffold.files import WORKFLOWS, template_text
 from framework.scaffold.pins import development_warning
 
@@ -59,11 +60,12 @@ repos:
 """
 
 
-GITIGNORE = """\
+GITIGNORE = f"""\
 # activities: the state of the embedded `local` instance (and its lock)
 .activities/
 # activities: what apply and the workflows leave in plans/ (a plan saved for review,
-# plans/NAME.json, is committed; docs/commands/init.md, "What goes in git")
+# plans/NAME.json, is committed):
+# {MANUAL}/commands/init.md#what-goes-in-git
 plans/*.journal.jsonl
 plans/apply-*.json
 plans/*.plan.json
@@ -262,7 +264,8 @@ def test_init_adds_only_the_ignore_lines_that_are_missing(cli: Cli, tmp_path: Pa
     assert (tmp_path / ".gitignore").read_text() == (
         ".activities/\nplans/*.journal.jsonl\n\n"
         "# activities: what apply and the workflows leave in plans/ (a plan saved for review,\n"
-        "# plans/NAME.json, is committed; docs/commands/init.md, \"What goes in git\")\n"
+        "# plans/NAME.json, is committed):\n"
+        f"# {MANUAL}/commands/init.md#what-goes-in-git\n"
         "plans/apply-*.json\nplans/*.plan.json\nplans/*.comment.md\n"
     )
     again = cli("init", "--force")
