@@ -61,7 +61,7 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
             "files again (existing [tool.activities] keys are kept)"
         )
     report = InitReport()
-    new_pyproject = with_settings(old_pyproject, definitions)
+    new_pyproject = with_settings(old_pyproject, definitions, ci)
     _record(report, PYPROJECT, old_pyproject, new_pyproject)
     _write(pyproject, new_pyproject)
     for item in files:

@@ -11,15 +11,29 @@ from typing import Any
 from framework.definitions.model import DEFAULT_MAX_TYPES
 from framework.manual import page
 
-SECTION_COMMENTS = (
-    "A Marketo instance for `-e sandbox` and the workflows in .github/workflows: uncomment, fill",
-    "in, and add the read-only and write credentials as GitHub secrets:",
-    page("getting-started.md"),
+EXAMPLE_ENVIRONMENT = (
     "[tool.activities.environments.sandbox]",
     'endpoint = "https://123-ABC-456.mktorest.com"',
     'client_id_env = "MARKETO_SANDBOX_CLIENT_ID"',
     'client_secret_env = "MARKETO_SANDBOX_CLIENT_SECRET"',
 )
+# The comment above the example environment, for the CI system init wrote a pipeline for.
+SECTION_COMMENTS: dict[str, tuple[str, ...]] = {
+    "github": (
+        "A Marketo instance for `-e sandbox` and the workflows in .github/workflows: uncomment, "
+        "fill",
+        "in, and add the read-only and write credentials as GitHub secrets:",
+        page("getting-started.md"),
+        *EXAMPLE_ENVIRONMENT,
+    ),
+    "gitlab": (
+        "A Marketo instance for `-e sandbox` and the jobs in .gitlab-ci.yml: uncomment, fill in,",
+        "run `activities init --ci gitlab --force` (it writes the environment's apply job), and",
+        "add the read-only and write credentials as masked CI/CD variables:",
+        page("ci.md#gitlab"),
+        *EXAMPLE_ENVIRONMENT,
+    ),
+}
 
 
 def has_settings(text: str) -> bool:
@@ -30,7 +44,7 @@ def has_settings(text: str) -> bool:
     return isinstance(tool, dict) and "activities" in tool
 
 
-def with_settings(text: str | None, definitions: str) -> str:
+def with_settings(text: str | None, definitions: str, ci: str = "github") -> str:
     """TEXT (or a new file when None) with [tool.activities]; keys already set are kept."""
     import tomlkit
 
@@ -41,7 +55,7 @@ def with_settings(text: str | None, definitions: str) -> str:
         doc["tool"] = tool
     section: Any = tool.get("activities")
     if section is None:
-        tool["activities"] = _new_section(definitions)
+        tool["activities"] = _new_section(definitions, ci)
     else:
         # --force over existing settings: add what is missing, change nothing the user set.
         for key, value in (("max_types", DEFAULT_MAX_TYPES), ("definitions", definitions)):
@@ -50,7 +64,7 @@ def with_settings(text: str | None, definitions: str) -> str:
     return tomlkit.dumps(doc).lstrip("\n")
 
 
-def _new_section(definitions: str) -> Any:
+def _new_section(definitions: str, ci: str) -> Any:
     import tomlkit
 
     section = tomlkit.table()
@@ -59,6 +73,6 @@ def _new_section(definitions: str) -> Any:
     section.add(tomlkit.comment("The definitions folder: one YAML file per custom activity type."))
     section.add("definitions", definitions)
     section.add(tomlkit.nl())
-    for line in SECTION_COMMENTS:
+    for line in SECTION_COMMENTS[ci]:
         section.add(tomlkit.comment(line))
     return section

@@ -89,3 +89,15 @@ def test_the_schema_check_fails_on_a_broken_pipeline(tmp_path: Path) -> None:
     path = tmp_path / ".gitlab-ci.yml"
     path.write_text(gitlab_pipeline(("sandbox",)).replace("resource_group:", "resource_groups:"))
     assert check_jsonschema(path).returncode == 1
+
+
+def test_the_settings_init_writes_for_gitlab_speak_of_gitlab(cli: Cli, tmp_path: Path) -> None:
+    # The commented-out environment told a GitLab user to add "GitHub secrets" for "the
+    # workflows in .github/workflows", which init --ci gitlab does not write.
+    assert cli("init", "--ci", "gitlab", cwd=tmp_path).exit_code == 0
+
+    pyproject = (tmp_path / "pyproject.toml").read_text()
+
+    assert "GitHub" not in pyproject and ".github" not in pyproject
+    assert "CI/CD variables" in pyproject and "--ci gitlab --force" in pyproject
+    assert "# [tool.activities.environments.sandbox]" in pyproject
