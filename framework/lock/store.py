@@ -47,6 +47,10 @@ def lock_name(target: Target) -> str:
     return target.name
 
 
+# A lock nested deeper than the JSON parser's stack (a lock crafted in a pull request).
+TOO_DEEP = "nested too deeply to be a lock"
+
+
 def lock_path(settings: Settings, name: str) -> Path:
     """The lock file of environment `name` (see the module docstring for why local differs)."""
     if name == LOCAL:
@@ -62,6 +66,8 @@ def load_lock(path: Path) -> LockRead:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return LockRead(path, None, f"the lock file {path} cannot be read ({exc})")
+    except RecursionError:
+        return LockRead(path, None, f"the lock file {path} cannot be read ({TOO_DEEP})")
     return _validated(path, data)
 
 
@@ -109,6 +115,8 @@ def parse_lock(text: str, where: Path) -> LockRead:
         data = json.loads(text)
     except ValueError as exc:
         return LockRead(where, None, f"the lock file {where} cannot be read ({exc})")
+    except RecursionError:
+        return LockRead(where, None, f"the lock file {where} cannot be read ({TOO_DEEP})")
     return _validated(where, data)
 
 

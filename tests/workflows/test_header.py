@@ -68,6 +68,15 @@ def test_a_header_counts_only_on_the_first_line() -> None:
     assert read_header(f"{mine} and more") is None
 
 
+def test_a_header_nested_past_the_parser_is_no_header() -> None:
+    # Anyone can comment on a pull or merge request: a note whose first line is a header
+    # nested deeper than the JSON parser's stack crashed every plan and apply job reading them.
+    deep = "<!-- activities-plan {\"a\":" + "[" * 100_000 + "]" * 100_000 + "} -->"
+    assert read_header(deep) is None
+    assert find_plan_comment([Comment(1, deep, "intruder")], "acme/marketing", "sandbox",
+                             BOT) is None
+
+
 def test_the_plan_comment_is_the_newest_by_the_bot_naming_this_repository_and_environment(
 ) -> None:
     def mine(text: str, environment: str = "sandbox", repository: str = "acme/marketing") -> str:
