@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framework import __version__
-from framework.errors import ActivitiesError
+from framework.errors import ActivitiesError, ConfigError
 from framework.files import write_atomically
 from framework.pyproject import environment_name_problems
 from framework.scaffold.files import GITIGNORE_BLOCKS, owned_files
@@ -48,6 +48,7 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
     pyproject = root / PYPROJECT
     old_pyproject = _read(pyproject)
     if old_pyproject is not None:
+        _check_toml(pyproject, old_pyproject)
         _check_environment_names(pyproject, _environments(old_pyproject))
     files = owned_files(definitions, version, ci, _environments(old_pyproject))
     present = [str(f.path) for f in files
@@ -86,6 +87,18 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
     return report
 
 
+def _check_toml(path: Path, text: str) -> None:
+    """Refuse, before writing anything, a pyproject.toml that is not TOML (as every command
+    does), rather than fail in the middle of rewriting it."""
+    import tomllib
+
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: cannot read [tool.activities]: {exc}\n"
+                          "  fix: correct the TOML at that position") from exc
+
+
 def _environments(pyproject: str | None) -> tuple[str, ...]:
     """The environments pyproject.toml names, in its order (GitLab's apply jobs follow them)."""
     import tomllib
@@ -93,7 +106,7 @@ def _environments(pyproject: str | None) -> tuple[str, ...]:
     try:
         data = tomllib.loads(pyproject or "")
     except tomllib.TOMLDecodeError:
-        return ()  # with_settings says what is wrong with the file
+        return ()  # _check_toml refused it
     named = data.get("tool", {}).get("activities", {}).get("environments", {})
     return tuple(named) if isinstance(named, dict) else ()
 

@@ -115,6 +115,24 @@ def test_init_in_an_empty_folder_writes_everything_and_validate_and_plan_work(
     assert "No changes" in plan.output
 
 
+def test_init_in_a_project_whose_pyproject_is_not_toml_says_where_and_writes_nothing(
+    cli: Cli, tmp_path: Path
+) -> None:
+    # It crashed: exit 3, "Unexpected error: UnexpectedCharError", and a crash log.
+    broken = "[project]\nname = 'shop'\n[tool.activities\n"
+    (tmp_path / "pyproject.toml").write_text(broken)
+
+    result = cli("init", cwd=tmp_path)
+
+    assert result.exit_code == 1, result.output
+    assert result.output == (
+        "Error: pyproject.toml: cannot read [tool.activities]: Expected ']' at "
+        "the end of a table declaration (at line 3, column 17)\n"
+        "  fix: correct the TOML at that position\n")
+    assert [p.name for p in tmp_path.iterdir()] == ["pyproject.toml"]
+    assert (tmp_path / "pyproject.toml").read_text() == broken
+
+
 def test_init_keeps_everything_an_existing_project_has(cli: Cli, tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(EXISTING_PYPROJECT)
     (tmp_path / ".pre-commit-config.yaml").write_text(EXISTING_PRECOMMIT)
