@@ -70,30 +70,39 @@ def repair(
     here = instance_of(settings, target)  # after the read: a new local state has its lineage
     path = lock_path(settings, lock_name(target))
     previous = load_lock(path)
-    commit = git_state(settings.root)["gitCommit"]
-    stamp = Stamp(
-        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        commit if isinstance(commit, str) else None,
-    )
-    result = rebuilt_lock(previous.lock, definitions, live, instance=here, stamp=stamp)
+    result = rebuilt_lock(previous.lock, definitions, live, instance=here, stamp=_stamp(settings))
     checked = check_read(previous, here, live, invocation=invocation)
     click.echo(_plan_of(result, checked, here, invocation), err=True)
     if previous.lock is result.lock:
         click.echo("Nothing to repair: the lock file already says this.", err=True)
         return EXIT_OK
-    if not yes and not sys.stdin.isatty():
-        raise RefusedError(
-            "refusing to rewrite the lock file without confirmation: there is no terminal to "
-            "ask on; nothing was written (above is what it would write)\n"
-            f"  fix: run `{invocation.command('lock', 'repair', '--yes')}` to write it"
-        )
-    if not yes and not _ask():
+    if not yes and not _confirmed(invocation):
         click.echo("Not written; the lock file is as it was.", err=True)
         return EXIT_ERROR
     write_lock(path, result.lock)
     shown = display_path(path)
     click.echo(f"Lock file: {shown} records {len(result.lock.types)} type(s).", err=True)
     return EXIT_OK
+
+
+def _stamp(settings: Settings) -> Stamp:
+    """When the repaired lock is written, and from which commit (None: not in git)."""
+    commit = git_state(settings.root)["gitCommit"]
+    return Stamp(
+        datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        commit if isinstance(commit, str) else None,
+    )
+
+
+def _confirmed(invocation: Invocation) -> bool:
+    """The person's answer; without a terminal to ask on, a refusal that says how to go on."""
+    if not sys.stdin.isatty():
+        raise RefusedError(
+            "refusing to rewrite the lock file without confirmation: there is no terminal to "
+            "ask on; nothing was written (above is what it would write)\n"
+            f"  fix: run `{invocation.command('lock', 'repair', '--yes')}` to write it"
+        )
+    return _ask()
 
 
 async def _read(settings: Settings, target: Target) -> LiveState:
