@@ -9,7 +9,8 @@ A record as users write it (JSON Lines; CSV rows are turned into the same shape)
 (https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/lead-database/activities):
 attributes as `[{apiName, value}]`, the primary value as text (SPEC types it a string), empty
 attributes left out. The checks are hand-written: one dict lookup and one function per value,
-several times faster than a pydantic model (bench/bench_send.py measures both).
+each problem said in the tool's words with its data type, every problem of a record at once
+(bench/bench_send.py measures them beside the generated pydantic model).
 """
 
 from __future__ import annotations
@@ -72,7 +73,10 @@ class RecordSchema:
             a.apiName: AttributeRule(a.apiName, a.name, str(a.dataType), CHECKS[str(a.dataType)])
             for a in definition.attributes
         }
-        self._checks = {name: rule.check for name, rule in self.attributes.items()}
+        # Per attribute: its check, and its size as JSON besides the value's (apiName and
+        # overhead), computed once.
+        self._checks = {name: (rule.check, ATTRIBUTE_OVERHEAD + len(name))
+                        for name, rule in self.attributes.items()}
         self._primary_check = self.primary.check
 
     def check(self, raw: Any) -> dict[str, Any]:
@@ -89,11 +93,24 @@ class RecordSchema:
             reasons += [f"{key}: unknown key; a record has only {', '.join(TOP_LEVEL)}"
                         for key in raw if key not in TOP_LEVEL_KEYS]
         lead = raw.get("leadId")
-        # The common case inline (a positive int): this runs once per record of big files.
+        # The common cases inline (a positive int, a value to check): this runs once per
+        # record of big files.
         if lead.__class__ is not int or lead < 1 or lead > MAX_LEAD_ID:
             lead = _field(raw, "leadId", check_lead_id, reasons)
-        when = _field(raw, "activityDate", check_datetime, reasons)
-        primary = _field(raw, "primaryAttributeValue", self._primary_check, reasons)
+        when: Any = raw.get("activityDate")
+        try:
+            when = check_datetime(when) if when else _field(
+                raw, "activityDate", check_datetime, reasons)
+        except BadValue as bad:
+            reasons.append(f"activityDate: {bad}")
+            when = None
+        primary: Any = raw.get("primaryAttributeValue")
+        try:
+            primary = self._primary_check(primary) if primary else _field(
+                raw, "primaryAttributeValue", self._primary_check, reasons)
+        except BadValue as bad:
+            reasons.append(f"primaryAttributeValue: {bad}")
+            primary = None
         given = raw.get("attributes")
         attributes, size = self._attributes(given, reasons) if given else ([], 0)
         if reasons:
@@ -112,13 +129,15 @@ class RecordSchema:
         checks = self._checks
         text = 0
         size = 0
+        append = sent.append
         for api_name, value in given.items():
-            check = checks.get(api_name)
-            if check is None:
+            known = checks.get(api_name)
+            if known is None:
                 reasons.append(f"attributes.{api_name}: {self._unknown(api_name)}")
                 continue
-            if value is None or value == "":
+            if not value and (value is None or value == ""):
                 continue  # empty: not sent (Marketo stores no value)
+            check, overhead = known
             try:
                 value = check(value)
             except BadValue as bad:
@@ -126,12 +145,14 @@ class RecordSchema:
                                f"({self.attributes[api_name].data_type})")
                 continue
             if value.__class__ is str:
-                text += len(value)
-                size += text_bound(value)
+                length = len(value)
+                text += length
+                # text_bound(value), inline: this runs once per value of big files.
+                size += overhead + (2 * length + 2 if value.isascii() and value.isprintable()
+                                    else text_bound(value))
             else:
-                size += NUMBER
-            size += ATTRIBUTE_OVERHEAD + len(api_name)
-            sent.append({"apiName": api_name, "value": value})
+                size += overhead + NUMBER
+            append({"apiName": api_name, "value": value})
         # A cheap upper bound first (6 bytes a character at worst, as a \u escape).
         limit = self.max_attribute_bytes
         if text * 6 + len(sent) * (MAX_NAME + 48) > limit:

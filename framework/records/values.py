@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from math import isfinite
 from typing import Any
 
 MAX_STRING_CHARACTERS = 255
@@ -36,6 +37,7 @@ _DATE = re.compile(DATE)
 _EMAIL = re.compile(EMAIL)
 _PHONE = re.compile(PHONE)
 _LINK = re.compile(LINK)
+_timestamp = _TIMESTAMP.fullmatch
 _INTEGER_TEXT = re.compile(INTEGER_TEXT)
 
 Check = Callable[[Any], Any]
@@ -65,6 +67,9 @@ def _text(value: Any, what: str) -> str:
 
 
 def check_string(value: Any) -> str:
+    # The common case first: ASCII text (no surrogate possible) within the limit.
+    if value.__class__ is str and value.isascii() and len(value) <= MAX_STRING_CHARACTERS:
+        return value
     text = _text(value, "a string")
     if len(text) > MAX_STRING_CHARACTERS:
         raise BadValue(f"a string of {len(text)} characters is over Marketo's "
@@ -81,7 +86,7 @@ def check_text(value: Any) -> str:
 
 
 def check_integer(value: Any) -> int:
-    if type(value) is not int:
+    if value.__class__ is not int:
         raise BadValue(f"{_shown(value)} is not an integer")
     if not MIN_INTEGER <= value <= MAX_INTEGER:
         raise BadValue(f"{value} is outside Marketo's integer range {MIN_INTEGER}..{MAX_INTEGER}")
@@ -89,25 +94,28 @@ def check_integer(value: Any) -> int:
 
 
 def check_float(value: Any) -> float | int:
-    if type(value) is float:
-        if not math.isfinite(value):
+    if value.__class__ is float:
+        if not isfinite(value):
             raise BadValue(f"{value} is not a finite number")
         return value
-    if type(value) is not int:
+    if value.__class__ is not int:
         raise BadValue(f"{_shown(value)} is not a number")
     return value
 
 
 def check_boolean(value: Any) -> bool:
-    if type(value) is not bool:
+    if value.__class__ is not bool:
         raise BadValue(f"{_shown(value)} is not a boolean: expected true or false")
     return value
 
 
 def _pattern(pattern: re.Pattern[str], what: str, example: str) -> Check:
+    fullmatch = pattern.fullmatch
+
     def check(value: Any) -> str:
-        text = _text(value, what)
-        if len(text) > MAX_STRING_CHARACTERS or pattern.fullmatch(text) is None:
+        # ASCII text needs no encoding check (no surrogate is ASCII).
+        text = value if value.__class__ is str and value.isascii() else _text(value, what)
+        if len(text) > MAX_STRING_CHARACTERS or fullmatch(text) is None:
             raise BadValue(f"{_shown(value)} is not {what} (e.g. {example})")
         return text
 
@@ -146,10 +154,13 @@ def check_date(value: Any) -> str:
 
 
 def check_datetime(value: Any) -> str:
-    if value.__class__ is str and value in _GOOD_DATES and len(value) > 10:
-        return value
-    text = _text(value, "a datetime")
-    if _TIMESTAMP.fullmatch(text) is None:
+    if value.__class__ is str and value.isascii():
+        if value in _GOOD_DATES and len(value) > 10:
+            return value
+        text = value  # ASCII: no encoding check needed
+    else:
+        text = _text(value, "a datetime")
+    if _timestamp(text) is None:
         raise BadValue(f"{_shown(value)} is not a full timestamp with an offset "
                        "(e.g. 2026-09-26T06:56:35+07:00 or 2026-09-25T23:56:35Z)")
     try:

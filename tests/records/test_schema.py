@@ -109,3 +109,32 @@ def test_batches_close_at_300_records_or_the_byte_limit() -> None:
     last = big.flush(701)
     assert [len(b.lines) for b in done] == [300, 300] and last is not None
     assert [b.span for b in [*done, last]] == [(1, 300), (301, 600), (601, 701)]
+
+
+NEEDS = "every record needs leadId, activityDate, primaryAttributeValue"
+
+
+@pytest.mark.parametrize(("when", "primary", "reasons"), [
+    (0, False, ["activityDate: 0 is not a datetime: expected a string",
+                "primaryAttributeValue: false is not a string: expected a string"]),
+    ([], 0, ["activityDate: [] is not a datetime: expected a string",
+             "primaryAttributeValue: 0 is not a string: expected a string"]),
+    ("", None, [f"activityDate: missing; {NEEDS}", f"primaryAttributeValue: missing; {NEEDS}"]),
+    ("2026-09-26T06:56:35+07:00\u00e9", "x\u00e9" * 200, [
+        "activityDate: '2026-09-26T06:56:35+07:00\u00e9' is not a full timestamp with an "
+        "offset (e.g. 2026-09-26T06:56:35+07:00 or 2026-09-25T23:56:35Z)",
+        "primaryAttributeValue: a string of 400 characters is over Marketo's 255"]),
+    ("2026-09-26T06:56:35+07:00", "Event \ud800", [
+        "primaryAttributeValue: 'Event \\ud800' holds '\\ud800', half of a surrogate pair: "
+        "not text Marketo can store (not UTF-8)"]),
+])
+def test_the_common_cases_taken_inline_still_check_every_other_value(
+    when: Any, primary: Any, reasons: list[str]
+) -> None:
+    # check_sized checks the usual record (an ASCII timestamp, a short ASCII primary value)
+    # without the general path; falsy, non-text, non-ASCII and broken values still get it.
+    given = record()
+    given.update(activityDate=when, primaryAttributeValue=primary)
+    with pytest.raises(InvalidRecord) as caught:
+        SCHEMA.check(given)
+    assert caught.value.reasons == reasons
