@@ -5,6 +5,7 @@ Nothing is written unless everything can be: the refusal lists every file in the
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from framework import __version__
 from framework.errors import ActivitiesError, ConfigError
 from framework.files import write_atomically
 from framework.pyproject import environment_name_problems
-from framework.scaffold.files import GITIGNORE_BLOCKS, owned_files
+from framework.scaffold.files import DEPENDABOT, GITIGNORE_BLOCKS, owned_files
 from framework.scaffold.pins import (
     GITLAB_REQUIREMENTS,
     PRECOMMIT,
@@ -52,7 +53,7 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
         _check_environment_names(pyproject, _environments(old_pyproject))
     files = owned_files(definitions, version, ci, _environments(old_pyproject))
     present = [str(f.path) for f in files
-               if (root / f.path).exists() and f.text and not f.refreshed]
+               if (root / f.path).exists() and f.text and not (f.refreshed or f.seeded)]
     if old_pyproject is not None and has_settings(old_pyproject):
         present.insert(0, f"{PYPROJECT} [tool.activities]")
     if present and not force:
@@ -69,6 +70,10 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
         target = root / item.path
         if not item.text and target.exists():
             continue  # a placeholder such as plans/.gitkeep: an existing folder is enough
+        if item.seeded and target.exists():
+            report.kept.append(str(item.path))
+            report.warnings += _dependabot_problems(target)
+            continue
         if item.refreshed:
             old = _read(target)
             if old != item.text:
@@ -97,6 +102,18 @@ def _check_toml(path: Path, text: str) -> None:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: cannot read [tool.activities]: {exc}\n"
                           "  fix: correct the TOML at that position") from exc
+
+
+def _dependabot_problems(path: Path) -> list[str]:
+    """What the user's Dependabot config lacks for the workflows' pinned actions."""
+    text = _read(path) or ""
+    if re.search(r"package-ecosystem:\s*[\"']?github-actions\b", text):
+        return []
+    return [f"{DEPENDABOT} has no `github-actions` entry, so nothing updates the commits the "
+            "workflows' actions are pinned to\n  fix: add to its `updates:` `- "
+            "{package-ecosystem: github-actions, directory: /, schedule: {interval: weekly}}` "
+            "(and `- {package-ecosystem: pip, directory: /.github, schedule: {interval: "
+            "weekly}}` to bump .github/activities-requirements.txt)"]
 
 
 def _environments(pyproject: str | None) -> tuple[str, ...]:

@@ -171,7 +171,7 @@ def test_the_workflow_runs_these_steps_and_publishes_with_no_stored_token() -> N
                       'release.py notes "$VERSION"'):
         assert step_line in text, step_line
     assert 'tags: ["v*"]' in text
-    assert "id-token: write" in text and "pypa/gh-action-pypi-publish@release/v1" in text
+    assert "id-token: write" in text and "uses: pypa/gh-action-pypi-publish@" in text
     assert "attestations: true" in text and "actions/attest-build-provenance@" in text
     # Trusted publishing: no password, no token secret anywhere in the workflow.
     assert "password" not in text and "secrets." not in text

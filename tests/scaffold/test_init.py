@@ -27,6 +27,7 @@ WRITTEN = [
     "plans/.gitkeep",
     *(f".github/workflows/{name}" for name in WORKFLOWS),
     ".github/activities-requirements.txt",
+    ".github/dependabot.yml",
     ".pre-commit-config.yaml",
     ".gitignore",
 ]
