@@ -54,18 +54,19 @@ def commit_lock_step(
     if written is None:
         ctx.add_summary(f"No lock file for `{environment}` to commit (`{relative}`).")
         return EXIT_OK
+    branch = "main"
     try:
         branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD").strip()
         if branch == "HEAD":  # a detached checkout: the branch the workflow ran for
             branch = ctx.get("GITHUB_REF_NAME") or "main"
-        checked_out = _lock_at(root, "HEAD", relative)
+        checked_out = lock_at(root, "HEAD", relative)
         if checked_out is not None and lock_text(checked_out) == lock_text(written):
             return EXIT_OK  # apply recorded nothing new
         failure = ""
         for _ in range(TRIES):
             _git(root, "fetch", "--quiet", "origin", branch)
             newest = _git(root, "rev-parse", "FETCH_HEAD").strip()
-            merged = onto(_lock_at(root, newest, relative), checked_out, written)
+            merged = onto(lock_at(root, newest, relative), checked_out, written)
             if merged is None:
                 ctx.add_summary(
                     f"The lock file of `{environment}` on {branch} already records this apply."
@@ -84,7 +85,7 @@ def commit_lock_step(
             failure = pushed.stderr.strip().splitlines()[-1] if pushed.stderr.strip() else ""
     except GitFailed as exc:
         failure = str(exc)
-    ctx.add_summary(_not_committed(environment, relative, failure))
+    ctx.add_summary(not_committed(environment, relative, failure, branch))
     print(f"::warning::the lock file of {environment} was not committed: {failure}")
     return EXIT_OK
 
@@ -102,11 +103,12 @@ def _follow(root: Path, path: Path, relative: str, tracked: bool, commit: str) -
         path.write_text(text, encoding="utf-8")
 
 
-def _not_committed(environment: str, relative: str, failure: str) -> str:
+def not_committed(environment: str, relative: str, failure: str, branch: str = "main") -> str:
+    """The summary of a lock file that could not be committed, with what restores it."""
     return (
         f"**The lock file of `{environment}` was not committed** ({failure or 'push refused'}). "
         "The types are applied and verified: this job did not fail, and the next environments "
-        f"run. `{relative}` on main does not record this apply yet: the next apply records "
+        f"run. `{relative}` on {branch} does not record this apply yet: the next apply records "
         f"the types it changes, and `activities lock repair -e {environment}` (then a commit of "
         "the file) rebuilds all of it from the instance and the definitions."
     )
@@ -117,7 +119,7 @@ def _message(environment: str, ctx: StepContext) -> str:
     return f"activities: lock file of {environment} after applying {short}"
 
 
-def _lock_at(root: Path, revision: str, relative: str) -> Lock | None:
+def lock_at(root: Path, revision: str, relative: str) -> Lock | None:
     """The lock file as it is at REVISION; None when it is not there or not a lock."""
     shown = _run(root, "show", f"{revision}:{relative}")
     if shown.returncode != 0:

@@ -17,6 +17,9 @@ def init(root: Path = Path("."), *, force: bool = False, ci: str = "github") -> 
     report = init_repository(root, force=force, ci=ci)
     for path in report.written:
         click.echo(f"wrote {path}")
+    for path in report.replaced:
+        click.echo(f"replaced {path}: it differed from what init writes, and those differences "
+                   f"are gone (`git diff -- {path}` shows them if it was committed)")
     for path in report.updated:
         click.echo(f"updated {path}")
     for path in report.kept:

@@ -36,6 +36,8 @@ class InitReport:
     """What init did, path by path, in the order it did it."""
 
     written: list[str] = field(default_factory=list)  # created or overwritten whole
+    # overwritten whole (--force) while they said something else: the user's edits are gone
+    replaced: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)  # merged into an existing file
     kept: list[str] = field(default_factory=list)  # had what init adds already
     pinned: list[str] = field(default_factory=list)  # files that name this version to install
@@ -80,8 +82,10 @@ def init_repository(root: Path, *, force: bool, definitions: str = "activities",
                 _write(target, item.text)
             _record(report, str(item.path), old, item.text)
             continue
+        old = _read(target)
         _write(target, item.text)
-        report.written.append(str(item.path))
+        changed = old is not None and old != item.text
+        (report.replaced if changed else report.written).append(str(item.path))
         if str(item.path) in (REQUIREMENTS, GITLAB_REQUIREMENTS):
             report.pinned.append(str(item.path))
     _merge_precommit(root, report, version)

@@ -125,10 +125,16 @@ class GitLabRepo:
         return self._run(pipeline, tag)
 
     def _run(self, pipeline: Pipeline, tag: str) -> dict[str, JobRun]:
-        """Run the pipeline's jobs in order; a job whose `needs` failed is not run."""
+        """Run the pipeline's jobs in order, as GitLab does: a job with `needs` runs when
+        those succeeded; one without runs only when every job of the earlier stages did."""
         results: dict[str, JobRun] = {}
+        stages = pipeline.config["stages"]
         for name in pipeline.selected():
-            needs = pipeline.config[name].get("needs") or []
+            job = pipeline.config[name]
+            needs = job.get("needs")
+            if needs is None:
+                needs = [other for other in results if stages.index(
+                    pipeline.config[other]["stage"]) < stages.index(job["stage"])]
             if any(not results[need].ok for need in needs if need in results):
                 results[name] = JobRun(name, None)
                 continue

@@ -1,17 +1,21 @@
 """A stand-in for GitLab's REST API v4, served over HTTP on 127.0.0.1 for the pipeline tests.
 
-It keeps what the jobs read and write (merge requests, their notes, issues, commits made
-through the API) and every call made, checks the PRIVATE-TOKEN header, answers notes in pages
-of PAGE items (so the client's pagination is exercised), and enforces GitLab's rule that a
-note is edited only by its author. It knows only the calls framework/ci/gitlab/api.py makes;
+It keeps what the jobs read and write (merge requests, their notes, issues, the files of each
+branch that commits through the API made) and every call made, checks the PRIVATE-TOKEN header,
+answers notes in pages of PAGE items (so the client's pagination is exercised), and enforces
+GitLab's rules that a note is edited only by its author and that a commit's `update` whose
+`last_commit_id` is not the file's newest commit, or a `create` of a file that exists, is
+refused with 400, the file left as it was. It knows only the calls framework/ci/gitlab/api.py makes;
 any other path is a 404 that the test sees.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -33,7 +37,12 @@ class State:
     merge_requests: dict[int, dict[str, Any]] = field(default_factory=dict)
     notes: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
     issues: list[dict[str, Any]] = field(default_factory=list)
-    commits: list[dict[str, Any]] = field(default_factory=list)
+    commits: list[dict[str, Any]] = field(default_factory=list)  # the ones GitLab made
+    # branch -> path -> {"content", "last_commit_id"}: what commits through the API left
+    files: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
+    refused: list[dict[str, Any]] = field(default_factory=list)  # commits answered 400
+    # Run (and dropped) just before the next commit is made: another job's commit in between.
+    before_commit: list[Callable[[], None]] = field(default_factory=list)
     calls: list[tuple[str, str]] = field(default_factory=list)  # (method, path)
     next_id: int = 500
 
@@ -43,7 +52,7 @@ class GitLabStandIn:
 
     def __init__(self, project_id: str, tokens: dict[str, User]) -> None:
         self.state = State(project_id, tokens)
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()  # a test's hook may call in
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -91,6 +100,33 @@ class GitLabStandIn:
         """A person (or anyone else) writes a note."""
         with self.lock:
             self.state.notes[iid].append(self._note(user, body))
+
+    def commit_as(self, user: User, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        """A commit through the API by USER (another job), as POST /repository/commits."""
+        with self.lock:
+            return self._commit(user, body)
+
+    def _commit(self, user: User, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        state = self.state
+        while state.before_commit:
+            state.before_commit.pop(0)()
+        files = state.files.setdefault(body["branch"], {})
+        for action in body["actions"]:
+            known = files.get(action["file_path"])
+            if action["action"] == "create" and known is not None:
+                state.refused.append(body)
+                return 400, {"message": "A file with this name already exists"}
+            if action["action"] == "update" and (known is None or action.get(
+                    "last_commit_id", known["last_commit_id"]) != known["last_commit_id"]):
+                state.refused.append(body)
+                return 400, {"message": "You are attempting to update a file that has changed "
+                                        "since you started editing it."}
+        commit = {**body, "author": user.username, "id": f"{len(state.commits) + 1:040x}"}
+        state.commits.append(commit)
+        for action in body["actions"]:
+            files[action["file_path"]] = {"content": action["content"],
+                                          "last_commit_id": commit["id"]}
+        return 201, {"id": commit["id"]}
 
     def _note(self, user: User, body: str) -> dict[str, Any]:
         self.state.next_id += 1
@@ -190,9 +226,16 @@ class GitLabStandIn:
             if body.get("state_event") == "close":
                 issue["state"] = "closed"
             return 200, issue, {}
+        if match := re.fullmatch(r"/repository/files/(.+)", rest):
+            known = state.files.get(query.get("ref", ""), {}).get(match[1])
+            if method != "GET" or known is None:
+                return 404, {"message": "404 File Not Found"}, {}
+            content = base64.b64encode(known["content"].encode()).decode()
+            return 200, {"file_path": match[1], "ref": query["ref"], "encoding": "base64",
+                         "content": content, "last_commit_id": known["last_commit_id"]}, {}
         if rest == "/repository/commits" and method == "POST":
-            state.commits.append({**body, "author": user.username})
-            return 201, {"id": f"{len(state.commits):040x}"}, {}
+            status, payload = self._commit(user, body)
+            return status, payload, {}
         return 404, {"message": f"404 {method} {rest} is not served by the stand-in"}, {}
 
 

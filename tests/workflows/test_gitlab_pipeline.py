@@ -218,7 +218,14 @@ def test_drift_opens_one_issue_updates_it_and_closes_it(repo: GitLabRepo, emulat
     assert failed.code == 2
 
 
-def test_an_environment_without_its_apply_job_fails_the_plan(repo: GitLabRepo) -> None:
+REFRESH = (
+    "  fix: run `activities init --ci gitlab --force` and commit .gitlab-ci.yml: it writes one "
+    "apply job per environment of pyproject.toml, in its order, and keeps your "
+    "[tool.activities] keys (it replaces the whole .gitlab-ci.yml, and names it if it had "
+    "changes of your own: copy those back)\n")
+
+
+def test_an_environment_added_after_init_fails_the_first_job(repo: GitLabRepo) -> None:
     from framework.scaffold.files import gitlab_pipeline
 
     git(repo.work, "checkout", "--quiet", "-b", "webinars")
@@ -226,9 +233,48 @@ def test_an_environment_without_its_apply_job_fails_the_plan(repo: GitLabRepo) -
     repo.write_definition(1, "A person attended a webinar")
     repo.commit("Add attendWebinar")
 
-    plan = repo.merge_request_pipeline(1, "webinars")["activities:plan"]
+    jobs = repo.merge_request_pipeline(1, "webinars")
 
-    assert plan.code == 1
-    assert ("Error: .gitlab-ci.yml has no apply job for sandbox: after the merge nothing would "
-            "apply their plans\n  fix: run `activities init --ci gitlab --force`") in plan.output
+    assert {name: job.code for name, job in jobs.items()} == {
+        "activities:check": 1, "activities:plan": None}
+    assert jobs["activities:check"].output == (
+        "Error: .gitlab-ci.yml has no apply job for 'sandbox', an environment of "
+        "pyproject.toml: after the merge nothing would apply its plans\n" + REFRESH)
+    assert repo.gitlab.state.notes[1] == []
+
+
+def test_an_apply_job_of_an_environment_no_longer_named_fails_the_first_job(
+    repo: GitLabRepo
+) -> None:
+    from framework.scaffold.files import gitlab_pipeline
+
+    git(repo.work, "checkout", "--quiet", "-b", "webinars")
+    (repo.work / ".gitlab-ci.yml").write_text(gitlab_pipeline(("staging", "sandbox")))
+    repo.commit("Keep an old job")
+
+    check = repo.merge_request_pipeline(1, "webinars")["activities:check"]
+
+    assert check.output == (
+        "Error: .gitlab-ci.yml has an apply job for 'staging', which pyproject.toml does not "
+        "name\n" + REFRESH)
+
+
+def test_a_pipeline_written_before_the_check_job_still_fails_its_plan(
+    repo: GitLabRepo
+) -> None:
+    from framework.scaffold.files import gitlab_pipeline
+
+    git(repo.work, "checkout", "--quiet", "-b", "webinars")
+    old = gitlab_pipeline(()).replace(
+        "    - python -P -m framework.ci.gitlab check # an apply job for each environment of "
+        "pyproject.toml\n", "")
+    (repo.work / ".gitlab-ci.yml").write_text(old)
+    repo.commit("A pipeline from an older init")
+
+    jobs = repo.merge_request_pipeline(1, "webinars")
+
+    assert jobs["activities:check"].ok
+    assert jobs["activities:plan"].code == 1
+    assert ("Error: .gitlab-ci.yml has no apply job for 'sandbox', an environment of "
+            "pyproject.toml") in jobs["activities:plan"].output
     assert repo.gitlab.state.notes[1] == []

@@ -6,10 +6,13 @@ does for GitHub: the plan, digest, merge rule, apply and drift are the shared on
 notes, labels, issues and commits through the REST API (httpx), dotenv outputs, and the job
 log as the summary.
 
-    api       GitLab's REST API v4: notes, merge requests, issues, commits
-    context   the job's variables; outputs as dotenv lines, summaries to the log
-    steps     plan (a note per environment), apply (the reviewed plan only), lock commit
+    api          GitLab's REST API v4: notes, merge requests, issues, files, commits
+    context      the job's variables; outputs as dotenv lines, summaries to the log
+    pipeline     the apply jobs of .gitlab-ci.yml against pyproject.toml's environments
+    steps        plan (a note per environment), apply (the reviewed plan only)
+    lock_commit  the lock file, replayed onto the branch's and committed through the API
 
+    check          every environment of pyproject.toml has its apply job in the pipeline
     plan           plan every environment for the merge request, one note each, in place
     apply ENV      apply on the default branch only the plan reviewed on the merged request
     drift          report drift of every environment: open/update one issue each, or fail

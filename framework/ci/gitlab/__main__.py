@@ -20,6 +20,16 @@ def main() -> None:
 
 
 @main.command()
+def check() -> int:
+    """Check that the pipeline has an apply job for each environment of pyproject.toml."""
+    from framework.ci.gitlab.pipeline import check_apply_jobs
+
+    settings = load_settings()
+    check_apply_jobs(settings.root, list(settings.environments))
+    return EXIT_OK
+
+
+@main.command()
 def plan() -> int:
     """Plan every environment for the merge request; one note each, updated in place."""
     from framework.ci.gitlab.context import JobContext

@@ -1,14 +1,17 @@
-"""GitLab's REST API (v4), over httpx: merge-request notes, merge requests, issues, commits.
+"""GitLab's REST API (v4), over httpx: merge-request notes, merge requests, issues, a file of
+the repository and commits.
 
 Only these few calls are made, each with the token in ACTIVITIES_GITLAB_TOKEN (a project
 access token, scope `api`), whose user is the identity the plan notes are written as. The
 base URL and the project come from the job's predefined variables (CI_API_V4_URL,
 CI_PROJECT_ID), so a self-managed GitLab works as gitlab.com does.
 https://docs.gitlab.com/api/notes/ https://docs.gitlab.com/api/merge_requests/
+https://docs.gitlab.com/api/repository_files/ https://docs.gitlab.com/api/commits/
 """
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -23,6 +26,19 @@ TIMEOUT = httpx.Timeout(30.0)
 
 class GitLabError(ActivitiesError):
     """A GitLab API call failed, or the job lacks what the calls need."""
+
+
+class FileChanged(GitLabError):
+    """A commit was refused because a file it changes is not as the commit expected: changed
+    since it was read (its `last_commit_id`), or created in between."""
+
+
+@dataclass(frozen=True)
+class RepositoryFile:
+    """A file of a branch, as the Repository files API gives it."""
+
+    content: str
+    last_commit_id: str  # the newest commit that changed the file: a commit's precondition
 
 
 @dataclass(frozen=True)
@@ -76,12 +92,19 @@ class GitLab:
         self.close()
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None,
-              params: dict[str, str] | None = None) -> httpx.Response:
+              params: dict[str, str] | None = None, *,
+              absent: bool = False, preconditions: bool = False) -> httpx.Response:
+        """The answer to one call; with ABSENT, GitLab's 404 for a file it does not have is an
+        answer too; with PRECONDITIONS, a 400 is FileChanged (a commit whose file moved on)."""
         try:
             response = self._http.request(method, path, json=body, params=params)
         except httpx.HTTPError as exc:
             raise GitLabError(f"GitLab API {method} {path}: {exc}\n  fix: check that the job "
                               "reaches CI_API_V4_URL") from exc
+        if absent and response.status_code == 404 and "File Not Found" in _message(response):
+            return response
+        if preconditions and response.status_code == 400:
+            raise FileChanged(f"GitLab API {method} {path} answered 400: {_message(response)}")
         if response.status_code >= 400:
             raise GitLabError(
                 f"GitLab API {method} {path} answered {response.status_code}: "
@@ -152,13 +175,29 @@ class GitLab:
             body["state_event"] = "close"
         self._call("PUT", f"projects/{self.project}/issues/{iid}", body)
 
+    def file(self, branch: str, path: str) -> RepositoryFile | None:
+        """PATH as it is on BRANCH now, or None when the branch has no such file."""
+        response = self._call("GET", f"projects/{self.project}/repository/files/"
+                                     f"{quote(path, safe='')}", params={"ref": branch},
+                              absent=True)
+        if response.status_code == 404:
+            return None
+        data = response.json()
+        raw = base64.b64decode(data["content"]) if data.get("encoding") == "base64" else (
+            str(data["content"]).encode())
+        return RepositoryFile(raw.decode("utf-8"), str(data["last_commit_id"]))
+
     def commit_file(self, branch: str, path: str, content: str, message: str,
-                    create: bool) -> str:
-        """Commit one file's new CONTENT to BRANCH; the new commit's sha."""
-        action = {"action": "create" if create else "update", "file_path": path,
-                  "content": content}
+                    last_commit_id: str | None) -> str:
+        """Commit one file's new CONTENT to BRANCH; the new commit's sha. LAST_COMMIT_ID is the
+        file's, as read (None: the branch had no such file): GitLab refuses the commit, with
+        400, when the file changed since or was created in between (FileChanged)."""
+        action: dict[str, str] = {"action": "create", "file_path": path, "content": content}
+        if last_commit_id is not None:
+            action.update(action="update", last_commit_id=last_commit_id)
         done = self._call("POST", f"projects/{self.project}/repository/commits",
-                          {"branch": branch, "commit_message": message, "actions": [action]})
+                          {"branch": branch, "commit_message": message, "actions": [action]},
+                          preconditions=True)
         return str(done.json()["id"])
 
 

@@ -5,16 +5,18 @@ The steps are the GitHub workflows' (framework/ci): the same plan, digest, merge
 (framework/ci/verdict.py), apply and drift; what differs is where they are written. A plan is
 a note on the merge request, one per environment, updated in place, written by the token's
 user: only that user's notes are review records, and on GitLab only a note's author can edit
-it. The lock file is committed back through the API, as the token's user, with [ci skip].
+it. The lock file is committed back through the API, as the token's user, with [ci skip],
+merged onto the branch's (lock_commit).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from framework.ci.gitlab.api import GitLab, MergeRequest, Note
 from framework.ci.gitlab.context import JobContext
+from framework.ci.gitlab.lock_commit import commit_lock
+from framework.ci.gitlab.pipeline import check_apply_jobs
 from framework.ci.header import header, plan_digest, read_header
 from framework.ci.pull_request import PlanFiles, failed
 from framework.ci.tool import CLIENT_ID, CLIENT_SECRET, credentials, run_activities
@@ -104,7 +106,7 @@ def plan_step(settings: Settings, environments: list[str], ctx: JobContext,
         raise ActivitiesError("CI_MERGE_REQUEST_IID is not set\n  fix: run the plan job in a "
                               'merge-request pipeline ($CI_PIPELINE_SOURCE == '
                               '"merge_request_event")')
-    _check_apply_jobs(settings, environments)
+    check_apply_jobs(settings.root, list(settings.environments))
     labelled = LABEL in gitlab.merge_request(iid).labels  # as it is now, not at pipeline start
     author_id, _ = gitlab.current_user()
     code = EXIT_OK
@@ -117,23 +119,6 @@ def plan_step(settings: Settings, environments: list[str], ctx: JobContext,
             gitlab.edit_note(iid, existing.id, planned.body)
         code = max(code, planned.code)
     return code
-
-
-def _check_apply_jobs(settings: Settings, environments: list[str]) -> None:
-    """Every named environment has its apply job, or nothing would apply it after the merge."""
-    pipeline = settings.root / ".gitlab-ci.yml"
-    try:
-        text = pipeline.read_text(encoding="utf-8")
-    except OSError:
-        return  # the jobs live elsewhere (an included file): GitLab itself says what runs
-    missing = [name for name in environments
-               if name in settings.environments and f"activities:apply:{name}:" not in text]
-    if missing:
-        raise ActivitiesError(
-            f"{pipeline.name} has no apply job for {', '.join(missing)}: after the merge "
-            "nothing would apply their plans\n  fix: run `activities init --ci gitlab --force` "
-            "(it writes an apply job per environment of pyproject.toml and keeps your "
-            "[tool.activities] keys), or copy an apply job for them")
 
 
 def merged_merge_request(gitlab: GitLab, sha: str) -> MergeRequest:
@@ -192,7 +177,8 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
     gitlab.edit_note(mr.iid, note.id, f"{note.body.rstrip()}\n\n**{mark}** to `{environment}` "
                      f"after the merge{job}.\n")
     if applied.code == EXIT_OK:
-        _commit_lock(settings, environment, ctx, gitlab, mr.iid)
+        commit_lock(settings, environment, ctx, gitlab,
+                    f"activities: lock file of {environment} after applying !{mr.iid} [ci skip]")
     return applied.code
 
 
@@ -218,33 +204,3 @@ def _refusal_words(why: Refusal, environment: str, iid: int) -> str:
     reason, first = words[why]
     return (f"the plan made on the default branch for {environment!r} has destructive "
             f"changes, and {reason}\n" + rerun.format(first))
-
-
-def _commit_lock(settings: Settings, environment: str, ctx: JobContext, gitlab: GitLab,
-                 iid: int) -> None:
-    """Commit ENVIRONMENT's lock file to the branch through the API ([ci skip]: no new apply)."""
-    if environment not in settings.environments:
-        return  # local keeps its lock beside its state, outside the repository
-    lock = settings.definitions_dir / ".lock" / f"{environment}.json"
-    if not lock.is_file():
-        return
-    relative = lock.relative_to(settings.root).as_posix()
-    branch = ctx.get("CI_COMMIT_BRANCH") or ctx.get("CI_DEFAULT_BRANCH")
-    content = lock.read_text(encoding="utf-8")
-    committed = Path(settings.root, relative)
-    known = _in_head(committed)
-    if known == content:
-        return
-    sha = gitlab.commit_file(branch, relative, content,
-                             f"activities: lock file of {environment} after applying !{iid} "
-                             "[ci skip]", create=known is None)
-    ctx.add_summary(f"Committed `{relative}` to {branch} ({sha[:12]}).")
-
-
-def _in_head(path: Path) -> str | None:
-    """PATH's content in the checked-out commit, or None when the commit has no such file."""
-    import subprocess
-
-    done = subprocess.run(["git", "show", f"HEAD:./{path.name}"], cwd=path.parent,
-                          capture_output=True, text=True, check=False)
-    return done.stdout if done.returncode == 0 else None
