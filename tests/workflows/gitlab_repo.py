@@ -117,6 +117,14 @@ class GitLabRepo:
             "push", CI_COMMIT_BRANCH="main", CI_COMMIT_REF_NAME="main"), self.settings)
         return self._run(pipeline, tag)
 
+    def web_pipeline(self, tag: str, **variables: str) -> dict[str, JobRun]:
+        """Build, Pipelines, Run pipeline on main, with VARIABLES typed in its form."""
+        git(self.work, "checkout", "--quiet", "main")
+        pipeline = Pipeline(self.work, self.predefined(
+            "web", CI_COMMIT_BRANCH="main", CI_COMMIT_REF_NAME="main", **variables),
+            self.settings)
+        return self._run(pipeline, tag)
+
     def scheduled_pipeline(self, tag: str, **cicd: str) -> dict[str, JobRun]:
         git(self.work, "checkout", "--quiet", "main")
         settings = {**self.settings, **{k: Variable(v) for k, v in cicd.items()}}

@@ -7,7 +7,9 @@ only in a job of that environment). Its `before_script` and `script` lines run i
 `bash -eo pipefail`, as GitLab's shell executor runs them, in the workspace. The install line is
 checked (it must install the requirements file init wrote) and not run: this virtualenv has the
 tool. After the job, its artifact paths are looked up. `rules: if:` expressions are evaluated
-for the forms GitLab documents that the file uses: `$VAR == "text"`, `&&`, `||`, parentheses.
+for the forms GitLab documents that the file uses: `$VAR == "text"`, `$VAR` (set and not
+empty), `&&`, `||`, parentheses; the first rule that holds decides, `when: never` leaving the
+job out.
 """
 
 from __future__ import annotations
@@ -83,16 +85,21 @@ class Pipeline:
 
     def created(self) -> bool:
         """Whether `workflow: rules` create this pipeline at all."""
-        rules = self.config.get("workflow", {}).get("rules", [])
-        return any(matches(rule["if"], self.predefined) for rule in rules)
+        return self._ruled_in(self.config.get("workflow", {}).get("rules", []))
 
     def selected(self) -> list[str]:
-        """The jobs this pipeline has (their rules hold), in order."""
+        """The jobs this pipeline has (their rules let them in), in order."""
         if not self.created():
             return []
         return [name for name in self.jobs
-                if any(matches(rule["if"], self.predefined)
-                       for rule in self.config[name].get("rules", [{"if": "true"}]))]
+                if self._ruled_in(self.config[name].get("rules", [{"if": "true"}]))]
+
+    def _ruled_in(self, rules: list[dict[str, str]]) -> bool:
+        """GitLab's `rules`: the first whose `if` holds decides (`when: never` leaves out)."""
+        for rule in rules:
+            if matches(rule["if"], self.predefined):
+                return rule.get("when", "on_success") != "never"
+        return False
 
     def run(self, name: str, tmp: Path) -> JobRun:
         """Run job NAME: its before_script and script lines in one shell."""

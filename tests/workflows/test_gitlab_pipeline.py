@@ -6,6 +6,7 @@ and a GitLab API stand-in over HTTP: from a change to a definition through the p
 from __future__ import annotations
 
 import asyncio
+import copy
 import json
 import os
 import subprocess
@@ -153,11 +154,76 @@ def test_a_stale_plan_is_refused_and_changes_nothing(repo: GitLabRepo, emulator:
     assert applied.code == 1
     assert ("Error: the plan made on the default branch for 'sandbox' differs from the one "
             "reviewed on merge request !1: the branch or the instance changed since the "
-            "review\n  fix: open a merge request (an empty change will do) to review the plan "
-            "as it is now\n") in applied.output
+            "review\n" + WAY_BACK) in applied.output
     assert emulator.stats()["mutating_calls"] == before
     assert repo.gitlab.state.commits == []
     assert "**Applied**" not in repo.gitlab.state.notes[1][0]["body"]
+
+
+WAY_BACK = (
+    "  fix: plan it again: Build, Pipelines, Run pipeline on the default branch with the "
+    "variable ACTIVITIES_REPLAN = 1, and read the new plan in its note; then Run pipeline with "
+    "ACTIVITIES_MERGE_REQUEST = 1, which applies that plan only if it is still the one made "
+    "then\n")
+
+
+def test_a_refused_merge_is_planned_again_and_then_applied_by_hand(
+    repo: GitLabRepo, emulator: Any
+) -> None:
+    git(repo.work, "checkout", "--quiet", "-b", "webinars")
+    repo.write_definition(1, "A person attended a webinar")
+    repo.commit("Add attendWebinar")
+    assert repo.merge_request_pipeline(1, "webinars")["activities:plan"].ok
+    [note] = copy.deepcopy(repo.gitlab.state.notes[1])
+    subprocess.run([sys.executable, "-m", "framework", "apply", "--yes", "-e", "sandbox"],
+                   cwd=repo.work, env={**os.environ,
+                                       "MARKETO_SANDBOX_CLIENT_ID": emulator.config.client_id,
+                                       "MARKETO_SANDBOX_CLIENT_SECRET":
+                                           emulator.config.client_secret},
+                   capture_output=True, check=True)
+    rename_in_the_ui(emulator, "Attended A Webinar")
+    repo.merge(1, "webinars")
+    refused = repo.push_pipeline("stale")["activities:apply:sandbox"]
+    assert refused.code == 1 and WAY_BACK in refused.output
+    (repo.work / "notes.txt").write_text("main moves on\n")
+    repo.commit("Unrelated")  # the merge commit is no longer the head of main
+    before = emulator.stats()["mutating_calls"]
+
+    replanned = repo.web_pipeline("replan", ACTIVITIES_REPLAN="1")
+
+    assert {name: job.code for name, job in replanned.items()} == {"activities:plan": 0}, (
+        replanned["activities:plan"].output)
+    [again] = repo.gitlab.state.notes[1]  # the same note, updated in place
+    assert again["id"] == note["id"]
+    assert read_header(again["body"])["digest"] != read_header(note["body"])["digest"]
+    assert "| `~` | `attendWebinar` | update |" in again["body"]
+    assert ("To apply it, run the pipeline of the default branch with the variable "
+            "`ACTIVITIES_MERGE_REQUEST` = `1`") in again["body"]
+    assert emulator.stats()["mutating_calls"] == before
+
+    applied = repo.web_pipeline("apply", ACTIVITIES_MERGE_REQUEST="1")
+
+    assert {name: job.code for name, job in applied.items()} == {
+        "activities:apply:sandbox": 0}, applied["activities:apply:sandbox"].output
+    assert emulator.stats()["mutating_calls"] > before
+    assert "**Applied** to `sandbox`" in repo.gitlab.state.notes[1][0]["body"]
+    assert [c["commit_message"] for c in repo.gitlab.state.commits] == [
+        "activities: lock file of sandbox after applying !1 [ci skip]"]
+
+
+def test_a_merge_request_named_by_hand_must_be_merged(repo: GitLabRepo) -> None:
+    git(repo.work, "checkout", "--quiet", "-b", "webinars")
+    repo.write_definition(1, "A person attended a webinar")
+    repo.commit("Add attendWebinar")
+    assert repo.merge_request_pipeline(1, "webinars")["activities:plan"].ok
+
+    applied = repo.web_pipeline("open", ACTIVITIES_MERGE_REQUEST="1")["activities:apply:sandbox"]
+
+    assert applied.code == 1
+    assert ("Error: merge request !1 is not merged into "
+            f"{git(repo.work, 'rev-parse', 'main')[:12]}: only a merged merge request's plan "
+            "is applied\n  fix: merge it, or name the merge request that was merged\n"
+            ) in applied.output
 
 
 def test_a_note_by_anyone_but_the_plan_job_is_no_review(repo: GitLabRepo, emulator: Any) -> None:

@@ -11,7 +11,9 @@ merged onto the branch's (lock_commit).
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from framework.ci.gitlab.api import GitLab, MergeRequest, Note
 from framework.ci.gitlab.context import JobContext
@@ -25,6 +27,11 @@ from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
 from framework.errors import ActivitiesError
 from framework.plan.planfile import document, load_plan
 from framework.settings import Settings
+
+# CI/CD variables of a pipeline of the default branch run by hand (Build, Pipelines, Run
+# pipeline), after apply refused a merge: plan the merged request again, or apply its plan.
+REPLAN_VARIABLE = "ACTIVITIES_REPLAN"
+APPLY_VARIABLE = "ACTIVITIES_MERGE_REQUEST"
 
 
 class NotReviewed(ActivitiesError):
@@ -52,8 +59,9 @@ def read_only(ctx: JobContext, environment: str) -> JobContext:
 
 
 def plan_environment(settings: Settings, environment: str, ctx: JobContext,
-                     labelled: bool) -> Planned:
-    """Plan ENVIRONMENT with its read-only credentials; the note body with its header."""
+                     labelled: bool, merged: MergeRequest | None = None) -> Planned:
+    """Plan ENVIRONMENT with its read-only credentials; the note body with its header. MERGED:
+    the merged merge request planned again on the default branch (ACTIVITIES_REPLAN)."""
     files = PlanFiles.of(environment)
     args = ["plan", "-e", environment, "--format", "markdown", "--out", str(files.plan),
             "--detailed-exitcode"] + (["--allow-destructive"] if labelled else [])
@@ -71,13 +79,22 @@ def plan_environment(settings: Settings, environment: str, ctx: JobContext,
             code = EXIT_ERROR  # apply would refuse it: a red pipeline, so the merge waits
             markdown += (f"\n\nApply refuses the destructive changes above unless the label "
                          f"`{LABEL}` is on this merge request: review them, add the label, "
-                         "and run the pipeline again.")
+                         "and run this plan job again (its Retry button: the job reads the "
+                         "labels when it runs, and GitLab starts no pipeline when a label "
+                         "changes).")
     else:
         markdown, code = failed(environment, done.stderr), EXIT_ERROR
     made = f"commit {ctx.sha[:12]}" if ctx.sha else "this commit"
     job = f" in [this job]({ctx.run_url})" if ctx.run_url else ""
-    footer = (f"<sub>Planned from {made}{job}. After the merge, the pipeline of the default "
-              "branch makes the plan again and applies it only if it is this one.</sub>")
+    if merged is None:
+        footer = (f"<sub>Planned from {made}{job}. After the merge, the pipeline of the "
+                  "default branch makes the plan again and applies it only if it is this "
+                  "one.</sub>")
+    else:
+        footer = (f"<sub>Planned again after the merge, from {made} of the default "
+                  f"branch{job}. To apply it, run the pipeline of the default branch with the "
+                  f"variable `{APPLY_VARIABLE}` = `{merged.iid}`: it makes the plan again and "
+                  "applies it only if it is this one.</sub>")
     body = f"{header(fields)}\n{markdown.rstrip()}\n\n{footer}\n"
     files.comment.parent.mkdir(parents=True, exist_ok=True)
     files.comment.write_text(body, encoding="utf-8")
@@ -101,17 +118,21 @@ def plan_note(notes: list[Note], author_id: int, project: str, environment: str)
 def plan_step(settings: Settings, environments: list[str], ctx: JobContext,
               gitlab: GitLab) -> int:
     """Plan every environment for the merge request and keep one note each, updated in place."""
-    iid = ctx.merge_request
+    iid, merged = ctx.merge_request, None
+    if iid is None and ctx.get(REPLAN_VARIABLE):
+        merged = named_merge_request(gitlab, ctx, REPLAN_VARIABLE)
+        iid = merged.iid
     if iid is None:
         raise ActivitiesError("CI_MERGE_REQUEST_IID is not set\n  fix: run the plan job in a "
                               'merge-request pipeline ($CI_PIPELINE_SOURCE == '
-                              '"merge_request_event")')
+                              '"merge_request_event"), or in a pipeline of the default branch '
+                              f"with the variable {REPLAN_VARIABLE} (a merged merge request)")
     check_apply_jobs(settings.root, list(settings.environments))
     labelled = LABEL in gitlab.merge_request(iid).labels  # as it is now, not at pipeline start
     author_id, _ = gitlab.current_user()
     code = EXIT_OK
     for environment in environments:
-        planned = plan_environment(settings, environment, ctx, labelled)
+        planned = plan_environment(settings, environment, ctx, labelled, merged)
         existing = plan_note(gitlab.notes(iid), author_id, ctx.repository, environment)
         if existing is None:
             gitlab.add_note(iid, planned.body)
@@ -119,6 +140,42 @@ def plan_step(settings: Settings, environments: list[str], ctx: JobContext,
             gitlab.edit_note(iid, existing.id, planned.body)
         code = max(code, planned.code)
     return code
+
+
+def named_merge_request(gitlab: GitLab, ctx: JobContext, variable: str) -> MergeRequest:
+    """The merge request a pipeline of the default branch names in VARIABLE (run by hand),
+    which must be merged into the commit checked out: only a merged request's plan applies."""
+    named = ctx.get(variable).strip().lstrip("!")
+    if not named.isdigit():
+        raise NotReviewed(f"{variable} is {named!r}, not a merge request's number\n  fix: run "
+                          f"the pipeline again with {variable} = the number (iid) of the "
+                          "merged merge request")
+    mr = gitlab.merge_request(int(named))
+    merge = mr.merge_commit_sha or mr.squash_commit_sha or mr.sha
+    if mr.state != "merged" or not in_history(Path.cwd(), merge):
+        raise NotReviewed(f"merge request !{mr.iid} is not merged into "
+                          f"{ctx.sha[:12] or 'HEAD'}: only a merged merge request's plan is "
+                          "applied\n  fix: merge it, or name the merge request that was merged")
+    return mr
+
+
+def in_history(root: Path, commit: str) -> bool:
+    """Whether COMMIT is in the history of the checked-out HEAD. GitLab clones 20 commits
+    deep by default: a shallow clone fetches the rest of the history first."""
+    def ancestor() -> bool:
+        done = subprocess.run(["git", "merge-base", "--is-ancestor", commit, "HEAD"],
+                              cwd=root, capture_output=True, check=False)
+        return done.returncode == 0
+
+    if not commit or ancestor():
+        return bool(commit)
+    shallow = subprocess.run(["git", "rev-parse", "--is-shallow-repository"], cwd=root,
+                             capture_output=True, text=True, check=False)
+    if shallow.stdout.strip() != "true":
+        return False
+    subprocess.run(["git", "fetch", "--quiet", "--unshallow", "origin"], cwd=root,
+                   capture_output=True, check=False)
+    return ancestor()
 
 
 def merged_merge_request(gitlab: GitLab, sha: str) -> MergeRequest:
@@ -136,7 +193,8 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
     merged merge request; then mark the note and commit the lock file."""
     files = PlanFiles.of(environment)
     try:
-        mr = merged_merge_request(gitlab, ctx.sha)
+        mr = (named_merge_request(gitlab, ctx, APPLY_VARIABLE) if ctx.get(APPLY_VARIABLE)
+              else merged_merge_request(gitlab, ctx.sha))
         author_id, _ = gitlab.current_user()
         note = plan_note(gitlab.notes(mr.iid), author_id, ctx.repository, environment)
         fields = read_header(note.body) if note else None
@@ -183,24 +241,29 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
 
 
 def _refusal_words(why: Refusal, environment: str, iid: int) -> str:
-    rerun = (f"  fix: on merge request !{iid}, {{}}; then run the pipeline of the default "
-             "branch again (Build, Pipelines, Run pipeline), which applies the plan only if "
-             "it is the one then shown")
     if why == "differs":
         return (f"the plan made on the default branch for {environment!r} differs from the one "
                 f"reviewed on merge request !{iid}: the branch or the instance changed since "
-                "the review\n  fix: open a merge request (an empty change will do) to review "
-                "the plan as it is now")
+                "the review\n" + way_back(iid, ""))
     words = {
         "label-removed": (f"the label `{LABEL}` was removed from merge request !{iid} after "
-                          "its review", f"add the label `{LABEL}` again"),
+                          "its review", f"on merge request !{iid}, add the label `{LABEL}` "
+                          "again; "),
         "planned-before-label": (f"the plan shown on merge request !{iid} was made before the "
-                                 f"label `{LABEL}` was added",
-                                 "run its pipeline again to plan it with the label"),
+                                 f"label `{LABEL}` was added", ""),
         "destructive-unlabelled": (f"the label `{LABEL}` is not on merge request !{iid}",
-                                   f"review the destructive changes, then add the label "
-                                   f"`{LABEL}`"),
+                                   f"on merge request !{iid}, review the destructive changes "
+                                   f"and add the label `{LABEL}`; "),
     }
     reason, first = words[why]
     return (f"the plan made on the default branch for {environment!r} has destructive "
-            f"changes, and {reason}\n" + rerun.format(first))
+            f"changes, and {reason}\n" + way_back(iid, first))
+
+
+def way_back(iid: int, first: str) -> str:
+    """The one way to apply a merged request's change after a refusal: FIRST, then a plan
+    made again on the default branch, read, then applied only if it is still that plan."""
+    return (f"  fix: {first}plan it again: Build, Pipelines, Run pipeline on the default "
+            f"branch with the variable {REPLAN_VARIABLE} = {iid}, and read the new plan in its "
+            f"note; then Run pipeline with {APPLY_VARIABLE} = {iid}, which applies that plan "
+            "only if it is still the one made then")
