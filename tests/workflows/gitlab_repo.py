@@ -86,7 +86,8 @@ class GitLabRepo:
             **extra,
         }
 
-    def merge_request_pipeline(self, iid: int, branch: str) -> dict[str, JobRun]:
+    def merge_request_pipeline(self, iid: int, branch: str,
+                               **extra: str) -> dict[str, JobRun]:
         """The pipeline of merge request IID (BRANCH into main): its check and plan jobs."""
         base = git(self.work, "merge-base", "main", branch)
         git(self.work, "checkout", "--quiet", branch)
@@ -98,7 +99,7 @@ class GitLabRepo:
         pipeline = Pipeline(self.work, self.predefined(
             "merge_request_event", CI_MERGE_REQUEST_IID=str(iid),
             CI_MERGE_REQUEST_DIFF_BASE_SHA=base, CI_MERGE_REQUEST_TARGET_BRANCH_NAME="main",
-            CI_MERGE_REQUEST_SOURCE_BRANCH_NAME=branch, CI_COMMIT_REF_NAME=branch,
+            CI_MERGE_REQUEST_SOURCE_BRANCH_NAME=branch, CI_COMMIT_REF_NAME=branch, **extra,
         ), self.settings)
         return self._run(pipeline, f"mr{iid}")
 

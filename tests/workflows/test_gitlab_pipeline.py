@@ -133,6 +133,47 @@ def test_a_change_goes_from_the_note_to_the_apply_and_then_plans_nothing(
     assert "No changes" in empty["body"]
 
 
+def test_a_merge_train_checks_the_merged_result_against_the_note(
+    repo: GitLabRepo, emulator: Any
+) -> None:
+    git(repo.work, "checkout", "--quiet", "-b", "webinars")
+    repo.write_definition(1, "A person attended a webinar")
+    repo.commit("Add attendWebinar")
+    assert repo.merge_request_pipeline(1, "webinars")["activities:plan"].ok
+    [note] = copy.deepcopy(repo.gitlab.state.notes[1])
+    writes = len([call for call in repo.gitlab.state.calls if call[0] != "GET"])
+
+    train = repo.merge_request_pipeline(1, "webinars", CI_MERGE_REQUEST_EVENT_TYPE="merge_train")
+
+    assert train["activities:plan"].ok, train["activities:plan"].output
+    assert ("### activities merge train `sandbox`: the reviewed plan\n\nThe merged result of "
+            "merge request !1 plans exactly what its plan note shows.") in (
+        train["activities:plan"].output)
+
+    # The instance moves before the train reaches it: the merged result plans something else.
+    subprocess.run([sys.executable, "-m", "framework", "apply", "--yes", "-e", "sandbox"],
+                   cwd=repo.work, env={**os.environ,
+                                       "MARKETO_SANDBOX_CLIENT_ID": emulator.config.client_id,
+                                       "MARKETO_SANDBOX_CLIENT_SECRET":
+                                           emulator.config.client_secret},
+                   capture_output=True, check=True)
+    rename_in_the_ui(emulator, "Attended A Webinar")
+    before = emulator.stats()["mutating_calls"]
+
+    dropped = repo.merge_request_pipeline(1, "webinars",
+                                          CI_MERGE_REQUEST_EVENT_TYPE="merge_train")
+
+    assert dropped["activities:plan"].code == 1
+    assert ("### activities merge train `sandbox`: refused\n\nThe merged result of merge "
+            "request !1 does not plan what was reviewed: it is not the plan reviewed on the "
+            "merge request: a merge request ahead of it in the train, or the instance, changed "
+            "what it plans since the review. The train drops it;") in (
+        dropped["activities:plan"].output)
+    assert repo.gitlab.state.notes[1] == [note]  # no note written: nothing new was reviewed
+    assert len([call for call in repo.gitlab.state.calls if call[0] != "GET"]) == writes
+    assert emulator.stats()["mutating_calls"] == before
+
+
 def test_a_stale_plan_is_refused_and_changes_nothing(repo: GitLabRepo, emulator: Any) -> None:
     git(repo.work, "checkout", "--quiet", "-b", "webinars")
     repo.write_definition(1, "A person attended a webinar")

@@ -11,6 +11,7 @@ log as the summary.
     pipeline     the apply jobs of .gitlab-ci.yml against pyproject.toml's environments
     steps        plan (a note per environment), apply (the reviewed plan only)
     lock_commit  the lock file, replayed onto the branch's and committed through the API
+    train        a merge train's pipeline: the merged result plans what the notes show
 
     check          every environment of pyproject.toml has its apply job in the pipeline
     plan           plan every environment for the merge request, one note each, in place

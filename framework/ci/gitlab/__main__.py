@@ -31,15 +31,20 @@ def check() -> int:
 
 @main.command()
 def plan() -> int:
-    """Plan every environment for the merge request; one note each, updated in place."""
+    """Plan every environment for the merge request; one note each, updated in place (in a
+    merge train: check that the merged result plans what the notes show)."""
     from framework.ci.gitlab.context import JobContext
     from framework.ci.gitlab.steps import plan_step
+    from framework.ci.gitlab.train import EVENT_TYPE, train_step
     from framework.ci.tool import environments
 
     settings = load_settings()
     ctx = JobContext.current()
+    named = environments(settings, with_local=True)
     with _gitlab(ctx) as gitlab:
-        return plan_step(settings, environments(settings, with_local=True), ctx, gitlab)
+        if ctx.get("CI_MERGE_REQUEST_EVENT_TYPE") == EVENT_TYPE and ctx.merge_request:
+            return train_step(settings, named, ctx, gitlab, ctx.merge_request)
+        return plan_step(settings, named, ctx, gitlab)
 
 
 @main.command()
