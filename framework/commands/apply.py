@@ -132,7 +132,7 @@ def _apply_saved_plan(
     settings: Settings, plan_file: Path, env: str | None, endpoint: str | None, watch: Watch
 ) -> Applied:
     """Apply a saved plan where it was made for, unless -e or --endpoint say where."""
-    plan = load_plan(plan_file, key=_plan_key())
+    plan = load_plan(plan_file, key=_plan_key(), invocation=Invocation.of(env, endpoint))
     made_for = plan.provenance.environment
     if env is None and endpoint is None and made_for != "endpoint":
         env = made_for  # apply where the plan was reviewed for; the guard checks the host

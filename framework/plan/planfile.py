@@ -22,9 +22,10 @@ from pydantic import ValidationError
 
 from framework.errors import PlanError
 from framework.files import write_atomically
+from framework.invocation import Invocation
 from framework.plan.model import FORMAT_VERSION, Plan
 
-REPLAN = "  fix: make the plan again with `activities plan --out {path}`"
+REPLAN = "  fix: make the plan again with `{command}`"
 
 # A saved plan is input like a definition file: bounded before it is parsed. A plan of 1,000
 # types with their recorded definitions and live state is about 10 MB; it nests 8 levels.
@@ -61,26 +62,30 @@ def save_plan(plan: Plan, path: Path) -> None:
         ) from exc
 
 
-def load_plan(path: Path, *, key: str | None = None) -> Plan:
+def load_plan(
+    path: Path, *, key: str | None = None, invocation: Invocation | None = None
+) -> Plan:
     """Read a saved plan, refusing one of another format version or edited after saving;
-    with the plan `key`, also one unsigned or signed otherwise."""
-    raw = _read_json(path)
+    with the plan `key`, also one unsigned or signed otherwise. A fix that says to plan again
+    repeats INVOCATION's -e/--endpoint (what the command was told to apply the plan to)."""
+    replan = REPLAN.format(command=_plan_again(path, invocation))
+    raw = _read_json(path, replan)
     version = raw.get("format_version")
     if isinstance(version, int) and version < FORMAT_VERSION:
         raise PlanError(
             f"{path}: the plan was made by an older version of activities (format_version "
             f"{version}; this one reads {FORMAT_VERSION}, with typed steps and the order of "
-            "calls); it cannot be applied or shown\n" + REPLAN.format(path=path)
+            "calls); it cannot be applied or shown\n" + replan
         )
     if version != FORMAT_VERSION:
         raise PlanError(
             f"{path}: plan format_version {version!r} is not supported (this tool reads "
-            f"{FORMAT_VERSION})\n" + REPLAN.format(path=path)
+            f"{FORMAT_VERSION})\n" + replan
         )
     edited = PlanError(
         f"{path}: the plan's checksum does not match its content: it was edited after it "
         "was made, or is truncated; a plan is applied only as it was reviewed\n"
-        + REPLAN.format(path=path)
+        + replan
     )
     try:
         plan = Plan.model_validate(raw)
@@ -90,14 +95,14 @@ def load_plan(path: Path, *, key: str | None = None) -> Plan:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         raise PlanError(
-            f"{path}: not a plan: {where}: {first['msg']}\n" + REPLAN.format(path=path)
+            f"{path}: not a plan: {where}: {first['msg']}\n" + replan
         ) from exc
     # The checksum seals the content as this tool writes it: any edit, a field it does not
     # know, or a value it would write differently makes them differ.
     if raw.get("checksum") != plan.compute_checksum() or document(plan) != raw:
         raise edited
     if key is not None:
-        _check_signature(plan, key, path)
+        _check_signature(plan, key, path, _plan_again(path, invocation))
     return plan
 
 
@@ -115,10 +120,14 @@ def sign(plan: Plan, key: str | None) -> Plan:
     return plan.model_copy(update={"signature": signature_of(plan, key)}).sealed()
 
 
-def _check_signature(plan: Plan, key: str, path: Path) -> None:
+def _plan_again(path: Path, invocation: Invocation | None) -> str:
+    return (invocation or Invocation()).command("plan", "--out", str(path))
+
+
+def _check_signature(plan: Plan, key: str, path: Path, command: str) -> None:
     fix = (
         f"  fix: make the plan again with {KEY_VARIABLE} set to the same key "
-        f"(`activities plan --out {path}`), review it, and apply that one"
+        f"(`{command}`), review it, and apply that one"
     )
     if not plan.signature:
         raise PlanError(
@@ -133,36 +142,41 @@ def _check_signature(plan: Plan, key: str, path: Path) -> None:
         )
 
 
-def _read_json(path: Path) -> dict[str, Any]:
+def _read_json(path: Path, replan: str) -> dict[str, Any]:
     try:
-        text = _read_text(path)
+        text = _read_text(path, replan)
     except FileNotFoundError as exc:
         raise PlanError(
             f"{path}: no such plan file\n  fix: check the path, or make one with "
             f"`activities plan --out {path}`"
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        raise PlanError(f"{path}: cannot read the plan: {exc}\n" + _not_a_plan(path)) from exc
+        raise PlanError(
+            f"{path}: cannot read the plan: {exc}\n" + _not_a_plan(path, replan)
+        ) from exc
     too_deep = PlanError(
         f"{path}: not a plan: it is nested more than {MAX_PLAN_NESTING} levels deep (a plan "
-        f"nests about {PLAN_NESTING})\n" + _not_a_plan(path)
+        f"nests about {PLAN_NESTING})\n" + _not_a_plan(path, replan)
     )
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(
-            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}\n" + _not_a_plan(path)
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}\n"
+            + _not_a_plan(path, replan)
         ) from exc
     except RecursionError:  # deeper than the parser's stack: certainly too deep
         raise too_deep from None
     if not isinstance(raw, dict):
-        raise PlanError(f"{path}: not a plan (expected a JSON object)\n" + _not_a_plan(path))
+        raise PlanError(
+            f"{path}: not a plan (expected a JSON object)\n" + _not_a_plan(path, replan)
+        )
     if _depth(raw) > MAX_PLAN_NESTING:
         raise too_deep
     return raw
 
 
-def _read_text(path: Path) -> str:
+def _read_text(path: Path, replan: str) -> str:
     """The file's text; a file over MAX_PLAN_BYTES is refused before it is read."""
     with path.open("rb") as stream:
         size = os.fstat(stream.fileno()).st_size
@@ -171,7 +185,7 @@ def _read_text(path: Path) -> str:
         raise PlanError(
             f"{path}: not a plan: it is {max(size, len(raw)):,} bytes, over the "
             f"{MAX_PLAN_BYTES:,} bytes a saved plan may have (one of 1,000 types is about 10 MB)"
-            "\n" + _not_a_plan(path)
+            "\n" + _not_a_plan(path, replan)
         )
     return raw.decode("utf-8")
 
@@ -192,11 +206,11 @@ def _depth(value: object) -> int:
     return deepest
 
 
-def _not_a_plan(path: Path) -> str:
+def _not_a_plan(path: Path, replan: str) -> str:
     """The fix for a file that is no plan at all: re-planning over it is right only for a .json
     file; for anything else (a definition passed by mistake) it would overwrite that file."""
     if path.suffix.lower() == ".json":
-        return REPLAN.format(path=path)
+        return replan
     return (
         "  fix: pass a plan saved by `activities plan --out plans/NAME.json`; this file is not one"
     )

@@ -106,6 +106,26 @@ def test_show_refuses_a_plan_edited_after_it_was_made(
     )
 
 
+def test_apply_of_an_edited_plan_says_to_plan_again_where_it_was_told_to_apply(
+    cli: Cli, project: Path, emulator: Any
+) -> None:
+    # The fix was `activities plan --out FILE`, which plans the built-in `local` instance,
+    # not the one `apply FILE --endpoint URL` (or `-e NAME`) was run against.
+    write_definition(project / "activities", "brandNew")
+    out = project / "plan.json"
+    cli("plan", "--endpoint", emulator.url, "--out", str(out), cwd=project, env=emulator.env)
+    out.write_text(out.read_text().replace('"Type brandNew"', '"Type brandNew!"'))
+    before = emulator.stats()["total_calls"]
+
+    result = cli("apply", str(out), "--endpoint", emulator.url, cwd=project, env=emulator.env)
+
+    assert result.exit_code == 1
+    assert result.stderr.endswith(
+        f"  fix: make the plan again with `activities plan --out {out} --endpoint "
+        f"{emulator.url}`\n")
+    assert emulator.stats()["total_calls"] == before
+
+
 def test_definition_errors_exit_1_before_any_connection(
     cli: Cli, project: Path, emulator: Any
 ) -> None:
