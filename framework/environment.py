@@ -25,13 +25,14 @@ from framework.client.marketo import MarketoClient, Pacing
 from framework.client.redact import remember_secret
 from framework.errors import ConfigError
 from framework.manual import page
+from framework.pyproject import AD_HOC
+from framework.pyproject import LOCAL as LOCAL
 from framework.settings import SHARED_CALLS_PER_20S, SHARED_MAX_CONCURRENT, Settings
 from framework.spelling import closest
 
 if TYPE_CHECKING:
     from framework.emulator.server import EmulatorServer
 
-LOCAL = "local"
 # The embedded instance's credentials: not secrets, it only ever listens on 127.0.0.1.
 LOCAL_CLIENT_ID = "local-client"
 LOCAL_CLIENT_SECRET = "local-secret"
@@ -61,6 +62,19 @@ class Target:
     pacing: Pacing = Pacing()
     # Where the id and secret came from, as a credential error names them (never the values).
     credentials: str = DEFAULT_CREDENTIALS
+
+    @classmethod
+    def at_endpoint(
+        cls, url: str, client_id: str = "", client_secret: str = "",
+        pacing: Pacing | None = None, credentials: str = DEFAULT_CREDENTIALS,
+    ) -> Target:
+        """An ad-hoc `--endpoint URL` instance, named AD_HOC in plans and locks."""
+        return cls(AD_HOC, url, client_id, client_secret, pacing or Pacing(), credentials)
+
+    @property
+    def ad_hoc(self) -> bool:
+        """Whether this is an ad-hoc `--endpoint URL` instance (not in pyproject.toml)."""
+        return self.name == AD_HOC
 
     @property
     def embedded(self) -> bool:
@@ -175,7 +189,7 @@ def resolve_target(
         client_id, secret = source.read(environ, f"--endpoint {url}")
         # Someone's real instance, shared with their other integrations: take a share of it.
         share = Pacing(calls_per_window=SHARED_CALLS_PER_20S, max_concurrent=SHARED_MAX_CONCURRENT)
-        return Target("endpoint", url, client_id, secret, share, source.words())
+        return Target.at_endpoint(url, client_id, secret, share, source.words())
     if env in (None, LOCAL):
         return Target(LOCAL, "", LOCAL_CLIENT_ID, LOCAL_CLIENT_SECRET)
     assert env is not None

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from framework.pyproject import BUILT_IN_NAMES
+
 if TYPE_CHECKING:
     from framework.plan.model import Plan
 
@@ -72,7 +74,7 @@ def of_saved_plan(plan: Plan, env: str | None = None, endpoint: str | None = Non
     `-e`/`--endpoint` given, else the environment the plan was made for (an ad-hoc endpoint's
     URL is not recorded, only its host), and the folder it was made from."""
     made = plan.provenance
-    if env is None and endpoint is None and made.environment not in ("local", "endpoint"):
+    if env is None and endpoint is None and made.environment not in BUILT_IN_NAMES:
         env = made.environment
     folder = made.definitionsDir if made.definitionsDir != "activities" else None
     return Invocation.of(env, endpoint, folder)

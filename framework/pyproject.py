@@ -23,8 +23,15 @@ from framework.manual import page
 # ACTIVITIES_<NAME>_READ_CLIENT_ID and the like, whose names allow only these characters.
 # https://docs.github.com/en/actions/security-for-github-actions/security-guides/using-secrets-in-github-actions#naming-your-secrets
 _SECRET_NAME_PART = re.compile(r"^[A-Za-z0-9_]+$")
-# `-e local` is the embedded instance and `endpoint` what plans and locks call `--endpoint URL`.
-BUILT_IN_NAMES = ("local", "endpoint")
+# The built-in environment names (framework.environment resolves them): `local` is the
+# embedded instance, the default; AD_HOC is what plans and locks record as the environment of
+# an ad-hoc `--endpoint URL` (matched by its host alone). Plan and lock files carry the name
+# "endpoint": it stays, so that the files written before read the same. Code asks
+# `Target.ad_hoc` or `Instance.ad_hoc`, and compares a recorded name with AD_HOC, never with
+# the word itself.
+LOCAL = "local"
+AD_HOC = "endpoint"
+BUILT_IN_NAMES = (LOCAL, AD_HOC)
 
 
 def environment_name_problems(names: Sequence[str]) -> list[str]:

@@ -19,9 +19,6 @@ from framework.plan.planfile import KEY_VARIABLE
 from framework.policy.refusals import destructive_refusals, not_allowed_fix
 from framework.settings import Settings
 
-# `--endpoint URL` targets carry this name; they are matched by host alone.
-AD_HOC = "endpoint"
-
 
 def check_destructive(plan: Plan, invocation: Invocation) -> None:
     """Refuse a plan whose destructive changes were not allowed, or that touch protected types
@@ -125,6 +122,7 @@ def check_target(
     that of the local instance's state, when the target is `local` (another project's local
     instance, or this one's after its state was deleted, is another instance)."""
     made = plan.provenance
+    made_for = Instance(made.environment, made.endpointHost, made.instanceLineage)
     if made.environment == LOCAL and target.name == LOCAL:
         if made.instanceLineage != lineage:
             _refuse_local(plan_name, made.instanceLineage, lineage, invocation)
@@ -132,7 +130,8 @@ def check_target(
     if made.environment == LOCAL or target.name == LOCAL:
         same = made.environment == target.name
     else:
-        names_agree = AD_HOC in (made.environment, target.name) or made.environment == target.name
+        # An ad-hoc --endpoint instance is matched by its host alone.
+        names_agree = made_for.ad_hoc or target.ad_hoc or made.environment == target.name
         same = names_agree and made.endpointHost == target.host
     if same:
         return
@@ -144,7 +143,7 @@ def check_target(
         here += f" (host {target.host})"
     how = (
         f"-e {made.environment}"
-        if made.environment not in (AD_HOC,)
+        if not made_for.ad_hoc
         else (f"--endpoint {_scheme(made.endpointHost)}://{made.endpointHost}")
     )
     raise RefusedError(

@@ -42,6 +42,7 @@ from framework.plan.model import Plan
 from framework.plan.planfile import KEY_VARIABLE, load_plan
 from framework.plan.render import render, use_color
 from framework.plan.targeting import Targeting
+from framework.pyproject import AD_HOC
 from framework.settings import Settings, load_settings
 
 
@@ -134,7 +135,7 @@ def _apply_saved_plan(
     """Apply a saved plan where it was made for, unless -e or --endpoint say where."""
     plan = load_plan(plan_file, key=_plan_key(), invocation=Invocation.of(env, endpoint))
     made_for = plan.provenance.environment
-    if env is None and endpoint is None and made_for != "endpoint":
+    if env is None and endpoint is None and made_for != AD_HOC:
         env = made_for  # apply where the plan was reviewed for; the guard checks the host
     invocation = of_saved_plan(plan, env, endpoint)  # hints target where it was made
     target = resolve_target(settings, env, endpoint)

@@ -117,8 +117,8 @@ def _offline_instance(
     if env and endpoint:
         raise ConfigError("--env and --endpoint are exclusive\n  fix: pass one of them")
     if endpoint:
-        target = Target("endpoint", check_endpoint(endpoint), "", "")
-        return lock_name(target), Instance("endpoint", target.host)
+        target = Target.at_endpoint(check_endpoint(endpoint))
+        return lock_name(target), instance_of(settings, target)
     name = env or LOCAL
     here = environment_instance(settings, name)
     if here is None:

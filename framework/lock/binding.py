@@ -26,6 +26,7 @@ from framework.invocation import Invocation
 from framework.live import LiveState
 from framework.lock.model import Lock
 from framework.lock.store import LockRead, load_lock, lock_path
+from framework.pyproject import AD_HOC
 from framework.settings import Settings
 
 EMBEDDED_HOST = "embedded emulator"  # what plans and locks record as the host of `local`
@@ -40,6 +41,11 @@ class Instance:
     environment: str
     host: str
     lineage: str | None = None  # `local` only: the identity of its state
+
+    @property
+    def ad_hoc(self) -> bool:
+        """Whether it is an ad-hoc `--endpoint URL` instance, known by its host alone."""
+        return self.environment == AD_HOC
 
     def words(self) -> str:
         """`environment 'staging' (host 123-ABC-456.mktorest.com)`, for messages."""

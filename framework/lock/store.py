@@ -23,10 +23,11 @@ from framework.environment import LOCAL, Target
 from framework.errors import ConfigError
 from framework.files import write_atomically
 from framework.lock.model import LOCK_FORMAT_VERSION, Lock
+from framework.pyproject import AD_HOC
 from framework.settings import Settings, load_settings
 
 LOCK_FOLDER = ".lock"
-ENDPOINT_PREFIX = "endpoint-"
+ENDPOINT_PREFIX = f"{AD_HOC}-"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 
@@ -42,7 +43,7 @@ class LockRead:
 
 def lock_name(target: Target) -> str:
     """The lock's name for a target: the environment's name, or `endpoint-HOST` for --endpoint."""
-    if target.name == "endpoint":
+    if target.ad_hoc:
         return ENDPOINT_PREFIX + _UNSAFE.sub("-", target.host).strip("-")
     return target.name
 
