@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from framework.pyproject import BUILT_IN_NAMES
+from framework.pyproject import BUILT_IN_NAMES, LOCAL
 
 if TYPE_CHECKING:
     from framework.plan.model import Plan
@@ -36,7 +36,7 @@ class Invocation:
         directory: Path | str | None = None,
     ) -> Invocation:
         """The options as given (the built-in `local` environment needs no `-e`)."""
-        return cls(env if env != "local" else None, endpoint,
+        return cls(env if env != LOCAL else None, endpoint,
                    str(directory) if directory else None)
 
     def command(
