@@ -6,6 +6,7 @@ from typing import Any, Protocol
 
 from framework.ci.github import Comment
 from framework.ci.header import header, read_header
+from framework.ci.markdown import code_block
 from framework.ci.tool import credentials, run_activities
 from framework.ci.workflow import StepContext
 from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
@@ -36,7 +37,7 @@ def drift_step(
     done = run_activities(["drift", "-e", environment, "--format", "markdown"], env)
     if done.code not in (EXIT_OK, EXIT_CHANGES):
         ctx.add_summary(f"### activities drift `{environment}`: failed\n\n"
-                        f"```text\n{done.stderr.strip()}\n```")
+                        f"{code_block(done.stderr.strip())}")
         return EXIT_ERROR
     ctx.add_summary(done.stdout)
     if mode == "fail":

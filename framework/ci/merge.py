@@ -17,6 +17,7 @@ from pathlib import Path
 
 from framework.ci.github import Comment, GitHub, PullRequest
 from framework.ci.header import comment_author, find_plan_comment
+from framework.ci.markdown import code_block
 from framework.ci.pull_request import WORDS, PlanFiles
 from framework.ci.record import LABEL, NotReviewed, ReviewRecord, read_record, way_forward
 from framework.ci.tool import credentials, run_activities
@@ -42,7 +43,7 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
                              / f"activities-review-{environment}")
         comment = _shown(record, github, ctx, environment)
     except NotReviewed as exc:
-        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n```text\n{exc}\n```")
+        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n{code_block(exc)}")
         raise
     allow = record.allow_destructive and LABEL in pr.labels
     args = ["plan", "-e", environment, "--format", "json", "--out", str(files.plan),
@@ -52,7 +53,7 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
     ctx.set_output("plan-file", str(files.plan))
     if planned.code not in (EXIT_OK, EXIT_CHANGES):
         ctx.add_summary(f"### activities apply `{environment}`: the plan failed\n\n"
-                        f"```text\n{planned.stderr.strip()}\n```")
+                        f"{code_block(planned.stderr.strip())}")
         return EXIT_ERROR
     plan = load_plan(files.plan)
     shown = render_markdown(plan, allow_hint=ALLOW_HINT, words=WORDS)
@@ -61,8 +62,8 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
         return EXIT_OK
     refusal = _refusal(environment, record, plan, LABEL in pr.labels)
     if refusal:
-        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n```text\n{refusal}\n"
-                        f"```\n\nThe plan made on main:\n\n{shown}")
+        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n{code_block(refusal)}"
+                        f"\n\nThe plan made on main:\n\n{shown}")
         raise ActivitiesError(refusal)
     applied = run_activities(["apply", str(files.plan), "-e", environment], env)
     outcome = "applied" if applied.code == EXIT_OK else "failed"
@@ -70,7 +71,7 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
     text = applied.stdout.strip()
     if applied.code != EXIT_OK:
         text = f"{text}\n{applied.stderr.strip()}".strip()
-    ctx.add_summary(f"### activities apply `{environment}`: {outcome}\n\n```text\n{text}\n```")
+    ctx.add_summary(f"### activities apply `{environment}`: {outcome}\n\n{code_block(text)}")
     mark = "Applied" if applied.code == EXIT_OK else "Apply failed"
     run = f" in [this run]({ctx.run_url})" if ctx.run_url else ""
     github.edit_comment(comment.id, f"{comment.body.rstrip()}\n\n**{mark}** to "

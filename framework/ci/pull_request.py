@@ -19,6 +19,7 @@ from framework.ci.header import (
     read_header,
     seal,
 )
+from framework.ci.markdown import code_block
 from framework.ci.record import LABEL, artifact_name
 from framework.ci.tool import credentials, has_credentials, run_activities
 from framework.ci.workflow import StepContext
@@ -160,7 +161,7 @@ def failed(environment: str, stderr: str, limit: int = MARKDOWN_LIMIT) -> str:
                      "linked below)")
     text = "\n".join(shown)
     return (
-        f"### activities plan for `{environment}`: failed\n\n```text\n{text}\n```\n\n"
+        f"### activities plan for `{environment}`: failed\n\n{code_block(text)}\n\n"
         "Nothing can be applied from this pull request until the plan succeeds."
     )
 

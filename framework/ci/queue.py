@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 
 from framework.ci.github import GitHub
+from framework.ci.markdown import code_block
 from framework.ci.pull_request import PlanFiles
 from framework.ci.record import LABEL, NotReviewed, read_record
 from framework.ci.verdict import Reviewed, judge, refusal
@@ -57,13 +58,13 @@ def queue_step(settings: Settings, environment: str, ctx: StepContext, github: G
                              / f"activities-review-{environment}")
     except NotReviewed as exc:
         ctx.add_summary(f"### activities merge queue `{environment}`: refused\n\n"
-                        f"```text\n{exc}\n```")
+                        f"{code_block(exc)}")
         raise
     reviewed = Reviewed(record.digest, record.allow_destructive)
     judged = judge(settings, environment, ctx.environ, files.plan, reviewed, LABEL in pr.labels)
     if judged.plan is None:
         ctx.add_summary(f"### activities merge queue `{environment}`: the plan failed\n\n"
-                        f"```text\n{judged.outcome.stderr.strip()}\n```")
+                        f"{code_block(judged.outcome.stderr.strip())}")
         return EXIT_ERROR
     # The rule apply keeps, with one difference: a queued merge that plans nothing where the
     # review planned changes is not what was reviewed either.

@@ -20,6 +20,7 @@ from framework.ci.gitlab.context import JobContext
 from framework.ci.gitlab.lock_commit import commit_lock
 from framework.ci.gitlab.pipeline import check_apply_jobs
 from framework.ci.header import header, plan_digest, read_header
+from framework.ci.markdown import code_block
 from framework.ci.pull_request import PlanFiles, failed
 from framework.ci.tool import CLIENT_ID, CLIENT_SECRET, credentials, run_activities
 from framework.ci.verdict import LABEL, Refusal, Reviewed, judge
@@ -204,19 +205,19 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
                 "plan job, so this plan was never reviewed\n  fix: open a merge request (an "
                 "empty change will do) to review the plan as it is now")
     except NotReviewed as exc:
-        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n```text\n{exc}\n```")
+        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n{code_block(exc)}")
         raise
     reviewed = Reviewed(str(fields["digest"]), bool(fields.get("allowDestructive")))
     environ = _environ(ctx, environment, "")
     judged = judge(settings, environment, environ, files.plan, reviewed, LABEL in mr.labels)
     if judged.plan is None:
         ctx.add_summary(f"### activities apply `{environment}`: the plan failed\n\n"
-                        f"```text\n{judged.outcome.stderr.strip()}\n```")
+                        f"{code_block(judged.outcome.stderr.strip())}")
         return EXIT_ERROR
     if judged.refused is not None:
         message = _refusal_words(judged.refused, environment, mr.iid)
-        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n```text\n{message}\n"
-                        f"```\n\nThe plan made on the default branch:\n\n{judged.outcome.stdout}")
+        ctx.add_summary(f"### activities apply `{environment}`: refused\n\n{code_block(message)}"
+                        f"\n\nThe plan made on the default branch:\n\n{judged.outcome.stdout}")
         raise NotReviewed(message)
     if not judged.to_apply:
         ctx.add_summary(f"### activities apply `{environment}`: no changes\n\n"
@@ -228,7 +229,7 @@ def apply_step(settings: Settings, environment: str, ctx: JobContext, gitlab: Gi
     text = applied.stdout.strip()
     if applied.code != EXIT_OK:
         text = f"{text}\n{applied.stderr.strip()}".strip()
-    ctx.add_summary(f"### activities apply `{environment}`: {outcome}\n\n```text\n{text}\n```")
+    ctx.add_summary(f"### activities apply `{environment}`: {outcome}\n\n{code_block(text)}")
     mark = "Applied" if applied.code == EXIT_OK else "Apply failed"
     job = f" in [this job]({ctx.run_url})" if ctx.run_url else ""
     assert note is not None

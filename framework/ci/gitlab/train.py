@@ -15,6 +15,7 @@ from framework.ci.gitlab.api import GitLab
 from framework.ci.gitlab.context import JobContext
 from framework.ci.gitlab.steps import plan_note, read_only
 from framework.ci.header import read_header
+from framework.ci.markdown import code_block
 from framework.ci.pull_request import PlanFiles
 from framework.ci.verdict import LABEL, Reviewed, judge, refusal
 from framework.commands.common import EXIT_ERROR, EXIT_OK
@@ -56,8 +57,8 @@ def train_step(settings: Settings, environments: list[str], ctx: JobContext, git
         judged = judge(settings, environment, read_only(ctx, environment).environ,
                        PlanFiles.of(environment).plan, reviewed, labelled)
         if judged.plan is None:
-            ctx.add_summary(f"{title}: the plan failed\n\n```text\n"
-                            f"{judged.outcome.stderr.strip()}\n```")
+            ctx.add_summary(f"{title}: the plan failed\n\n"
+                            f"{code_block(judged.outcome.stderr.strip())}")
             code = EXIT_ERROR
             continue
         # As in GitHub's merge queue: a merged result that plans nothing where the review
