@@ -79,7 +79,7 @@ def read_journal(path: Path, checksum: str) -> JournalState:
     for line in text.splitlines():
         try:
             entry = json.loads(line)
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # torn, or nested past the parser: no entry
             continue
         if not isinstance(entry, dict) or entry.get("plan") != checksum:
             continue

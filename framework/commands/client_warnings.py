@@ -34,8 +34,8 @@ def log_level(variable: str, verbose: bool) -> int:
     if name and name not in LEVELS:
         raise LogLevelError(
             f"ACTIVITIES_LOG={variable!r} is not a log level\n"
-            "  fix: set it to debug, info, warn or error (info is what --verbose shows), or "
-            "unset it"
+            "  fix: set it to debug, info, warn, error or off (info is what --verbose shows), "
+            "or unset it"
         )
     level = LEVELS.get(name, logging.WARNING)
     return min(level, logging.INFO) if verbose else level

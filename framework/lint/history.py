@@ -51,7 +51,8 @@ def changed_definitions(directory: Path, base: str) -> History:
     except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
         raise ConfigError(
             f"{directory} is not in a git repository, so lint has no history to compare with\n"
-            "  fix: run lint in a clone of the repository (CI: actions/checkout)"
+            "  fix: run lint in a clone of the repository (in CI: GitHub's actions/checkout, or "
+            "GitLab's clone of the project)"
         ) from exc
     root = Path(str(repo.working_tree_dir))
     shallow = (Path(repo.git_dir) / "shallow").is_file()
@@ -103,10 +104,11 @@ def _resolve(repo: Any, base: str, shallow: bool) -> Any:
             continue
     if shallow:
         raise ConfigError(
-            f"the base {base!r} is not in this clone, which is shallow (actions/checkout "
-            "fetches one commit unless told otherwise); lint cannot tell what changed and "
+            f"the base {base!r} is not in this clone, which is shallow (CI checkouts "
+            "fetch few commits unless told otherwise); lint cannot tell what changed and "
             f"does not pass without it\n  fix: {fetch_command(base)}\n"
-            "  or, in the workflow: `fetch-depth: 0` under `with:` of actions/checkout"
+            "  or, in the workflow: `fetch-depth: 0` under `with:` of actions/checkout (GitHub), "
+            "`GIT_DEPTH: 0` in the job's `variables:` (GitLab)"
         )
     raise ConfigError(
         f"the base {base!r} is neither a commit nor a branch of this repository\n"
@@ -120,7 +122,8 @@ def _no_merge_base(base: str, shallow: bool) -> str:
             f"HEAD and {base!r} have no common commit in this clone, which is shallow: the "
             "merge base is beyond the history fetched; lint cannot tell what changed and does "
             f"not pass without it\n  fix: {fetch_command(base)}\n"
-            "  or, in the workflow: `fetch-depth: 0` under `with:` of actions/checkout"
+            "  or, in the workflow: `fetch-depth: 0` under `with:` of actions/checkout (GitHub), "
+            "`GIT_DEPTH: 0` in the job's `variables:` (GitLab)"
         )
     return (
         f"HEAD and {base!r} have no common history (no merge base)\n"

@@ -195,7 +195,7 @@ def _journal_type_id(path: Path) -> int | None:
         with path.open(encoding="utf-8") as handle:
             first = json.loads(handle.readline())
         return int(first["typeId"])
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
         return None
 
 

@@ -49,7 +49,7 @@ def development_warning(version: str, pinned: list[str]) -> str | None:
     return (
         f"activities {version} is a development build, not a release: the package index has "
         f"no {requirement(version)} and the repository no tag {hooks_rev(version)}, so what "
-        f"{' and '.join(pinned)} pin cannot be installed\n"
+        f"{' and '.join(pinned)} pin{'s' if len(pinned) == 1 else ''} cannot be installed\n"
         f"  fix: pin a release: {'; '.join(fixes[name] for name in pinned)}; the releases are "
         f"listed at {RELEASES_PAGE}"
     )

@@ -52,6 +52,16 @@ def test_reader_keeps_this_plans_finished_steps_and_skips_a_torn_line(tmp_path: 
     assert read_journal(tmp_path / "missing.jsonl", "p1").started == {}
 
 
+def test_reader_skips_a_line_nested_past_the_parser(tmp_path: Path) -> None:
+    # A line too deep for the JSON parser is no entry, as a torn one: it was a RecursionError,
+    # which ended every apply of the plan with exit 3 and a crash log.
+    path = tmp_path / "x.journal.jsonl"
+    started = {"plan": "p1", "event": "step", "apiName": "a", "index": 0, "status": "started"}
+    path.write_text("[" * 100_000 + "\n" + json.dumps(started) + "\n", encoding="utf-8")
+
+    assert read_journal(path, "p1").started == {"a": {0}}
+
+
 def plan_for(environment: str, host: str) -> Plan:
     provenance = Provenance(
         environment=environment,

@@ -88,5 +88,6 @@ def test_an_unknown_log_level_is_one_error(cli: Callable[..., Result], project: 
     assert result.exit_code == 1
     assert result.stderr == (
         "Error: ACTIVITIES_LOG='verbos' is not a log level\n"
-        "  fix: set it to debug, info, warn or error (info is what --verbose shows), or unset it\n"
+        "  fix: set it to debug, info, warn, error or off (info is what --verbose shows), or "
+        "unset it\n"
     )

@@ -280,11 +280,12 @@ def test_a_shallow_clone_without_the_base_fails_with_the_fetch_that_fixes_it(
 
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: the base 'main' is not in this clone, which is shallow (actions/checkout "
-        "fetches one commit unless told otherwise); lint cannot tell what changed and does not "
+        "Error: the base 'main' is not in this clone, which is shallow (CI checkouts "
+        "fetch few commits unless told otherwise); lint cannot tell what changed and does not "
         "pass without it\n"
         "  fix: git fetch --no-tags --deepen=1000 origin +main:refs/remotes/origin/main\n"
-        "  or, in the workflow: `fetch-depth: 0` under `with:` of actions/checkout\n"
+        "  or, in the workflow: `fetch-depth: 0` under `with:` of actions/checkout (GitHub), "
+        "`GIT_DEPTH: 0` in the job's `variables:` (GitLab)\n"
     )
     # The command it prints is the one that works.
     subprocess.run(fetch_command("main").split(), cwd=clone, check=True, capture_output=True)
@@ -315,10 +316,11 @@ def test_with_github_format_an_error_is_a_workflow_command_too(
     assert result.exit_code == 1
     assert result.stdout == (
         "::error title=activities lint::the base 'main' is not in this clone, which is shallow "
-        "(actions/checkout fetches one commit unless told otherwise); lint cannot tell what "
+        "(CI checkouts fetch few commits unless told otherwise); lint cannot tell what "
         "changed and does not pass without it%0A  fix: git fetch --no-tags --deepen=1000 "
         "origin +main:refs/remotes/origin/main%0A  or, in the workflow: `fetch-depth: 0` under "
-        "`with:` of actions/checkout\n"
+        "`with:` of actions/checkout (GitHub), `GIT_DEPTH: 0` in the job's `variables:` "
+        "(GitLab)\n"
     )
     assert result.stderr.startswith("Error: the base 'main' is not in this clone")
 

@@ -81,7 +81,7 @@ def test_the_warning_names_only_the_files_this_run_pinned(tmp_path: Path) -> Non
     report = init_repository(tmp_path, force=False, version="1.5.0.dev0")
 
     assert report.pinned == [".github/activities-requirements.txt"]
-    assert "so what .github/activities-requirements.txt pin cannot" in report.warnings[0]
+    assert "so what .github/activities-requirements.txt pins cannot" in report.warnings[0]
     assert "pre-commit" not in report.warnings[0]
     assert development_warning("1.5.0.dev0", []) is None
 
