@@ -78,6 +78,10 @@ class StalePlanError(PlanError):
     """The live instance changed since the plan was made."""
 
 
+class FileAccessError(ActivitiesError):
+    """A file the command reads or writes cannot be read or written (permissions, encoding)."""
+
+
 class ReadOnlyError(ActivitiesError):
     """A client opened read-only was asked for a call that changes the instance; none was sent."""
 

@@ -24,7 +24,7 @@ from framework.ci.tool import credentials, run_activities
 from framework.ci.verdict import Reviewed, refusal
 from framework.ci.workflow import StepContext
 from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from framework.errors import ActivitiesError
+from framework.errors import ActivitiesError, RefusedError
 from framework.plan.model import Plan
 from framework.plan.planfile import load_plan
 from framework.plan.render import render_markdown
@@ -64,7 +64,7 @@ def apply_step(settings: Settings, environment: str, ctx: StepContext, github: G
     if refusal:
         ctx.add_summary(f"### activities apply `{environment}`: refused\n\n{code_block(refusal)}"
                         f"\n\nThe plan made on main:\n\n{shown}")
-        raise ActivitiesError(refusal)
+        raise RefusedError(refusal)
     applied = run_activities(["apply", str(files.plan), "-e", environment], env)
     outcome = "applied" if applied.code == EXIT_OK else "failed"
     # The summary of the apply; its progress lines are in the step's log.

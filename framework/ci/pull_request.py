@@ -24,7 +24,7 @@ from framework.ci.record import LABEL, artifact_name
 from framework.ci.tool import credentials, has_credentials, run_activities
 from framework.ci.workflow import StepContext
 from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from framework.errors import ActivitiesError
+from framework.errors import ActivitiesError, ConfigError
 from framework.plan.model import Plan
 from framework.plan.planfile import document, load_plan
 from framework.plan.render import MARKDOWN_LIMIT, render_markdown
@@ -80,7 +80,7 @@ def plan_step(settings: Settings, environment: str, ctx: StepContext, github: Gi
         return EXIT_OK
     number = ctx.get("PR_NUMBER")
     if not number.isdigit():
-        raise ActivitiesError("PR_NUMBER is not set\n  fix: run this step in the pull-request "
+        raise ConfigError("PR_NUMBER is not set\n  fix: run this step in the pull-request "
                               "workflow, with PR_NUMBER: ${{ github.event.pull_request.number }}")
     allow = LABEL in github.pull_request(int(number)).labels
     args = ["plan", "-e", environment, "--format", "json", "--out", str(files.plan),

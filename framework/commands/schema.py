@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from framework.commands.common import EXIT_OK, command_line, dir_option
-from framework.errors import ActivitiesError
+from framework.errors import FileAccessError
 
 
 def schema(directory: Path | None = None, *, write: bool = False) -> int:
@@ -25,7 +25,7 @@ def schema(directory: Path | None = None, *, write: bool = False) -> int:
     try:
         changed = write_project_schema(folder)
     except OSError as exc:
-        raise ActivitiesError(f"{shown} cannot be written: {exc.strerror or exc}\n"
+        raise FileAccessError(f"{shown} cannot be written: {exc.strerror or exc}\n"
                               "  fix: check the folder's permissions") from exc
     click.echo(f"wrote {shown}" if changed else f"{shown} is already up to date")
     return EXIT_OK

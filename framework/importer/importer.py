@@ -16,7 +16,7 @@ from typing import Any, Literal
 from framework.definitions.loader import check_definitions, display_path, load_definitions
 from framework.definitions.model import API_NAME_PATTERN, ActivityType, activity_type_files
 from framework.definitions.schema import project_schema, write_project_schema
-from framework.errors import ActivitiesError, MarketoError, Problem
+from framework.errors import ActivitiesError, FileAccessError, MarketoError, Problem
 from framework.files import write_atomically
 from framework.importer.content import DEFAULT_MODELINE, definition_text, updated_text
 from framework.invocation import Invocation
@@ -169,7 +169,7 @@ def _write_schema(directory: Path, invocation: Invocation) -> str:
     try:
         written = write_project_schema(directory)
     except OSError as exc:
-        raise ActivitiesError(
+        raise FileAccessError(
             f"{display_path(path)} cannot be written: {exc.strerror}; the definitions were "
             f"written\n  fix: check the folder's permissions, then run "
             f"`{invocation.command('schema', '--write', target=False)}`"
@@ -202,7 +202,7 @@ def _write_objects(folder: Folder, chosen: Mapping[str, LiveObject]) -> list[Imp
             write_atomically(path, object_definition_text(version, modeline=modeline,
                                                           existing=existing))
         except OSError as exc:
-            raise ActivitiesError(
+            raise FileAccessError(
                 f"{display_path(path)} cannot be written: {exc.strerror}\n  fix: check the "
                 "folder's permissions, then import again"
             ) from exc
@@ -257,7 +257,7 @@ def _write_all(
             write_atomically(path, text)
         except OSError as exc:
             done = ", ".join(i.path for i in imported) or "none"
-            raise ActivitiesError(
+            raise FileAccessError(
                 f"{display_path(path)} cannot be written: {exc.strerror}; files already "
                 f"written: {done}\n  fix: check the folder's permissions, then import again "
                 "(with --force for the files already written)"

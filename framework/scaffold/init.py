@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from framework import __version__
-from framework.errors import ActivitiesError, ConfigError
+from framework.errors import ActivitiesError, ConfigError, FileAccessError
 from framework.files import write_atomically
 from framework.pyproject import environment_name_problems
 from framework.scaffold.files import DEPENDABOT, GITIGNORE_BLOCKS, owned_files
@@ -188,7 +188,7 @@ def _read(path: Path) -> str | None:
     except FileNotFoundError:
         return None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ActivitiesError(f"{path}: cannot read it: {exc}\n  fix: make it a readable "
+        raise FileAccessError(f"{path}: cannot read it: {exc}\n  fix: make it a readable "
                               "UTF-8 file, or move it away") from exc
 
 
@@ -198,5 +198,5 @@ def _write(path: Path, text: str) -> None:
     try:
         write_atomically(path, text)
     except OSError as exc:
-        raise ActivitiesError(f"{path}: cannot write it: {exc.strerror or exc}\n  fix: run "
+        raise FileAccessError(f"{path}: cannot write it: {exc.strerror or exc}\n  fix: run "
                               "init in a folder you can write to") from exc

@@ -25,7 +25,7 @@ from framework.ci.pull_request import PlanFiles, failed
 from framework.ci.tool import CLIENT_ID, CLIENT_SECRET, credentials, run_activities
 from framework.ci.verdict import LABEL, Refusal, Reviewed, judge
 from framework.commands.common import EXIT_CHANGES, EXIT_ERROR, EXIT_OK
-from framework.errors import ActivitiesError
+from framework.errors import ActivitiesError, ConfigError
 from framework.plan.planfile import document, load_plan
 from framework.settings import Settings
 
@@ -124,7 +124,7 @@ def plan_step(settings: Settings, environments: list[str], ctx: JobContext,
         merged = named_merge_request(gitlab, ctx, REPLAN_VARIABLE)
         iid = merged.iid
     if iid is None:
-        raise ActivitiesError("CI_MERGE_REQUEST_IID is not set\n  fix: run the plan job in a "
+        raise ConfigError("CI_MERGE_REQUEST_IID is not set\n  fix: run the plan job in a "
                               'merge-request pipeline ($CI_PIPELINE_SOURCE == '
                               '"merge_request_event"), or in a pipeline of the default branch '
                               f"with the variable {REPLAN_VARIABLE} (a merged merge request)")
