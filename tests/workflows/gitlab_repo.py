@@ -3,10 +3,15 @@ sandbox on the emulator, git, and the GitLab API stand-in."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.workflows.gitlab_runner import PROJECT_URL, JobRun, Pipeline, Variable
 from tests.workflows.gitlab_standin import GitLabStandIn, User
@@ -18,6 +23,21 @@ BOT = User(91, "project_4711_bot_1a2b")  # the project access token's user
 TOKEN = "glpat-pipeline-test-token"
 DANA = User(7, "dana")  # a developer, with a token of her own
 DANA_TOKEN = "glpat-dana"
+
+
+@contextmanager
+def gitlab_repo(tmp_path: Path, emulator: Any, monkeypatch: pytest.MonkeyPatch
+                ) -> Iterator[GitLabRepo]:
+    """A GitLabRepo in TMP_PATH, with none of this process's Marketo, activities, CI or GitLab
+    variables leaking into its jobs; its GitLab stand-in stopped afterwards."""
+    for name in list(os.environ):
+        if name.startswith(("MARKETO_", "ACTIVITIES_", "CI_", "GITLAB_")):
+            monkeypatch.delenv(name)
+    repo = GitLabRepo(tmp_path, emulator)
+    try:
+        yield repo
+    finally:
+        repo.gitlab.stop()
 
 
 class GitLabRepo:

@@ -24,7 +24,7 @@ from framework.ci.gitlab.context import JobContext
 from framework.ci.gitlab.lock_commit import commit_lock
 from framework.settings import load_settings
 from tests.apply.apply_support import read, write_type
-from tests.workflows.gitlab_repo import BOT, PROJECT_ID, TOKEN, GitLabRepo
+from tests.workflows.gitlab_repo import BOT, PROJECT_ID, TOKEN, GitLabRepo, gitlab_repo
 from tests.workflows.scratch_repo import git
 
 LOCK = "activities/.lock/sandbox.json"
@@ -32,12 +32,8 @@ LOCK = "activities/.lock/sandbox.json"
 
 @pytest.fixture
 def repo(tmp_path: Path, emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[GitLabRepo]:
-    for name in list(os.environ):
-        if name.startswith(("MARKETO_", "ACTIVITIES_", "CI_", "GITLAB_")):
-            monkeypatch.delenv(name)
-    repo = GitLabRepo(tmp_path, emulator)
-    yield repo
-    repo.gitlab.stop()
+    with gitlab_repo(tmp_path, emulator, monkeypatch) as repo:
+        yield repo
 
 
 def _merges(repo: GitLabRepo, *names: str) -> list[str]:

@@ -19,7 +19,7 @@ import pytest
 
 from framework.ci.header import plan_digest, read_header
 from framework.client.marketo import MarketoClient
-from tests.workflows.gitlab_repo import BOT, DANA, PROJECT_ID, PROJECT_PATH, GitLabRepo
+from tests.workflows.gitlab_repo import BOT, DANA, PROJECT_ID, PROJECT_PATH, GitLabRepo, gitlab_repo
 from tests.workflows.gitlab_runner import PROJECT_URL
 from tests.workflows.scratch_repo import git
 
@@ -29,12 +29,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def repo(tmp_path: Path, emulator: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[GitLabRepo]:
-    for name in list(os.environ):
-        if name.startswith(("MARKETO_", "ACTIVITIES_", "CI_", "GITLAB_")):
-            monkeypatch.delenv(name)
-    repo = GitLabRepo(tmp_path, emulator)
-    yield repo
-    repo.gitlab.stop()
+    with gitlab_repo(tmp_path, emulator, monkeypatch) as repo:
+        yield repo
 
 
 def rename_in_the_ui(emulator: Any, name: str) -> None:
